@@ -1,0 +1,149 @@
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// Var describes one configuration variable.
+type Var struct {
+	// Name is the environment variable, e.g. FLOWDECK_LISTEN.
+	Name string
+	// Default is the value used when the variable is unset, as documentation shows it.
+	Default string
+	// Doc says what the variable means, in one line.
+	Doc string
+	// Secret marks values that are never printed.
+	Secret bool
+	// Required marks variables `flowdeck serve` cannot start without.
+	Required bool
+	set      func(l *loader, v string)
+}
+
+// Vars returns every configuration variable, in documentation order.
+func Vars() []Var { return vars }
+
+var vars = []Var{
+	{Name: "FLOWDECK_LISTEN", Default: ":3978 (dev: 127.0.0.1:3978)", Doc: "Address the HTTP server listens on.",
+		set: func(l *loader, v string) { l.c.Listen = l.listen("FLOWDECK_LISTEN", v) }},
+	{Name: "FLOWDECK_PUBLIC_URL", Default: "—", Required: true, Doc: "Public base URL (https); its host is the tab domain and appears in the app package.",
+		set: func(l *loader, v string) { l.c.PublicURL = l.url("FLOWDECK_PUBLIC_URL", v) }},
+	{Name: "FLOWDECK_CLOUD", Default: "public", Doc: "Microsoft cloud: public, gcc, gcchigh, dod or china. Picks hosts and token audiences.",
+		set: func(l *loader, v string) { l.c.Cloud = l.cloud(v) }},
+	{Name: "FLOWDECK_TENANT_ID", Default: "—", Required: true, Doc: "Home tenant id (GUID); the bot's tenant.",
+		set: func(l *loader, v string) { l.c.TenantID = l.guid("FLOWDECK_TENANT_ID", v) }},
+	{Name: "FLOWDECK_ALLOWED_TENANTS", Default: "the home tenant", Doc: "Comma-separated tenant ids whose users may sign in, or * for any tenant.",
+		set: func(l *loader, v string) { l.c.AllowedTenants = l.tenants(v) }},
+	{Name: "FLOWDECK_CLIENT_ID", Default: "—", Required: true, Doc: "Entra application (client) id (GUID); also the bot's app id.",
+		set: func(l *loader, v string) { l.c.ClientID = l.guid("FLOWDECK_CLIENT_ID", v) }},
+	{Name: "FLOWDECK_CLIENT_SECRET", Default: "—", Secret: true, Doc: "Client secret of the Entra app (set this or FLOWDECK_CLIENT_CERT_FILE).",
+		set: func(l *loader, v string) { l.c.ClientSecret = v }},
+	{Name: "FLOWDECK_CLIENT_CERT_FILE", Default: "—", Doc: "PEM file holding the Entra app's certificate and RSA private key (instead of a secret).",
+		set: func(l *loader, v string) { l.c.ClientCertFile = l.file("FLOWDECK_CLIENT_CERT_FILE", v) }},
+	{Name: "FLOWDECK_APP_ID_URI", Default: "api://<public host>/botid-<client id>", Doc: "Application ID URI: the audience of Teams SSO tokens.",
+		set: func(l *loader, v string) { l.c.AppIDURI = l.appIDURI(v) }},
+	{Name: "FLOWDECK_AUTHORITY_URL", Default: "by cloud (https://login.microsoftonline.com)", Doc: "Entra authority host, without a tenant.",
+		set: func(l *loader, v string) { l.c.AuthorityURL = l.url("FLOWDECK_AUTHORITY_URL", v) }},
+	{Name: "FLOWDECK_BOT_OPENID_METADATA_URL", Default: "by cloud (https://login.botframework.com/v1/.well-known/openidconfiguration)", Doc: "OpenID metadata for Bot Framework channel tokens.",
+		set: func(l *loader, v string) { l.c.BotOpenIDMetadataURL = l.url("FLOWDECK_BOT_OPENID_METADATA_URL", v) }},
+	{Name: "FLOWDECK_FLOW_API_URL", Default: "by cloud (https://api.flow.microsoft.com)", Doc: "Power Automate API base URL (the token audience still comes from the registry).",
+		set: func(l *loader, v string) { l.c.FlowAPIURL = l.url("FLOWDECK_FLOW_API_URL", v) }},
+	{Name: "FLOWDECK_POWERAPPS_API_URL", Default: "by cloud (https://api.powerapps.com)", Doc: "Power Apps API base URL.",
+		set: func(l *loader, v string) { l.c.PowerAppsAPIURL = l.url("FLOWDECK_POWERAPPS_API_URL", v) }},
+	{Name: "FLOWDECK_BAP_API_URL", Default: "by cloud (https://api.bap.microsoft.com)", Doc: "Business Application Platform (environments) API base URL.",
+		set: func(l *loader, v string) { l.c.BAPAPIURL = l.url("FLOWDECK_BAP_API_URL", v) }},
+	{Name: "FLOWDECK_GRAPH_API_URL", Default: "by cloud (https://graph.microsoft.com)", Doc: "Microsoft Graph base URL.",
+		set: func(l *loader, v string) { l.c.GraphAPIURL = l.url("FLOWDECK_GRAPH_API_URL", v) }},
+	{Name: "FLOWDECK_CA_FILE", Default: "—", Doc: "Extra CA certificates (PEM) trusted for outbound TLS, added to the system pool.",
+		set: func(l *loader, v string) { l.c.CAFile = l.file("FLOWDECK_CA_FILE", v) }},
+	{Name: "FLOWDECK_DATA_DIR", Default: "./data", Doc: "Folder of the embedded database (and of the generated key under flowdeck dev).",
+		set: func(l *loader, v string) { l.c.DataDir = v }},
+	{Name: "FLOWDECK_DATABASE_URL", Default: "<data dir>/flowdeck.db", Secret: true, Doc: "The store: a SQLite file path, or a postgres:// URL for more than one replica (its password is redacted).",
+		set: func(l *loader, v string) { l.c.DatabaseURL = l.database(v) }},
+	{Name: "FLOWDECK_ENCRYPTION_KEY", Default: "—", Required: true, Secret: true, Doc: "32 random bytes, base64 (openssl rand -base64 32): encrypts tokens at rest.",
+		set: func(l *loader, v string) { l.c.EncryptionKey = l.key("FLOWDECK_ENCRYPTION_KEY", v) }},
+	{Name: "FLOWDECK_ENCRYPTION_OLD_KEYS", Default: "—", Secret: true, Doc: "Comma-separated earlier keys, still accepted for reading while rotating.",
+		set: func(l *loader, v string) { l.c.EncryptionOldKeys = l.oldKeys(v) }},
+	{Name: "FLOWDECK_LOG_LEVEL", Default: "info", Doc: "Minimum log level: debug, info, warn or error.",
+		set: func(l *loader, v string) { l.c.LogLevel = l.level(v) }},
+	{Name: "FLOWDECK_LOG_FORMAT", Default: "json (dev: text)", Doc: "Log format: json or text.",
+		set: func(l *loader, v string) { l.c.LogFormat = l.oneOf("FLOWDECK_LOG_FORMAT", v, "json", "text") }},
+	{Name: "FLOWDECK_MONITOR_INTERVAL", Default: "5m", Doc: "Period of the background monitor's cycle (30s to 24h).",
+		set: func(l *loader, v string) {
+			l.c.MonitorInterval = l.duration("FLOWDECK_MONITOR_INTERVAL", v, 30*time.Second, 24*time.Hour)
+		}},
+	{Name: "FLOWDECK_REQUEST_TIMEOUT", Default: "30s", Doc: "Deadline of every inbound request (1s to 5m).",
+		set: func(l *loader, v string) {
+			l.c.RequestTimeout = l.duration("FLOWDECK_REQUEST_TIMEOUT", v, time.Second, 5*time.Minute)
+		}},
+	{Name: "FLOWDECK_SHUTDOWN_TIMEOUT", Default: "20s", Doc: "How long a stopping server drains requests and background work (1s to 5m).",
+		set: func(l *loader, v string) {
+			l.c.ShutdownTimeout = l.duration("FLOWDECK_SHUTDOWN_TIMEOUT", v, time.Second, 5*time.Minute)
+		}},
+	{Name: "FLOWDECK_TRUSTED_PROXIES", Default: "— (use the peer address)", Doc: "Comma-separated CIDR ranges of reverse proxies whose X-Forwarded-For is believed.",
+		set: func(l *loader, v string) { l.c.TrustedProxies = l.prefixes(v) }},
+}
+
+// defaults fills what was left unset, once everything explicit has been read.
+func (l *loader) defaults() {
+	c := &l.c
+	if c.Listen == "" {
+		c.Listen = ":3978"
+		if l.mode == Dev {
+			c.Listen = "127.0.0.1:3978"
+		}
+	}
+	if c.Cloud == "" {
+		c.Cloud = "public"
+	}
+	cl, ok := clouds[c.Cloud]
+	if ok {
+		def := func(u **urlT, s string) {
+			if *u == nil {
+				*u = mustURL(s)
+			}
+		}
+		def(&c.AuthorityURL, cl.authority)
+		def(&c.BotOpenIDMetadataURL, cl.botMetadata)
+		def(&c.FlowAPIURL, cl.flow)
+		def(&c.PowerAppsAPIURL, cl.powerApps)
+		def(&c.BAPAPIURL, cl.bap)
+		def(&c.GraphAPIURL, cl.graph)
+	}
+	if len(c.AllowedTenants) == 0 && c.TenantID != "" {
+		c.AllowedTenants = []string{c.TenantID}
+	}
+	if c.AppIDURI == "" && c.PublicURL != nil && c.ClientID != "" {
+		c.AppIDURI = fmt.Sprintf("api://%s/botid-%s", c.PublicURL.Host, c.ClientID)
+	}
+	if c.DataDir == "" {
+		c.DataDir = "./data"
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = strings.TrimSuffix(c.DataDir, "/") + "/flowdeck.db"
+	}
+	if c.LogFormat == "" {
+		c.LogFormat = "json"
+		if l.mode == Dev {
+			c.LogFormat = "text"
+		}
+	}
+	if !l.seen["FLOWDECK_LOG_LEVEL"] {
+		c.LogLevel = slog.LevelInfo
+	}
+	if c.MonitorInterval == 0 {
+		c.MonitorInterval = 5 * time.Minute
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = 30 * time.Second
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 20 * time.Second
+	}
+	if c.TrustedProxies == nil {
+		c.TrustedProxies = []netip.Prefix{}
+	}
+}

@@ -1,0 +1,44 @@
+package deptest
+
+import "testing"
+
+// The module-wide rules: who may import Echo, the database drivers, and the fakes.
+func TestImportRules(t *testing.T) {
+	t.Run("only server imports Echo", func(t *testing.T) {
+		OnlyImportedBy(t, []string{"github.com/labstack/echo/v4"}, Module+"/internal/server")
+	})
+	t.Run("only sqlstore imports database drivers", func(t *testing.T) {
+		OnlyImportedBy(t, []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5", "database/sql/driver", "github.com/mattn/go-sqlite3", "github.com/ncruces/go-sqlite3"}, Module+"/internal/sqlstore")
+	})
+	t.Run("only cmd/flowdeck and the fakes import the fakes", func(t *testing.T) {
+		OnlyImportedBy(t, []string{Module + "/internal/fakecloud"}, Module+"/cmd/flowdeck", Module+"/internal/fakecloud")
+	})
+	t.Run("nothing imports cmd", func(t *testing.T) {
+		OnlyImportedBy(t, []string{Module + "/cmd"})
+	})
+	t.Run("production code does not import testing", func(t *testing.T) {
+		OnlyImportedBy(t, []string{"testing", "net/http/httptest"}, Module+"/internal/deptest", Module+"/internal/sqlstore/storetest", Module+"/internal/fakecloud")
+	})
+}
+
+// The rules must be able to fail: a package that does import Echo is caught.
+func TestRulesCatchViolations(t *testing.T) {
+	rec := &recorder{TB: t}
+	OnlyImportedBy(rec, []string{"github.com/labstack/echo/v4"})
+	if len(Packages(t)[Module+"/internal/server"].Imports) > 0 && !rec.failed {
+		t.Error("OnlyImportedBy with no allowed package did not report internal/server's Echo import")
+	}
+	rec = &recorder{TB: t}
+	StandardOnly(rec, Module+"/internal/server")
+	if !rec.failed {
+		t.Error("StandardOnly(internal/server) did not report its third-party dependencies")
+	}
+}
+
+type recorder struct {
+	testing.TB
+	failed bool
+}
+
+func (r *recorder) Errorf(string, ...any) { r.failed = true }
+func (r *recorder) Helper()               {}

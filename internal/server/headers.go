@@ -1,0 +1,71 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// teamsFrameAncestors are the hosts that frame a Teams tab: Teams (commercial,
+// GCC High/DoD, local dev), the Microsoft 365 app and Outlook. A tab framed by
+// any other origin is refused by the browser through frame-ancestors.
+var teamsFrameAncestors = []string{
+	"https://teams.microsoft.com",
+	"https://*.teams.microsoft.com",
+	"https://*.teams.microsoft.us",
+	"https://local.teams.office.com",
+	"https://teams.cloud.microsoft",
+	"https://*.cloud.microsoft",
+	"https://*.office.com",
+	"https://*.office365.com",
+	"https://*.microsoft365.com",
+	"https://outlook.office.com",
+	"https://outlook.office365.com",
+	"https://*.outlook.com",
+}
+
+// hstsValue is sent on https only: browsers ignore it on http, and sending it
+// from a plain-http dev server would be wrong anyway.
+const hstsValue = "max-age=31536000; includeSubDomains"
+
+// contentSecurityPolicy builds the one CSP header of every response: the
+// page itself may load only its own scripts, styles, images and API, and only
+// Teams, Microsoft 365, Outlook and extra may frame it. No X-Frame-Options is
+// ever sent: it cannot list several origins and would break the Teams tab.
+func contentSecurityPolicy(extra []string) (string, error) {
+	ancestors := append([]string{"'self'"}, teamsFrameAncestors...)
+	for _, a := range extra {
+		if a == "" || a == "*" || strings.ContainsAny(a, " ;,\t\r\n'\"") {
+			return "", fmt.Errorf("server: frame ancestor %q is not a single CSP source", a)
+		}
+		ancestors = append(ancestors, a)
+	}
+	directives := []string{
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src 'self'",
+		"img-src 'self' data:",
+		"connect-src 'self'",
+		"object-src 'none'",
+		"base-uri 'self'",
+		"form-action 'self'",
+		"frame-ancestors " + strings.Join(ancestors, " "),
+	}
+	return strings.Join(directives, "; "), nil
+}
+
+// securityHeaders sets the security headers before the handler runs, so they
+// are on every response: JSON, static files, errors and 404s alike.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set(echo.HeaderXContentTypeOptions, "nosniff")
+		h.Set(echo.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
+		h.Set(echo.HeaderContentSecurityPolicy, s.csp)
+		if c.Scheme() == "https" {
+			h.Set(echo.HeaderStrictTransportSecurity, hstsValue)
+		}
+		return next(c)
+	}
+}

@@ -1,0 +1,71 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestStaticIndex(t *testing.T) {
+	ts := newTestServer(t, Options{}, nil)
+	for _, path := range []string{"/", "/index.html"} {
+		resp, body := get(t, ts.URL+path, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: status %d", path, resp.StatusCode)
+		}
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+			t.Errorf("GET %s: Content-Type = %q, want text/html", path, ct)
+		}
+		page := string(body)
+		for _, want := range []string{"FlowDeck", "flowdeck manifest", "make demo", "Upload an app", "style.css"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("GET %s: page lacks %q", path, want)
+			}
+		}
+		if strings.Contains(page, "<script") || strings.Contains(page, "http://") || strings.Contains(page, "https://") {
+			t.Errorf("GET %s: page has a script or an external resource", path)
+		}
+	}
+	resp, _ := get(t, ts.URL+"/style.css", nil)
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/css") {
+		t.Errorf("style.css Content-Type = %q, want text/css", ct)
+	}
+	head, hbody := do(t, http.MethodHead, ts.URL+"/", nil, nil)
+	if head.StatusCode != http.StatusOK || len(hbody) != 0 {
+		t.Errorf("HEAD /: status %d, %d bytes", head.StatusCode, len(hbody))
+	}
+}
+
+func TestStaticCustomFS(t *testing.T) {
+	ui := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><p>custom</p>")}}
+	ts := newTestServer(t, Options{UI: ui}, nil)
+	_, body := get(t, ts.URL+"/", nil)
+	if !strings.Contains(string(body), "custom") {
+		t.Errorf("GET / = %q, want the Options.UI index", body)
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	ts := newTestServer(t, Options{}, nil)
+	tests := []struct{ method, path string }{
+		{http.MethodGet, "/api/unknown"},
+		{http.MethodPost, "/api/unknown"},
+		{http.MethodGet, "/api"},
+		{http.MethodGet, "/api/tab/flows"},
+		{http.MethodGet, "/missing.png"},
+		{http.MethodGet, "/%25zz"},
+		{http.MethodGet, "/../../etc/passwd"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			resp, body := do(t, tt.method, ts.URL+tt.path, nil, nil)
+			if resp.StatusCode != http.StatusNotFound {
+				t.Fatalf("status = %d, want 404; body %q", resp.StatusCode, body)
+			}
+			if e := decodeError(t, resp, body); e.Code != "not_found" {
+				t.Errorf("code = %q, want not_found", e.Code)
+			}
+		})
+	}
+}
