@@ -54,6 +54,11 @@ type Config struct {
 	PowerAppsAPIURL *url.URL
 	BAPAPIURL       *url.URL
 	GraphAPIURL     *url.URL
+	// FlowAudience, PowerAppsAudience and GraphAudience override the cloud's
+	// token audiences; empty means the cloud's default (see the identity registry).
+	FlowAudience      string
+	PowerAppsAudience string
+	GraphAudience     string
 	// CAFile holds extra CA certificates (PEM) trusted for outbound TLS.
 	CAFile string
 	// DataDir holds the embedded database and, under `flowdeck dev`, the generated key.

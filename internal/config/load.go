@@ -207,6 +207,15 @@ func (l *loader) appIDURI(v string) string {
 	return v
 }
 
+func (l *loader) audience(name, v string) string {
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" {
+		l.addf("%s must be an https resource URI such as https://service.flow.microsoft.com/ (got %q)", name, v)
+		return ""
+	}
+	return v
+}
+
 func (l *loader) database(v string) string {
 	if isPostgresURL(v) {
 		if _, err := url.Parse(v); err != nil {

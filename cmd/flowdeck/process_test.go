@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// buildBinary builds cmd/flowdeck the way `make build` does (static, stripped), once per test binary.
+func buildBinary(tb testing.TB) string {
+	tb.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "flowdeck-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "flowdeck")
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", binPath, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		tb.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// devProcess is a running `flowdeck dev` process.
+type devProcess struct {
+	cmd    *exec.Cmd
+	url    string
+	stderr *syncBuffer
+	done   chan error
+}
+
+// startDev starts `flowdeck dev` on a free loopback port and returns once it
+// printed its URL (it prints it only when ready).
+func startDev(tb testing.TB, bin string) *devProcess {
+	tb.Helper()
+	cmd := exec.Command(bin, "dev", "--listen", "127.0.0.1:0", "--data", tb.TempDir())
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p := &devProcess{cmd: cmd, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "Open:"); ok {
+				urls <- strings.TrimSuffix(strings.TrimSpace(u), "/")
+			}
+		}
+		io.Copy(io.Discard, stdout)
+	}()
+	go func() { p.done <- cmd.Wait() }()
+	select {
+	case p.url = <-urls:
+	case err := <-p.done:
+		tb.Fatalf("flowdeck dev exited before it was ready: %v\n%s", err, p.stderr)
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		tb.Fatalf("flowdeck dev printed no URL within 30s\n%s", p.stderr)
+	}
+	return p
+}
+
+// stop sends SIGTERM and waits for the exit, bounded by the shutdown timeout plus margin.
+func (p *devProcess) stop(tb testing.TB) error {
+	tb.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		tb.Fatal(err)
+	}
+	select {
+	case err := <-p.done:
+		return err
+	case <-time.After(30 * time.Second):
+		p.cmd.Process.Kill()
+		tb.Fatalf("flowdeck did not stop within 30s of SIGTERM\n%s", p.stderr)
+		return nil
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestDevProcessServesAndStopsOnSIGTERM(t *testing.T) {
+	p := startDev(t, buildBinary(t))
+	resp, err := http.Get(p.url + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("/healthz = %d", resp.StatusCode)
+	}
+	if err := p.stop(t); err != nil {
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.stderr)
+	}
+	if !strings.Contains(p.stderr.String(), "stopping") || !strings.Contains(p.stderr.String(), "stopped") {
+		t.Errorf("no orderly stop in the log:\n%s", p.stderr)
+	}
+	if _, err := http.Get(p.url + "/healthz"); err == nil {
+		t.Error("still answering after exit")
+	}
+}
+
+// BenchmarkProcessStartToReady measures `flowdeck dev` from exec to the first 200 on
+// /healthz, and reports the binary size and the idle resident set size.
+func BenchmarkProcessStartToReady(b *testing.B) {
+	bin := buildBinary(b)
+	fi, err := os.Stat(bin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var rss float64
+	for b.Loop() {
+		p := startDev(b, bin)
+		resp, err := http.Get(p.url + "/healthz")
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatalf("healthz: %v", err)
+		}
+		resp.Body.Close()
+		b.StopTimer()
+		rss = residentMiB(b, p.cmd.Process.Pid)
+		if err := p.stop(b); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(fi.Size())/(1<<20), "binary-MiB")
+	b.ReportMetric(rss, "idle-RSS-MiB")
+}
+
+// BenchmarkMainStartToReady measures Main.Run to ready and Close in-process:
+// store open and migration, server up, listener bound.
+func BenchmarkMainStartToReady(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		cfg := testConfig(b)
+		b.StartTimer()
+		m := &Main{Config: cfg}
+		if err := m.Run(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if err := m.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
+
+func residentMiB(tb testing.TB, pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	tb.Fatal("no VmRSS")
+	return 0
+}

@@ -1,0 +1,164 @@
+package identity
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Audience keys: the upstream APIs FlowDeck calls, each needing its own token.
+const (
+	// Flow is the Power Automate API (Flow RP).
+	Flow = "flow"
+	// PowerApps is the Power Apps API and the BAP (environments) API, which share a token.
+	PowerApps = "powerapps"
+	// Graph is Microsoft Graph.
+	Graph = "graph"
+)
+
+// OfflineAccess is asked with every delegated token so that Entra returns a refresh token.
+const OfflineAccess = "offline_access"
+
+// Audience is one upstream API's token requirements: the resource its tokens
+// must be issued for, the delegated scopes FlowDeck asks, and the hosts that
+// accept such a token.
+type Audience struct {
+	// Key is Flow, PowerApps or Graph.
+	Key string
+	// Name is a human name for messages ("Power Automate").
+	Name string
+	// Resource is the token audience, e.g. https://service.flow.microsoft.com/.
+	Resource string
+	// Scopes are the delegated permission names, e.g. Flows.Read.All.
+	Scopes []string
+	// Hosts are the host[:port]s whose requests carry this audience's token.
+	Hosts []string
+}
+
+// ScopeURIs returns the fully qualified scopes to request from Entra for the
+// named permissions (all of a's when none are named), plus offline_access.
+func (a Audience) ScopeURIs(names ...string) []string {
+	if len(names) == 0 {
+		names = a.Scopes
+	}
+	out := make([]string, 0, len(names)+1)
+	for _, n := range names {
+		out = append(out, ScopeURI(a.Resource, n))
+	}
+	return append(out, OfflineAccess)
+}
+
+// DefaultScope returns the resource's ".default" scope (every consented
+// permission). A resource ending in "/" gives the double slash Entra expects:
+// https://service.flow.microsoft.com//.default.
+func (a Audience) DefaultScope() string { return a.Resource + "/.default" }
+
+// ScopeURI joins a resource and a permission name as Entra expects them:
+// https://service.flow.microsoft.com/Flows.Read.All.
+func ScopeURI(resource, name string) string {
+	return strings.TrimSuffix(resource, "/") + "/" + name
+}
+
+// cloudAudiences are the token audiences of each cloud (powerplatform-api.md §2).
+var cloudAudiences = map[string][3]string{ // flow, powerapps, graph
+	"public":  {"https://service.flow.microsoft.com/", "https://service.powerapps.com/", "https://graph.microsoft.com/"},
+	"gcc":     {"https://gov.service.flow.microsoft.us/", "https://gov.service.powerapps.us/", "https://graph.microsoft.com/"},
+	"gcchigh": {"https://high.service.flow.microsoft.us/", "https://high.service.powerapps.us/", "https://graph.microsoft.us/"},
+	"dod":     {"https://service.flow.appsplatform.us/", "https://service.apps.appsplatform.us/", "https://dod-graph.microsoft.us/"},
+	"china":   {"https://service.powerautomate.cn/", "https://service.powerapps.cn/", "https://microsoftgraph.chinacloudapi.cn/"},
+}
+
+// RegistryOptions configure a Registry. Empty audiences take the cloud's defaults.
+type RegistryOptions struct {
+	// Cloud is public, gcc, gcchigh, dod or china.
+	Cloud string
+	// FlowAudience, PowerAppsAudience and GraphAudience override the cloud's resources.
+	FlowAudience, PowerAppsAudience, GraphAudience string
+	// FlowURL is the Power Automate API base URL; its host carries Flow tokens.
+	FlowURL string
+	// PowerAppsURL and BAPURL are the Power Apps and BAP base URLs; both carry PowerApps tokens.
+	PowerAppsURL, BAPURL string
+	// GraphURL is the Graph base URL.
+	GraphURL string
+}
+
+// Registry is the one place that maps API hosts to token audiences and
+// delegated scopes. Nothing else in FlowDeck picks an audience, and a token is
+// never sent to a host the registry does not know.
+type Registry struct {
+	audiences []Audience
+	byHost    map[string]int
+	byKey     map[string]int
+}
+
+// NewRegistry builds the registry for a cloud and its configured base URLs.
+func NewRegistry(o RegistryOptions) (*Registry, error) {
+	res, ok := cloudAudiences[o.Cloud]
+	if !ok {
+		return nil, fmt.Errorf("identity: unknown cloud %q", o.Cloud)
+	}
+	pick := func(override, def string) string {
+		if override != "" {
+			return override
+		}
+		return def
+	}
+	r := &Registry{byHost: map[string]int{}, byKey: map[string]int{}}
+	specs := []struct {
+		key, name, resource string
+		scopes              []string
+		urls                []string
+	}{
+		{Flow, "Power Automate", pick(o.FlowAudience, res[0]),
+			[]string{"Flows.Read.All", "Flows.Manage.All", "Activity.Read.All", "Approvals.Read.All", "Approvals.Manage.All"},
+			[]string{o.FlowURL}},
+		{PowerApps, "Power Apps", pick(o.PowerAppsAudience, res[1]), []string{"User"}, []string{o.PowerAppsURL, o.BAPURL}},
+		{Graph, "Microsoft Graph", pick(o.GraphAudience, res[2]), []string{"User.Read"}, []string{o.GraphURL}},
+	}
+	for i, s := range specs {
+		a := Audience{Key: s.key, Name: s.name, Resource: s.resource, Scopes: s.scopes}
+		for _, raw := range s.urls {
+			if raw == "" {
+				continue
+			}
+			u, err := url.Parse(raw)
+			if err != nil || u.Host == "" {
+				return nil, fmt.Errorf("identity: %s base URL %q is not an absolute URL", s.name, raw)
+			}
+			host := strings.ToLower(u.Host)
+			if prev, dup := r.byHost[host]; dup && prev != i {
+				return nil, fmt.Errorf("identity: host %s is configured for both %s and %s", host, specs[prev].name, s.name)
+			}
+			r.byHost[host] = i
+			if !slices.Contains(a.Hosts, host) {
+				a.Hosts = append(a.Hosts, host)
+			}
+		}
+		r.audiences = append(r.audiences, a)
+		r.byKey[s.key] = i
+	}
+	return r, nil
+}
+
+// ForHost returns the audience whose tokens the host (host or host:port, as in
+// url.URL.Host) accepts. An unknown host gets no token.
+func (r *Registry) ForHost(host string) (Audience, bool) {
+	i, ok := r.byHost[strings.ToLower(host)]
+	if !ok {
+		return Audience{}, false
+	}
+	return r.audiences[i], true
+}
+
+// Get returns the audience for a key (Flow, PowerApps, Graph).
+func (r *Registry) Get(key string) (Audience, bool) {
+	i, ok := r.byKey[key]
+	if !ok {
+		return Audience{}, false
+	}
+	return r.audiences[i], true
+}
+
+// All returns every audience, in a fixed order: Flow, PowerApps, Graph.
+func (r *Registry) All() []Audience { return slices.Clone(r.audiences) }
