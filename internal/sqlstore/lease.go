@@ -26,7 +26,7 @@ func (s *Store) ClaimLease(ctx context.Context, name, holder string, ttl time.Du
 		res, err := s.w.ExecContext(ctx, `
 			INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
 			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-			WHERE leases.holder = excluded.holder OR leases.expires_at <= $4 OR 1 = 1`,
+			WHERE leases.holder = excluded.holder OR leases.expires_at <= $4`,
 			name, holder, s.tv(expires), s.tv(now))
 		if err != nil {
 			return flowdeck.Lease{}, s.dbError("claim lease", err)

@@ -23,10 +23,7 @@ const postgresEnv = "FLOWDECK_TEST_POSTGRES_URL"
 // and returns a URL whose connections use it as their search_path.
 func postgresSchema(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(postgresEnv)
-	if base == "" {
-		t.Skipf("set %s (for example postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL tests", postgresEnv)
-	}
+	base := requirePostgres(t)
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("%s: %v", postgresEnv, err)
@@ -56,7 +53,18 @@ func postgresSchema(t testing.TB) string {
 	return u.String()
 }
 
+// requirePostgres returns the server URL, or skips the test when it is not set.
+func requirePostgres(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(postgresEnv)
+	if base == "" {
+		t.Skipf("set %s (for example postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL tests", postgresEnv)
+	}
+	return base
+}
+
 func TestPostgres(t *testing.T) {
+	requirePostgres(t)
 	open := func(t *testing.T, now func() time.Time) flowdeck.Store {
 		s := mustOpen(t, postgresSchema(t), testKeyring(t), now)
 		if s.Dialect() != "postgres" {

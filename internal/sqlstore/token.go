@@ -21,7 +21,8 @@ func tokenAD(tenantID, userID, audience, field string) []byte {
 }
 
 // PutToken inserts or replaces the token for (tenant, user, audience). The
-// access and refresh tokens are sealed with the keyring's primary key.
+// access and refresh tokens are sealed with the keyring's primary key; scopes
+// are stored space-separated, as OAuth writes them.
 func (s *Store) PutToken(ctx context.Context, t flowdeck.DelegatedToken) error {
 	if t.TenantID == "" || t.UserID == "" || t.Audience == "" {
 		return invalid("A token needs a tenant, a user and an audience.")
