@@ -12,7 +12,7 @@ BIN      := bin/flowdeck
 FLOWDECK_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export FLOWDECK_TEST_POSTGRES_URL
 
-BENCH_COUNT ?= 5
+BENCH_COUNT ?= 6
 BENCH_OUT   ?= bin/bench.txt
 FUZZTIME    ?= 30s
 
