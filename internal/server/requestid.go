@@ -5,10 +5,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
-)
 
-// requestIDKey is the context key of the request id.
-type requestIDKey struct{}
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
 
 // maxRequestIDLen is the longest incoming X-Request-Id accepted.
 const maxRequestIDLen = 64
@@ -16,15 +15,8 @@ const maxRequestIDLen = 64
 // RequestID returns the id of the HTTP request ctx belongs to, or "" when ctx
 // does not come from a request served by this package. Loggers and outbound
 // clients use it to correlate their lines and calls with the request.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
-
-// withRequestID returns ctx carrying id.
-func withRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
-}
+// It is flowdeck.RequestID, which outbound clients use without importing this package.
+func RequestID(ctx context.Context) string { return flowdeck.RequestID(ctx) }
 
 // requestID keeps a well-formed incoming X-Request-Id (so a proxy's id
 // survives) or makes a new one, and puts it in the response header and the
@@ -37,7 +29,7 @@ func requestID(next echo.HandlerFunc) echo.HandlerFunc {
 			id = uuid.NewString()
 		}
 		c.Response().Header().Set(echo.HeaderXRequestID, id)
-		c.SetRequest(req.WithContext(withRequestID(req.Context(), id)))
+		c.SetRequest(req.WithContext(flowdeck.WithRequestID(req.Context(), id)))
 		return next(c)
 	}
 }
