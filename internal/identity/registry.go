@@ -162,3 +162,10 @@ func (r *Registry) Get(key string) (Audience, bool) {
 
 // All returns every audience, in a fixed order: Flow, PowerApps, Graph.
 func (r *Registry) All() []Audience { return slices.Clone(r.audiences) }
+
+// AudienceKey returns the key of the audience whose tokens host accepts; it is
+// what outbound transports ask before attaching a token.
+func (r *Registry) AudienceKey(host string) (string, bool) {
+	a, ok := r.ForHost(host)
+	return a.Key, ok
+}

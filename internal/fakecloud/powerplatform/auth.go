@@ -1,0 +1,122 @@
+package powerplatform
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Delegated scopes the Flow RP checks.
+const (
+	ScopeFlowsRead       = "Flows.Read.All"
+	ScopeFlowsManage     = "Flows.Manage.All"
+	ScopeApprovalsRead   = "Approvals.Read.All"
+	ScopeApprovalsManage = "Approvals.Manage.All"
+	// ScopeUser is the Power Apps / BAP delegated scope.
+	ScopeUser = "User"
+)
+
+// principal is the caller named by a verified token. It never holds the token.
+type principal struct {
+	TenantID string
+	OID      string
+	Name     string
+	Audience string
+	AppID    string
+	Scopes   []string
+}
+
+func (p *principal) has(scope string) bool { return slices.Contains(p.Scopes, scope) }
+
+// sameAudience reports whether got is want, with or without the trailing slash.
+func sameAudience(got, want string) bool {
+	return strings.TrimSuffix(got, "/") == strings.TrimSuffix(want, "/")
+}
+
+// authenticate verifies the bearer token of r for an API whose audience is aud.
+func (s *Server) authenticate(r *http.Request, aud string) (*principal, *apiError) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return nil, &apiError{status: http.StatusUnauthorized, code: "AuthenticationFailed",
+			message: "Authentication failed. The 'Authorization' header is missing.",
+			header:  http.Header{"WWW-Authenticate": {`Bearer authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token"`}}}
+	}
+	scheme, raw, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
+		return nil, &apiError{status: http.StatusUnauthorized, code: "AuthenticationFailed",
+			message: "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+			header:  http.Header{"WWW-Authenticate": {`Bearer error="invalid_token"`}}}
+	}
+	invalid := &apiError{status: http.StatusUnauthorized, code: "InvalidAuthenticationToken",
+		message: "The access token is invalid.", header: http.Header{"WWW-Authenticate": {`Bearer error="invalid_token"`}}}
+	claims := jwt.MapClaims{}
+	var err error
+	if s.opts.Keyfunc == nil {
+		_, _, err = jwt.NewParser().ParseUnverified(strings.TrimSpace(raw), claims)
+	} else {
+		p := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation())
+		_, err = p.ParseWithClaims(strings.TrimSpace(raw), claims, s.opts.Keyfunc)
+	}
+	if err != nil {
+		return nil, invalid
+	}
+	auds, _ := claims.GetAudience()
+	tokAud := strings.Join(auds, ",")
+	if len(auds) != 1 || !sameAudience(auds[0], aud) {
+		return nil, &apiError{status: http.StatusUnauthorized, code: "InvalidAuthenticationAudience",
+			message: fmt.Sprintf("The received access token has been obtained from wrong audience or resource '%s'. It should exactly match (including forward slash) with one of the allowed audiences '%s'.", tokAud, aud)}
+	}
+	now := s.now().UTC()
+	exp, _ := claims.GetExpirationTime()
+	if exp == nil {
+		return nil, invalid
+	}
+	if !now.Before(exp.Time) {
+		return nil, &apiError{status: http.StatusUnauthorized, code: "ExpiredAuthenticationToken",
+			message: fmt.Sprintf("The access token expiry UTC time '%s' is earlier than current UTC time '%s'.", dotnetTime(exp.Time), dotnetTime(now)),
+			header:  http.Header{"WWW-Authenticate": {`Bearer error="invalid_token", error_description="The access token has expired"`}}}
+	}
+	if nbf, _ := claims.GetNotBefore(); nbf != nil && now.Add(5*time.Minute).Before(nbf.Time) {
+		return nil, invalid
+	}
+	tid, _ := claims["tid"].(string)
+	oid, _ := claims["oid"].(string)
+	iss, _ := claims.GetIssuer()
+	if tid == "" || (iss != "https://sts.windows.net/"+tid+"/" && iss != "https://login.microsoftonline.com/"+tid+"/v2.0") {
+		return nil, &apiError{status: http.StatusUnauthorized, code: "InvalidAuthenticationTokenTenant",
+			message: fmt.Sprintf("The access token is from the wrong issuer '%s'. It must match the tenant of the token.", iss)}
+	}
+	scp, _ := claims["scp"].(string)
+	if strings.TrimSpace(scp) == "" {
+		return nil, &apiError{status: http.StatusUnauthorized, code: "Unauthorized",
+			message: "The x-ms-client-scope header must not be null or empty."}
+	}
+	if oid == "" {
+		return nil, invalid
+	}
+	p := &principal{TenantID: tid, OID: oid, Audience: tokAud, Scopes: strings.Fields(scp)}
+	p.Name, _ = claims["name"].(string)
+	p.AppID, _ = claims["appid"].(string)
+	if p.AppID == "" {
+		p.AppID, _ = claims["azp"].(string)
+	}
+	return p, nil
+}
+
+// requireScope answers 403 unless p carries one of scopes.
+func requireScope(p *principal, scopes ...string) *apiError {
+	for _, sc := range scopes {
+		if p.has(sc) {
+			return nil
+		}
+	}
+	return &apiError{status: http.StatusForbidden, code: "Forbidden",
+		message: fmt.Sprintf("The caller does not have the required scope '%s'.", scopes[0])}
+}
+
+// dotnetTime formats t as .NET's en-US general date/time ("4/24/2019 7:44:20 AM").
+func dotnetTime(t time.Time) string { return t.UTC().Format("1/2/2006 3:04:05 PM") }
