@@ -29,6 +29,9 @@ type Main struct {
 	Version string
 	// Dev marks `flowdeck dev`.
 	Dev bool
+	// Listener, when set, is served instead of listening on Config.Listen
+	// (dev binds first to learn its port). Run takes ownership of it.
+	Listener net.Listener
 	// Background are long-running tasks started by Run and stopped by Close;
 	// each must return soon after its context is cancelled.
 	Background []func(ctx context.Context) error
@@ -75,9 +78,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return fmt.Errorf("server: %w", err)
 	}
-	m.ln, err = net.Listen("tcp", m.Config.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
+	if m.ln = m.Listener; m.ln == nil {
+		if m.ln, err = net.Listen("tcp", m.Config.Listen); err != nil {
+			return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
+		}
 	}
 	m.served = make(chan error, 1)
 	srv, ln := m.server, m.ln

@@ -47,10 +47,28 @@ func runDev(ctx context.Context, args []string, e env) int {
 	if created {
 		logger.Info("generated a dev encryption key", "file", devKeyPath(c.DataDir))
 	}
-	m := &Main{Config: c, Logger: logger, Version: version, Dev: true}
+	// Bind first: the public URL (and the sign-in redirect registered at the
+	// fake Entra ID) must carry the real port when --listen asks for port 0.
+	ln, err := net.Listen("tcp", c.Listen)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "flowdeck dev: listen on %s: %v\n", c.Listen, err)
+		return exitFailure
+	}
+	if c.PublicURL.Port() == "0" {
+		c.PublicURL.Host = ln.Addr().String()
+		c.AppIDURI = fmt.Sprintf("api://%s/botid-%s", c.PublicURL.Host, c.ClientID)
+	}
+	lc, err := startLocalCloud(&c, logger)
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(e.stderr, "flowdeck dev: start the local cloud: %v\n", err)
+		return exitFailure
+	}
+	defer lc.Close()
+	m := &Main{Config: c, Logger: logger, Version: version, Dev: true, Listener: ln}
 	return serveUntilDone(ctx, m, e, func() {
-		fmt.Fprintf(e.stdout, "FlowDeck is running on its local cloud (demo tenant Contoso, no sign-in needed).\n"+
-			"  Open:    %[1]s/\n  Health:  %[1]s/healthz\nPress Ctrl-C to stop.\n", m.URL())
+		fmt.Fprintf(e.stdout, "FlowDeck is running on its local cloud (demo tenant Contoso, signed in as Adele Vance).\n"+
+			"  Open:    %[1]s/\n  Health:  %[1]s/healthz\nLocal cloud:\n%[2]sPress Ctrl-C to stop.\n", m.URL(), lc.describe())
 	})
 }
 

@@ -55,6 +55,9 @@ type Options struct {
 	UI fs.FS
 	// Dev marks a development deployment (flowdeck dev); later features read it.
 	Dev bool
+	// Verifier checks the Teams SSO token of every /api request; nil makes
+	// every /api request fail as misconfigured.
+	Verifier TokenVerifier
 }
 
 // Server is FlowDeck's HTTP server: an Echo instance behind a configured
@@ -66,6 +69,7 @@ type Server struct {
 	srv     *http.Server
 	metrics *httpMetrics
 	csp     string
+	api     *echo.Group // /api: the tab API, behind SSO (see auth.go)
 
 	shutdownOnce sync.Once
 	drained      chan struct{} // closed when Shutdown has finished
@@ -166,6 +170,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.healthRoutes(e)
 	s.metricsRoutes(e)
 	s.staticRoutes(e)
+	s.apiRoutes(e)
 }
 
 // Handler returns the Echo instance as an http.Handler, for httptest.

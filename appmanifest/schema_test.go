@@ -1,0 +1,214 @@
+package appmanifest
+
+// Validation of the generated manifest with the official JSON schema, from
+// the npm package @microsoft/app-manifest pinned in testdata/schema. The
+// node packages are installed on first use with `npm ci` (honouring
+// package-lock.json) into testdata/schema/node_modules, with the npm cache in
+// testdata/schema/.npm-cache; both are git-ignored.
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const schemaDir = "testdata/schema"
+
+var (
+	npmMu    sync.Mutex // serialises installs within this test binary
+	npmReady bool
+)
+
+// schemaNode returns the path of node, once testdata/schema/node_modules
+// matches package-lock.json (running npm ci if it does not).
+func schemaNode(t *testing.T) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatalf("node is not installed: the JSON schema test needs Node.js (https://nodejs.org) on PATH: %v", err)
+	}
+	npmMu.Lock()
+	defer npmMu.Unlock()
+	if !npmReady {
+		installSchemaPackages(t)
+		npmReady = true
+	}
+	return node
+}
+
+// installSchemaPackages runs npm ci in schemaDir unless node_modules was
+// installed from the current package-lock.json, as recorded in a stamp
+// file. A file lock in the npm cache folder keeps concurrent test processes
+// (go test -race next to go test, say) from installing at the same time.
+func installSchemaPackages(t *testing.T) {
+	t.Helper()
+	dir, err := filepath.Abs(schemaDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock, err := os.ReadFile(filepath.Join(dir, "package-lock.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(lock)
+	want := hex.EncodeToString(sum[:]) + "\n"
+	stamp := filepath.Join(dir, "node_modules", ".flowdeck-package-lock.sha256")
+	installed := func() bool {
+		got, err := os.ReadFile(stamp)
+		return err == nil && string(got) == want
+	}
+	if installed() {
+		return
+	}
+
+	cache := filepath.Join(dir, ".npm-cache")
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(filepath.Join(cache, "flowdeck-install.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	unlock, err := lockFile(f)
+	if err != nil {
+		t.Fatalf("lock %s: %v", f.Name(), err)
+	}
+	defer unlock()
+	if installed() { // another process installed while we waited
+		return
+	}
+
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		t.Fatalf("npm is not installed: the JSON schema test installs its node packages with npm ci: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--cache", cache)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")
+	t.Logf("installing the manifest schema packages: npm ci in %s", dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("npm ci in %s failed: %v\n%s", dir, err, out)
+	}
+	if err := os.WriteFile(stamp, []byte(want), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// validateSchema runs validate.js on manifest and returns its output and
+// exit status: 0 valid, 1 schema errors. Any other outcome fails the test.
+func validateSchema(t *testing.T, manifest []byte) (string, int) {
+	t.Helper()
+	node := schemaNode(t)
+	file := filepath.Join(t.TempDir(), "manifest.json")
+	if err := os.WriteFile(file, manifest, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(t.Context(), node, filepath.Join(schemaDir, "validate.js"), file)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return stdout.String(), 0
+	case errors.As(err, &exit) && exit.ExitCode() == 1:
+		return stdout.String(), 1
+	default:
+		t.Fatalf("node validate.js: %v\n%s%s", err, stdout.String(), stderr.String())
+		return "", -1
+	}
+}
+
+func TestSchemaValid(t *testing.T) {
+	full := validOptions(t)
+	minimal := Options{ClientID: testClientID, PublicURL: mustURL(t, "http://localhost:3978")}
+	largest := validOptions(t)
+	largest.Commands = nil
+	for i := range MaxCommands {
+		largest.Commands = append(largest.Commands, Command{
+			Title:       strings.Repeat("é", MaxCommandTitle-1) + string(rune('a'+i)),
+			Description: strings.Repeat("d", MaxCommandDescription),
+		})
+	}
+	for name, o := range map[string]Options{"full": full, "minimal": minimal, "largest": largest} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			m, err := Manifest(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out, code := validateSchema(t, m); code != 0 {
+				t.Fatalf("the schema rejects the manifest:\n%s\n%s", out, m)
+			}
+		})
+	}
+}
+
+// TestSchemaRejects proves the validator catches errors, so that
+// TestSchemaValid passing means something.
+func TestSchemaRejects(t *testing.T) {
+	tests := []struct {
+		name   string
+		modify func(m map[string]any)
+		want   string
+	}{
+		{"manifestVersion disagrees with $schema", func(m map[string]any) { m["manifestVersion"] = "1.24" }, "/manifestVersion must be equal to constant"},
+		{"developer missing", func(m map[string]any) { delete(m, "developer") }, "must have required property 'developer'"},
+		{"botId not a GUID", func(m map[string]any) { firstBot(m)["botId"] = "flowdeck" }, "/bots/0/botId must match pattern"},
+		{"unknown field", func(m map[string]any) { m["flowdeck"] = true }, "must NOT have additional properties"},
+		{"short name too long", func(m map[string]any) {
+			m["name"].(map[string]any)["short"] = strings.Repeat("F", 31)
+		}, "/name/short must NOT have more than 30 characters"},
+		{"too many commands", func(m map[string]any) {
+			l := firstBot(m)["commandLists"].([]any)[0].(map[string]any)
+			var cmds []any
+			for range 13 {
+				cmds = append(cmds, map[string]any{"title": "t", "description": "d"})
+			}
+			l["commands"] = cmds
+		}, "/bots/0/commandLists/0/commands must NOT have more than 12 items"},
+		{"not a Teams $schema", func(m map[string]any) { m["$schema"] = "https://example.com/schema.json" }, "not a Teams manifest schema URL"},
+	}
+	valid, err := Manifest(validOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var m map[string]any
+			if err := json.Unmarshal(valid, &m); err != nil {
+				t.Fatal(err)
+			}
+			tt.modify(m)
+			b, err := json.Marshal(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, code := validateSchema(t, b)
+			if code != 1 {
+				t.Fatalf("the schema accepts the broken manifest (%s):\n%s", out, b)
+			}
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("validator output lacks %q:\n%s", tt.want, out)
+			}
+		})
+	}
+}
+
+func firstBot(m map[string]any) map[string]any {
+	return m["bots"].([]any)[0].(map[string]any)
+}

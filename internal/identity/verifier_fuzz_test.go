@@ -1,0 +1,46 @@
+package identity
+
+import (
+	"testing"
+
+	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// FuzzVerify feeds Verify mutations of valid and forged tokens. It must
+// never panic, must fail only with ErrUnauthenticated or ErrForbidden, and
+// must accept nothing but a token the fake minted validly (strict base64 makes
+// every accepted encoding canonical, so an accepted token equals a minted one).
+//
+//	go test ./internal/identity -run '^$' -fuzz FuzzVerify -fuzztime 60s
+func FuzzVerify(f *testing.F) {
+	e := newVFEnv(f, nil)
+	minted := map[string]bool{}
+	for _, u := range demo.UsersOf(demo.TenantID)[:2] {
+		for _, ver := range []int{1, 2} {
+			tok := e.mint(entra.SSORequest{TenantID: u.TenantID, UserID: u.ID, Version: ver})
+			minted[tok] = true
+			f.Add(tok)
+		}
+	}
+	for _, tc := range forgedCases() {
+		tok := tc.tok(e)
+		if tc.kind == nil {
+			minted[tok] = true
+		}
+		f.Add(tok)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		p, _, err := e.v.Verify(t.Context(), raw)
+		if err == nil {
+			if !minted[raw] || !p.Valid() {
+				t.Fatalf("accepted a token that was not minted validly: %+v", p)
+			}
+			return
+		}
+		if k := flowdeck.KindOf(err); k != flowdeck.ErrUnauthenticated && k != flowdeck.ErrForbidden {
+			t.Fatalf("kind %v: %v", k, err)
+		}
+	})
+}

@@ -1,0 +1,335 @@
+package powerautomate
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// The cross-environment operations live here, next to the client they
+// compose, so that the bot, the tab and the monitor share one implementation
+// (they reach it through their own ports) without a package of its own that
+// would only re-export this client.
+
+// EnvError names an environment whose part of an answer is missing.
+type EnvError struct {
+	EnvironmentID string `json:"environmentId"`
+	Name          string `json:"name"`
+	// Err is the cause; Message and Code are what users and clients see.
+	Err     error  `json:"-"`
+	Message string `json:"message"`
+	Code    string `json:"code"`
+}
+
+func envError(e flowdeck.Environment, err error) EnvError {
+	return EnvError{EnvironmentID: e.ID, Name: e.DisplayName, Err: err, Message: flowdeck.Message(err), Code: flowdeck.Code(err)}
+}
+
+// FlowFailures is one flow's failures in a window.
+type FlowFailures struct {
+	Flow flowdeck.Flow `json:"flow"`
+	// Count is the number of failed runs found (capped at MaxFailuresPerFlow; More says so).
+	Count int  `json:"count"`
+	More  bool `json:"more"`
+	// Latest is the newest failed run; FailedAction its failing action, when fetched.
+	Latest       flowdeck.Run     `json:"latest"`
+	FailedAction *flowdeck.Action `json:"failedAction,omitempty"`
+}
+
+// FailureReport is the answer of Failures.
+type FailureReport struct {
+	Since time.Time      `json:"since"`
+	Flows []FlowFailures `json:"flows"`
+	// Failing are flows suspended for failing continuously (not scanned for runs).
+	Failing []flowdeck.Flow `json:"failing,omitempty"`
+	Partial []EnvError      `json:"partial,omitempty"`
+}
+
+// FlowsReport lists flows across environments.
+type FlowsReport struct {
+	Flows   []flowdeck.Flow `json:"flows"`
+	Partial []EnvError      `json:"partial,omitempty"`
+}
+
+// ApprovalsReport lists approvals across environments.
+type ApprovalsReport struct {
+	Approvals []flowdeck.Approval `json:"approvals"`
+	Partial   []EnvError          `json:"partial,omitempty"`
+}
+
+// OverviewOptions configure an Overview.
+type OverviewOptions struct {
+	// Concurrency bounds the calls one query starts at once (default 8); the
+	// transport's per-user limit applies underneath.
+	Concurrency int
+	// CacheTTL is how long environments and flow lists are reused (default 2 min).
+	CacheTTL time.Duration
+	// CacheSize bounds the principals cached (default 1000).
+	CacheSize int
+	// FailedActions is how many flows' latest failure get their failed action
+	// looked up (default 10; < 0: none).
+	FailedActions int
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// MaxFailuresPerFlow caps the failed runs counted per flow (two pages).
+const MaxFailuresPerFlow = 2 * MaxPageSize
+
+// Overview answers questions across every environment of the user.
+type Overview struct {
+	c     *Client
+	o     OverviewOptions
+	cache *cache
+}
+
+// NewOverview returns an Overview on c.
+func NewOverview(c *Client, o OverviewOptions) *Overview {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 8
+	}
+	if o.CacheTTL <= 0 {
+		o.CacheTTL = 2 * time.Minute
+	}
+	if o.CacheSize <= 0 {
+		o.CacheSize = 1000
+	}
+	if o.FailedActions == 0 {
+		o.FailedActions = 10
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Overview{c: c, o: o, cache: newCache(o.CacheSize, o.CacheTTL, o.Now)}
+}
+
+// environments returns the user's environments, cached.
+func (ov *Overview) environments(ctx context.Context) ([]flowdeck.Environment, error) {
+	e := ov.cache.entry(ctx)
+	if envs, ok := e.getEnvs(); ok {
+		return envs, nil
+	}
+	envs, err := ov.c.Environments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.putEnvs(envs)
+	return envs, nil
+}
+
+// flows returns env's flows, cached.
+func (ov *Overview) flows(ctx context.Context, env string) ([]flowdeck.Flow, error) {
+	e := ov.cache.entry(ctx)
+	if fs, ok := e.getFlows(env); ok {
+		return fs, nil
+	}
+	fs, err := ov.c.Flows(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	e.putFlows(env, fs)
+	return fs, nil
+}
+
+// forEachEnv runs fn for every environment concurrently and collects the
+// failed ones.
+func (ov *Overview) forEachEnv(ctx context.Context, fn func(ctx context.Context, e flowdeck.Environment, sem chan struct{}) error) ([]EnvError, error) {
+	envs, err := ov.environments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sem := make(chan struct{}, ov.o.Concurrency)
+	var (
+		mu      sync.Mutex
+		partial []EnvError
+		wg      sync.WaitGroup
+	)
+	for _, e := range envs {
+		wg.Go(func() {
+			if err := fn(ctx, e, sem); err != nil {
+				mu.Lock()
+				partial = append(partial, envError(e, err))
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	slices.SortFunc(partial, func(a, b EnvError) int { return cmp.Compare(a.Name, b.Name) })
+	return partial, nil
+}
+
+func acquire(ctx context.Context, sem chan struct{}) error {
+	select {
+	case sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Failures finds the failed runs since t of every Started flow in every
+// environment: per flow the count and the latest failure, with its failed
+// action for the first FailedActions flows. Environments and flow lists come
+// from the cache when fresh, so a repeat query only asks for runs.
+func (ov *Overview) Failures(ctx context.Context, since time.Time) (FailureReport, error) {
+	rep := FailureReport{Since: since}
+	var mu sync.Mutex
+	partial, err := ov.forEachEnv(ctx, func(ctx context.Context, e flowdeck.Environment, sem chan struct{}) error {
+		if err := acquire(ctx, sem); err != nil {
+			return err
+		}
+		fs, err := ov.flows(ctx, e.ID)
+		<-sem
+		if err != nil {
+			return err
+		}
+		var (
+			wg    sync.WaitGroup
+			first error
+			fmu   sync.Mutex
+		)
+		for _, f := range fs {
+			if f.State == flowdeck.FlowSuspended && f.SuspensionReason == "AlwaysFailingDetected" {
+				mu.Lock()
+				rep.Failing = append(rep.Failing, f)
+				mu.Unlock()
+				continue
+			}
+			if f.State != flowdeck.FlowStarted {
+				continue
+			}
+			if err := acquire(ctx, sem); err != nil {
+				return err
+			}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				ff, ok, err := ov.flowFailures(ctx, f, since)
+				fmu.Lock()
+				defer fmu.Unlock()
+				if err != nil {
+					first = cmp.Or(first, err)
+					return
+				}
+				if ok {
+					mu.Lock()
+					rep.Flows = append(rep.Flows, ff)
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		return first
+	})
+	if err != nil {
+		return FailureReport{}, err
+	}
+	rep.Partial = partial
+	slices.SortFunc(rep.Flows, func(a, b FlowFailures) int {
+		return cmp.Or(b.Latest.StartTime.Compare(a.Latest.StartTime), cmp.Compare(a.Flow.ID, b.Flow.ID))
+	})
+	slices.SortFunc(rep.Failing, func(a, b flowdeck.Flow) int { return cmp.Compare(a.DisplayName, b.DisplayName) })
+	ov.addFailedActions(ctx, rep.Flows)
+	return rep, nil
+}
+
+func (ov *Overview) flowFailures(ctx context.Context, f flowdeck.Flow, since time.Time) (FlowFailures, bool, error) {
+	filter := flowdeck.RunFilter{Status: flowdeck.RunFailed, Since: since}
+	p, err := ov.c.Runs(ctx, f.EnvironmentID, f.ID, filter, "")
+	if err != nil || len(p.Runs) == 0 {
+		return FlowFailures{}, false, err
+	}
+	ff := FlowFailures{Flow: f, Count: len(p.Runs), Latest: p.Runs[0]}
+	for p.Next != "" && ff.Count < MaxFailuresPerFlow {
+		if p, err = ov.c.Runs(ctx, f.EnvironmentID, f.ID, filter, p.Next); err != nil {
+			return FlowFailures{}, false, err
+		}
+		ff.Count += len(p.Runs)
+	}
+	ff.More = p.Next != ""
+	return ff, true, nil
+}
+
+// addFailedActions looks up the failed action of the newest failures; a
+// lookup that fails leaves FailedAction nil.
+func (ov *Overview) addFailedActions(ctx context.Context, flows []FlowFailures) {
+	n := min(max(ov.o.FailedActions, 0), len(flows))
+	var wg sync.WaitGroup
+	for i := range flows[:n] {
+		wg.Go(func() {
+			r := flows[i].Latest
+			acts, err := ov.c.RunActions(ctx, r.EnvironmentID, r.FlowID, r.ID)
+			if a, ok := FailedAction(acts); err == nil && ok {
+				flows[i].FailedAction = &a
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// FlowsOff lists the flows that are stopped or suspended, in every environment.
+func (ov *Overview) FlowsOff(ctx context.Context) (FlowsReport, error) {
+	var (
+		rep FlowsReport
+		mu  sync.Mutex
+	)
+	partial, err := ov.forEachEnv(ctx, func(ctx context.Context, e flowdeck.Environment, sem chan struct{}) error {
+		if err := acquire(ctx, sem); err != nil {
+			return err
+		}
+		defer func() { <-sem }()
+		fs, err := ov.flows(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, f := range fs {
+			if f.State != flowdeck.FlowStarted {
+				rep.Flows = append(rep.Flows, f)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return FlowsReport{}, err
+	}
+	rep.Partial = partial
+	slices.SortFunc(rep.Flows, func(a, b flowdeck.Flow) int {
+		return cmp.Or(cmp.Compare(a.EnvironmentID, b.EnvironmentID), cmp.Compare(a.DisplayName, b.DisplayName), cmp.Compare(a.ID, b.ID))
+	})
+	return rep, nil
+}
+
+// PendingApprovals lists the approvals waiting for the user, in every environment, newest first.
+func (ov *Overview) PendingApprovals(ctx context.Context) (ApprovalsReport, error) {
+	var (
+		rep ApprovalsReport
+		mu  sync.Mutex
+	)
+	partial, err := ov.forEachEnv(ctx, func(ctx context.Context, e flowdeck.Environment, sem chan struct{}) error {
+		if err := acquire(ctx, sem); err != nil {
+			return err
+		}
+		defer func() { <-sem }()
+		as, err := ov.c.Approvals(ctx, e.ID, flowdeck.RoleApprover, true)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		rep.Approvals = append(rep.Approvals, as...)
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return ApprovalsReport{}, err
+	}
+	rep.Partial = partial
+	slices.SortFunc(rep.Approvals, func(a, b flowdeck.Approval) int {
+		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return rep, nil
+}

@@ -1,0 +1,198 @@
+package powerautomate
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/upstream"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+var runStatuses = map[string]bool{"Running": true, "Succeeded": true, "Failed": true, "Cancelled": true,
+	"Waiting": true, "Skipped": true, "Suspended": true, "TimedOut": true, "Aborted": true}
+
+// runQuery builds the $top and $filter of a run listing.
+func (c *Client) runQuery(f flowdeck.RunFilter) (url.Values, error) {
+	top := c.pageSize
+	if f.Top > 0 {
+		top = min(f.Top, MaxPageSize)
+	}
+	q := url.Values{"$top": {itoa(top)}}
+	var parts []string
+	if f.Status != "" {
+		if !runStatuses[f.Status] {
+			return nil, invalid("run status", f.Status)
+		}
+		parts = append(parts, "status eq '"+f.Status+"'")
+	}
+	if !f.Since.IsZero() {
+		parts = append(parts, "startTime ge "+f.Since.UTC().Format(time.RFC3339))
+	}
+	if !f.Until.IsZero() {
+		parts = append(parts, "startTime lt "+f.Until.UTC().Format(time.RFC3339))
+	}
+	if len(parts) > 0 {
+		q.Set("$filter", strings.Join(parts, " and "))
+	}
+	return q, nil
+}
+
+// RunPage is one page of a run listing, newest first. Next is the cursor of
+// the next page ("" on the last): pass it back to Runs with the same filter.
+type RunPage struct {
+	Runs []flowdeck.Run `json:"runs"`
+	Next string         `json:"next,omitempty"`
+}
+
+// Runs lists one page of a flow's runs, newest first (E5). cursor is "" for
+// the first page, else a RunPage.Next of the same listing.
+func (c *Client) Runs(ctx context.Context, env, flowID string, f flowdeck.RunFilter, cursor string) (RunPage, error) {
+	if err := validate(ValidEnvironment(env), ValidFlowID(flowID)); err != nil {
+		return RunPage{}, err
+	}
+	q, err := c.runQuery(f)
+	if err != nil {
+		return RunPage{}, err
+	}
+	p, err := getPage[wireRun](ctx, c, c.endpoint(q, "environments", env, "flows", flowID, "runs"), cursor)
+	if err != nil {
+		return RunPage{}, err
+	}
+	out := RunPage{Runs: make([]flowdeck.Run, len(p.Value)), Next: p.next()}
+	for i := range p.Value {
+		out.Runs[i] = p.Value[i].domain(env, flowID)
+	}
+	return out, nil
+}
+
+// AllRuns follows Runs' pages until limit runs (≤ 0: every page, up to the
+// 28-day history) and returns them newest first.
+func (c *Client) AllRuns(ctx context.Context, env, flowID string, f flowdeck.RunFilter, limit int) ([]flowdeck.Run, error) {
+	var out []flowdeck.Run
+	cursor := ""
+	for range maxPages {
+		p, err := c.Runs(ctx, env, flowID, f, cursor)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, p.Runs...)
+		if limit > 0 && len(out) >= limit {
+			return out[:limit], nil
+		}
+		if cursor = p.Next; cursor == "" {
+			break
+		}
+	}
+	return out, nil
+}
+
+// Run returns one run (E6, without $expand).
+func (c *Client) Run(ctx context.Context, env, flowID, runID string) (flowdeck.Run, error) {
+	if err := validate(ValidEnvironment(env), ValidFlowID(flowID), ValidRunID(runID)); err != nil {
+		return flowdeck.Run{}, err
+	}
+	var w wireRun
+	if err := c.do(ctx, http.MethodGet, c.endpoint(nil, "environments", env, "flows", flowID, "runs", runID), nil, &w); err != nil {
+		return flowdeck.Run{}, err
+	}
+	return w.domain(env, flowID), nil
+}
+
+// RunActions lists a run's actions in run order (E7; the /actions list, not
+// $expand=properties/actions, which sometimes answers with an HTML page).
+func (c *Client) RunActions(ctx context.Context, env, flowID, runID string) ([]flowdeck.Action, error) {
+	if err := validate(ValidEnvironment(env), ValidFlowID(flowID), ValidRunID(runID)); err != nil {
+		return nil, err
+	}
+	ws, err := all[wireAction](ctx, c, c.endpoint(nil, "environments", env, "flows", flowID, "runs", runID, "actions"))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]flowdeck.Action, len(ws))
+	for i, w := range ws {
+		out[i] = w.domain()
+	}
+	return out, nil
+}
+
+// FailedAction returns the action that caused a run's failure: the last
+// failed action (scopes and loops fail with their inner action, which comes
+// later), or false when none failed.
+func FailedAction(actions []flowdeck.Action) (flowdeck.Action, bool) {
+	for i := len(actions) - 1; i >= 0; i-- {
+		if actions[i].Status == flowdeck.RunFailed || actions[i].Status == "TimedOut" {
+			return actions[i], true
+		}
+	}
+	return flowdeck.Action{}, false
+}
+
+// Resubmit runs a finished run again with its trigger's inputs (E8, 202). When
+// the outcome is unclear it looks for the new run in the history.
+func (c *Client) Resubmit(ctx context.Context, env, flowID, runID string) error {
+	r, err := c.Run(ctx, env, flowID, runID)
+	if err != nil {
+		return err
+	}
+	if !r.Finished() {
+		return flowdeck.Errorf(flowdeck.ErrConflict, "That run is still %s; wait for it to finish (or cancel it) before resubmitting.", strings.ToLower(r.Status))
+	}
+	if r.TriggerName == "" || !trigRE.MatchString(r.TriggerName) {
+		return flowdeck.Errorf(flowdeck.ErrUnavailable, "Power Platform did not say which trigger started that run; try again in a minute.")
+	}
+	before := time.Now().Add(-5 * time.Minute)
+	err = c.do(ctx, http.MethodPost, c.endpoint(nil, "environments", env, "flows", flowID, "triggers", r.TriggerName, "histories", runID, "resubmit"), nil, nil)
+	if !errors.Is(err, upstream.ErrUnclearOutcome) {
+		return err
+	}
+	ok, rerr := c.resubmitted(context.WithoutCancel(ctx), env, flowID, runID, before)
+	if rerr == nil && ok {
+		return nil
+	}
+	return &flowdeck.Error{Kind: flowdeck.ErrUnavailable, Err: err,
+		Message: "Power Platform did not confirm the resubmission and no new run has appeared yet; check the run history before resubmitting again."}
+}
+
+// resubmitted reports whether a run resubmitted from runID started since t.
+func (c *Client) resubmitted(ctx context.Context, env, flowID, runID string, since time.Time) (bool, error) {
+	q, _ := c.runQuery(flowdeck.RunFilter{Since: since})
+	p, err := getPage[wireRun](ctx, c, c.endpoint(q, "environments", env, "flows", flowID, "runs"), "")
+	if err != nil {
+		return false, err
+	}
+	for _, w := range p.Value {
+		if w.Name != runID && w.Properties.Trigger.OriginHistoryName == runID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// Cancel stops a running run (E9). When the outcome is unclear it re-reads
+// the run's status.
+func (c *Client) Cancel(ctx context.Context, env, flowID, runID string) error {
+	if err := validate(ValidEnvironment(env), ValidFlowID(flowID), ValidRunID(runID)); err != nil {
+		return err
+	}
+	err := c.do(ctx, http.MethodPost, c.endpoint(nil, "environments", env, "flows", flowID, "runs", runID, "cancel"), nil, nil)
+	if !errors.Is(err, upstream.ErrUnclearOutcome) {
+		return err
+	}
+	var final string
+	serr := settle(ctx, err, func(ctx context.Context) (bool, error) {
+		r, rerr := c.Run(ctx, env, flowID, runID)
+		final = r.Status
+		return r.Status == flowdeck.RunCancelled, rerr
+	}, "The run is still running; Power Platform did not cancel it. Try again.")
+	if serr != nil && final != "" && final != flowdeck.RunRunning && final != flowdeck.RunCancelled {
+		return flowdeck.Errorf(flowdeck.ErrConflict, "The run finished (%s) before it could be cancelled.", final)
+	}
+	return serr
+}
