@@ -37,6 +37,7 @@ type Main struct {
 	Background []func(ctx context.Context) error
 
 	store    *sqlstore.Store
+	services *services
 	server   *server.Server
 	ln       net.Listener
 	served   chan error
@@ -66,7 +67,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m.server, err = server.New(server.Options{
+	if m.services, err = newServices(ctx, m.Config, m.store, registry, m.Logger, m.Dev); err != nil {
+		return err
+	}
+	m.server, err = server.New(m.services.serverOptions(server.Options{
 		Logger:         m.Logger,
 		Version:        m.Version,
 		RequestTimeout: m.Config.RequestTimeout,
@@ -74,7 +78,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Ready:          m.store.Ping,
 		Registry:       registry,
 		Dev:            m.Dev,
-	})
+	}))
 	if err != nil {
 		return fmt.Errorf("server: %w", err)
 	}
@@ -140,6 +144,8 @@ func (m *Main) Close() error {
 		}
 		m.bgCancel = nil
 	}
+	m.services.Close()
+	m.services = nil
 	if m.store != nil {
 		if err := m.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close store: %w", err))

@@ -45,6 +45,9 @@ func startLocalCloud(c *config.Config, logger *slog.Logger) (_ *localCloud, err 
 	if err := lc.entra.AddRedirectURI(c.ClientID, c.PublicURL.JoinPath("/auth/end").String()); err != nil {
 		return nil, fmt.Errorf("fake Entra ID: %w", err)
 	}
+	if err := lc.entra.AddAppIDURI(c.ClientID, c.AppIDURI); err != nil {
+		return nil, fmt.Errorf("fake Entra ID: %w", err)
+	}
 	if lc.pp, err = powerplatform.New(powerplatform.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, Logger: logger.With("fake", "powerplatform")}); err != nil {
 		return nil, fmt.Errorf("fake Power Platform: %w", err)
 	}

@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/config"
@@ -68,26 +65,6 @@ func runDoctor(ctx context.Context, args []string, e env) int {
 		return exitFailure
 	}
 	return exitOK
-}
-
-// outboundClient is an HTTP client that trusts the system roots plus FLOWDECK_CA_FILE.
-func outboundClient(c config.Config) (*http.Client, error) {
-	pool, err := x509.SystemCertPool()
-	if err != nil {
-		pool = x509.NewCertPool()
-	}
-	if c.CAFile != "" {
-		pem, err := os.ReadFile(c.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("read FLOWDECK_CA_FILE: %w", err)
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("FLOWDECK_CA_FILE %s holds no PEM certificate", c.CAFile)
-		}
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	return &http.Client{Transport: tr, Timeout: 15 * time.Second}, nil
 }
 
 // checkOIDC fetches OpenID metadata and checks the fields MSAL needs.

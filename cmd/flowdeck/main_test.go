@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -215,4 +216,17 @@ func TestDevKeyIsGeneratedOnceWithMode0600(t *testing.T) {
 	if _, _, err := devKey(dir); err == nil || strings.Contains(err.Error(), "garbage") {
 		t.Errorf("corrupt key: err = %v", err)
 	}
+}
+
+func mustListen(t testing.TB) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}
+
+func testLogger(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), nil))
 }

@@ -43,7 +43,8 @@ func contentSecurityPolicy(extra []string) (string, error) {
 	}
 	directives := []string{
 		"default-src 'self'",
-		"script-src 'self'",
+		// The Teams JavaScript SDK from Microsoft's CDN, for the sign-in end page.
+		"script-src 'self' https://res.cdn.office.net",
 		"style-src 'self'",
 		"img-src 'self' data:",
 		"connect-src 'self'",

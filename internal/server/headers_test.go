@@ -68,7 +68,7 @@ func checkCSP(t *testing.T, csp string) {
 	}
 	want := map[string]string{
 		"default-src": "'self'",
-		"script-src":  "'self'",
+		"script-src":  "'self' https://res.cdn.office.net",
 		"img-src":     "'self' data:",
 		"connect-src": "'self'",
 	}

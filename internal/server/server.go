@@ -58,6 +58,10 @@ type Options struct {
 	// Verifier checks the Teams SSO token of every /api request; nil makes
 	// every /api request fail as misconfigured.
 	Verifier TokenVerifier
+	// Account answers GET /api/me; nil leaves the route out.
+	Account Account
+	// Auth serves the consent and sign-in pages (/auth/start, /auth/end); nil leaves them out.
+	Auth *AuthHandlers
 }
 
 // Server is FlowDeck's HTTP server: an Echo instance behind a configured
@@ -171,6 +175,8 @@ func (s *Server) routes(e *echo.Echo) {
 	s.metricsRoutes(e)
 	s.staticRoutes(e)
 	s.apiRoutes(e)
+	s.meRoutes()
+	s.authRoutes(e)
 }
 
 // Handler returns the Echo instance as an http.Handler, for httptest.

@@ -230,6 +230,16 @@ func (s *Server) AddRedirectURI(clientID, uri string) error {
 	})
 }
 
+// AddAppIDURI adds an Application ID URI to an app, as an admin does when the
+// app's public host changes; SSO assertions may then carry it as audience.
+func (s *Server) AddAppIDURI(clientID, uri string) error {
+	return s.editApp(clientID, func(a *App) {
+		if !slices.Contains(a.AppIDURIs, uri) {
+			a.AppIDURIs = append(a.AppIDURIs, uri)
+		}
+	})
+}
+
 // AddSecret adds a client secret to an app (secret rotation: both stay valid).
 func (s *Server) AddSecret(clientID, secret string) error {
 	return s.editApp(clientID, func(a *App) { a.Secrets = append(a.Secrets, secret) })

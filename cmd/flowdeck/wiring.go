@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/flowdeck/flowdeck/internal/config"
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/graph"
+	"github.com/flowdeck/flowdeck/internal/identity"
+	"github.com/flowdeck/flowdeck/internal/powerapps"
+	"github.com/flowdeck/flowdeck/internal/powerautomate"
+	"github.com/flowdeck/flowdeck/internal/server"
+	"github.com/flowdeck/flowdeck/internal/upstream"
+)
+
+// services are the identity and upstream parts Main wires together from the
+// configuration: who the user is, the tokens FlowDeck holds for them, and the
+// clients that use those tokens.
+type services struct {
+	registry *identity.Registry
+	verifier *identity.Verifier
+	broker   *identity.Broker
+	consent  *identity.Consent
+	flows    *powerautomate.Client
+	overview *powerautomate.Overview
+	apps     *powerapps.Client
+	graph    *graph.Client
+}
+
+func newServices(ctx context.Context, c config.Config, tokens flowdeck.TokenStore, reg *prometheus.Registry, logger *slog.Logger, dev bool) (*services, error) {
+	hc, err := outboundClient(c)
+	if err != nil {
+		return nil, err
+	}
+	s := &services{}
+	if s.registry, err = identity.NewRegistry(identity.RegistryOptions{
+		Cloud:        c.Cloud,
+		FlowAudience: c.FlowAudience, PowerAppsAudience: c.PowerAppsAudience, GraphAudience: c.GraphAudience,
+		FlowURL: c.FlowAPIURL.String(), PowerAppsURL: c.PowerAppsAPIURL.String(), BAPURL: c.BAPAPIURL.String(), GraphURL: c.GraphAPIURL.String(),
+	}); err != nil {
+		return nil, err
+	}
+	issuers, err := identity.CloudIssuers(c.Cloud)
+	if err != nil {
+		return nil, err
+	}
+	if s.verifier, err = identity.NewVerifier(ctx, identity.VerifierOptions{
+		JWKSURL:        c.AuthorityURL.JoinPath("common", "discovery", "v2.0", "keys").String(),
+		HTTPClient:     hc,
+		ClientID:       c.ClientID,
+		AppIDURI:       c.AppIDURI,
+		AllowedTenants: c.AllowedTenants,
+		Issuers:        issuers,
+		Logger:         logger,
+	}); err != nil {
+		return nil, fmt.Errorf("SSO verifier: %w", err)
+	}
+	cred, err := credential(c)
+	if err != nil {
+		return nil, err
+	}
+	if s.broker, err = identity.NewBroker(identity.BrokerOptions{
+		Registry: s.registry, Store: tokens, Authority: c.AuthorityURL.String(), ClientID: c.ClientID,
+		Credential: cred, HTTPClient: hc, Logger: logger,
+	}); err != nil {
+		return nil, fmt.Errorf("token broker: %w", err)
+	}
+	if s.consent, err = identity.NewConsent(identity.ConsentOptions{
+		Authority: c.AuthorityURL.String(), ClientID: c.ClientID, Credential: cred,
+		RedirectURL: c.PublicURL.JoinPath("auth", "end").String(), HTTPClient: hc,
+		Broker: s.broker, Registry: s.registry, StateKey: derivedKey(c.EncryptionKey, "flowdeck/consent-state/v1"),
+		Logger: logger, DisableInstanceDiscovery: dev,
+	}); err != nil {
+		return nil, fmt.Errorf("consent flow: %w", err)
+	}
+	metrics := upstream.NewMetrics()
+	if err := reg.Register(metrics); err != nil {
+		return nil, err
+	}
+	api := upstream.NewClient(upstream.Options{Tokens: s.broker, Audiences: s.registry, Base: hc.Transport, Metrics: metrics, Logger: logger})
+	s.flows = powerautomate.New(powerautomate.Options{BaseURL: c.FlowAPIURL, HTTP: api})
+	s.overview = powerautomate.NewOverview(s.flows, powerautomate.OverviewOptions{})
+	s.apps = powerapps.New(powerapps.Options{BaseURL: c.PowerAppsAPIURL, BAPURL: c.BAPAPIURL, HTTP: api})
+	s.graph = graph.New(graph.Options{BaseURL: c.GraphAPIURL, HTTP: api})
+	return s, nil
+}
+
+// serverOptions adds the services' routes to the server options.
+func (s *services) serverOptions(o server.Options) server.Options {
+	o.Verifier = s.verifier
+	o.Account = account{graph: s.graph, broker: s.broker}
+	o.Auth = &server.AuthHandlers{
+		Start:      http.HandlerFunc(s.consent.Start),
+		End:        http.HandlerFunc(s.consent.End),
+		Script:     http.HandlerFunc(s.consent.EndScript),
+		ScriptPath: s.consent.ScriptPath(),
+	}
+	return o
+}
+
+func (s *services) Close() {
+	if s != nil && s.verifier != nil {
+		s.verifier.Close()
+	}
+}
+
+// account answers /api/me from Graph and the broker.
+type account struct {
+	graph  *graph.Client
+	broker *identity.Broker
+}
+
+func (a account) Profile(ctx context.Context) (flowdeck.Profile, error) { return a.graph.Me(ctx) }
+
+func (a account) Access(ctx context.Context, p flowdeck.Principal) []flowdeck.Access {
+	return a.broker.Access(ctx, p)
+}
+
+// credential is the Entra app's credential: its secret or its certificate.
+func credential(c config.Config) (identity.ClientCredential, error) {
+	if c.ClientCertFile != "" {
+		pem, err := os.ReadFile(c.ClientCertFile)
+		if err != nil {
+			return identity.ClientCredential{}, fmt.Errorf("FLOWDECK_CLIENT_CERT_FILE: %w", err)
+		}
+		return identity.NewCertificateCredential(pem)
+	}
+	return identity.NewSecretCredential(c.ClientSecret)
+}
+
+// derivedKey derives a purpose-bound 32-byte key from the encryption key, so
+// one secret is never used for two jobs.
+func derivedKey(key []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
