@@ -67,7 +67,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if m.services, err = newServices(ctx, m.Config, m.store, registry, m.Logger, m.Dev); err != nil {
+	if m.services, err = newServices(ctx, m.Config, m.store, registry, m.Logger); err != nil {
 		return err
 	}
 	m.server, err = server.New(m.services.serverOptions(server.Options{

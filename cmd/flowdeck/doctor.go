@@ -6,20 +6,30 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/config"
+	"github.com/flowdeck/flowdeck/internal/identity"
 )
 
 var doctorUsage = `Usage: flowdeck doctor [flags]
 
-Checks a deployment: the configuration (every problem at once), then what it
-points at — the Entra authority's OpenID metadata for the home tenant. It prints
-the effective configuration with secrets redacted and exits non-zero on any
-failure.
+Checks a deployment before users meet it: the configuration (every problem at
+once), the Entra authority's OpenID metadata for the home tenant, an app-only
+token for the Bot Connector (the app's credential), and FlowDeck answering on
+its public URL. Then it prints the Entra app registration checklist and the
+admin-consent URL. It exits non-zero on any failure.
 
 Flags:
 ` + configFlagsUsage + "\n" + config.Usage()
+
+// check is one doctor check: a name, and what to run.
+type check struct {
+	name string
+	run  func(context.Context) error
+}
 
 func runDoctor(ctx context.Context, args []string, e env) int {
 	fs := newFlagSet("doctor", doctorUsage, e)
@@ -42,29 +52,61 @@ func runDoctor(ctx context.Context, args []string, e env) int {
 		return exitFailure
 	}
 	failed := false
-	for _, check := range []struct {
-		name string
-		run  func(context.Context) error
-	}{
-		{"configuration is valid", func(context.Context) error { return nil }},
-		{"Entra authority answers with OpenID metadata for the home tenant", func(ctx context.Context) error {
-			return checkOIDC(ctx, client, c.Authority(c.TenantID)+"/v2.0/.well-known/openid-configuration")
-		}},
-	} {
-		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		err := check.run(cctx)
+	for _, ch := range doctorChecks(c, client) {
+		cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		err := ch.run(cctx)
 		cancel()
 		if err != nil {
 			failed = true
-			fmt.Fprintf(e.stdout, "  FAIL  %s: %v\n", check.name, err)
+			fmt.Fprintf(e.stdout, "  FAIL  %s: %v\n", ch.name, err)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "  ok    %s\n", check.name)
+		fmt.Fprintf(e.stdout, "  ok    %s\n", ch.name)
 	}
+	fmt.Fprint(e.stdout, registrationChecklist(c))
 	if failed {
+		fmt.Fprintln(e.stdout, "\nSome checks failed; fix them, then run flowdeck doctor again.")
 		return exitFailure
 	}
+	fmt.Fprintln(e.stdout, "\nAll checks passed.")
 	return exitOK
+}
+
+func doctorChecks(c config.Config, client *http.Client) []check {
+	return []check{
+		{"the Entra authority answers with OpenID metadata for the home tenant", func(ctx context.Context) error {
+			return checkOIDC(ctx, client, c.Authority(c.TenantID)+"/v2.0/.well-known/openid-configuration")
+		}},
+		{"the app's credential obtains an app-only token for the Bot Connector", func(ctx context.Context) error {
+			cred, err := credential(c)
+			if err != nil {
+				return err
+			}
+			src, err := identity.NewAppTokenSource(identity.AppTokenOptions{
+				Authority: c.AuthorityURL.String(), TenantID: c.TenantID, ClientID: c.ClientID, Credential: cred,
+				HTTPClient: client, Scope: identity.BotFrameworkScope, DisableInstanceDiscovery: !microsoftAuthority(c.AuthorityURL),
+			})
+			if err != nil {
+				return err
+			}
+			_, err = src.Token(ctx)
+			return err
+		}},
+		{"FlowDeck answers on its public URL", func(ctx context.Context) error {
+			return checkHealth(ctx, client, c.PublicURL.JoinPath("healthz").String())
+		}},
+	}
+}
+
+// microsoftAuthority reports whether u is one of Microsoft's Entra authority
+// hosts, for which MSAL's instance discovery works; for any other host (a
+// fake on loopback) discovery is turned off.
+func microsoftAuthority(u *url.URL) bool {
+	switch strings.ToLower(u.Hostname()) {
+	case "login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn":
+		return true
+	}
+	return false
 }
 
 // checkOIDC fetches OpenID metadata and checks the fields MSAL needs.
@@ -94,4 +136,57 @@ func checkOIDC(ctx context.Context, client *http.Client, url string) error {
 		return fmt.Errorf("%s lacks issuer, token, authorization or keys endpoints", url)
 	}
 	return nil
+}
+
+// checkHealth asks FlowDeck's /healthz on its public URL.
+func checkHealth(ctx context.Context, client *http.Client, url string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot reach %s: %w (is FlowDeck running, and does FLOWDECK_PUBLIC_URL route to it?)", url, err)
+	}
+	defer resp.Body.Close()
+	var body struct{ Status string }
+	json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&body)
+	if resp.StatusCode != http.StatusOK || body.Status != "ok" {
+		return fmt.Errorf("%s answered %s, not FlowDeck's health answer (does FLOWDECK_PUBLIC_URL point at FlowDeck?)", url, resp.Status)
+	}
+	return nil
+}
+
+// registrationChecklist is what the Entra app registration must hold for this
+// configuration (docs/setup-entra.md has every step).
+func registrationChecklist(c config.Config) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nEntra app registration checklist (app %s, tenant %s; details in docs/setup-entra.md):\n", c.ClientID, c.TenantID)
+	fmt.Fprintf(&b, "  [ ] Expose an API: Application ID URI %s\n", c.AppIDURI)
+	b.WriteString("  [ ] Expose an API: scope access_as_user (admins and users)\n")
+	b.WriteString("  [ ] Expose an API: pre-authorize the Teams, Microsoft 365 and Outlook clients for access_as_user:\n")
+	for _, id := range identity.DefaultClientApps() {
+		fmt.Fprintf(&b, "        %s\n", id)
+	}
+	b.WriteString("  [ ] API permissions (delegated): Power Automate (Microsoft Flow Service): Flows.Read.All, Flows.Manage.All,\n")
+	b.WriteString("      Activity.Read.All, Approvals.Read.All, Approvals.Manage.All; PowerApps Service: User;\n")
+	b.WriteString("      Microsoft Graph: User.Read, offline_access, openid, profile (optional: User.ReadBasic.All)\n")
+	fmt.Fprintf(&b, "  [ ] Authentication: Web redirect URI %s\n", c.PublicURL.JoinPath("auth", "end"))
+	fmt.Fprintf(&b, "  [ ] Azure Bot: single tenant, app id %s, messaging endpoint %s\n", c.ClientID, c.PublicURL.JoinPath("api", "messages"))
+	fmt.Fprintf(&b, "\nAdmin consent (send this to a tenant admin):\n  %s\n",
+		identity.AdminConsentURL(c.AuthorityURL.String(), c.TenantID, c.ClientID, c.PublicURL.JoinPath("auth", "end").String(), audiences(c)...))
+	return b.String()
+}
+
+// audiences are the configured resources, in registry order.
+func audiences(c config.Config) []string {
+	reg, err := identity.NewRegistry(identity.RegistryOptions{Cloud: c.Cloud, FlowAudience: c.FlowAudience, PowerAppsAudience: c.PowerAppsAudience, GraphAudience: c.GraphAudience})
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, a := range reg.All() {
+		out = append(out, a.Resource)
+	}
+	return out
 }

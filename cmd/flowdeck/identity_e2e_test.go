@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -24,6 +25,7 @@ import (
 // with consent left to each test.
 type cloudFixture struct {
 	m     *Main
+	logs  *syncBuffer
 	entra *entra.Server
 	pp    *powerplatform.Server
 	graph *fakegraph.Server
@@ -61,13 +63,14 @@ func newCloudFixture(t *testing.T) *cloudFixture {
 	c.AuthorityURL, c.FlowAPIURL, c.PowerAppsAPIURL, c.BAPAPIURL, c.GraphAPIURL =
 		parse(f.entra.URL()), parse(f.pp.FlowURL()), parse(f.pp.PowerAppsURL()), parse(f.pp.BAPURL()), parse(f.graph.URL())
 	c.PublicURL = parse("http://127.0.0.1:0") // replaced by the listener's address below
-	f.m = bootOnLoopback(t, c, f.entra)
+	f.logs = &syncBuffer{}
+	f.m = bootOnLoopback(t, c, f.entra, f.logs)
 	return f
 }
 
 // bootOnLoopback starts Main on a free port whose address is also the public
 // URL, with the sign-in redirect registered at the fake Entra ID.
-func bootOnLoopback(t *testing.T, c config.Config, idp *entra.Server) *Main {
+func bootOnLoopback(t *testing.T, c config.Config, idp *entra.Server, logs io.Writer) *Main {
 	t.Helper()
 	ln := mustListen(t)
 	c.PublicURL = &url.URL{Scheme: "http", Host: ln.Addr().String()}
@@ -78,7 +81,7 @@ func bootOnLoopback(t *testing.T, c config.Config, idp *entra.Server) *Main {
 	if err := idp.AddAppIDURI(c.ClientID, c.AppIDURI); err != nil {
 		t.Fatal(err)
 	}
-	m := &Main{Config: c, Logger: testLogger(t), Version: "test", Dev: true, Listener: ln}
+	m := &Main{Config: c, Logger: slog.New(slog.NewTextHandler(io.MultiWriter(t.Output(), logs), &slog.HandlerOptions{Level: slog.LevelDebug})), Version: "test", Dev: true, Listener: ln}
 	if err := m.Run(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -184,6 +187,27 @@ func TestSSOThenConsentFlow(t *testing.T) {
 	if code != 200 || !me.Access[access["flow"]].Granted {
 		t.Fatalf("after consent /api/me = %d %s", code, raw)
 	}
+
+	// Nothing secret reached the logs: no JWT, no SSO token, no code, no secret.
+	authCode := mustQuery(t, back).Get("code")
+	logs := f.logs.String()
+	for name, secret := range map[string]string{"SSO token": sso, "authorization code": authCode, "client secret": demo.ClientSecret, "a JWT": "eyJ"} {
+		if secret != "" && strings.Contains(logs, secret) {
+			t.Errorf("the logs contain %s", name)
+		}
+	}
+	if !strings.Contains(logs, "/auth/end") {
+		t.Error("the request log is missing: the scan above saw nothing")
+	}
+}
+
+func mustQuery(t *testing.T, raw string) url.Values {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query()
 }
 
 func TestAPIMeRejectsForgedAndForeignTokens(t *testing.T) {

@@ -226,7 +226,3 @@ func mustListen(t testing.TB) net.Listener {
 	}
 	return ln
 }
-
-func testLogger(t testing.TB) *slog.Logger {
-	return slog.New(slog.NewTextHandler(t.Output(), nil))
-}

@@ -35,7 +35,7 @@ type services struct {
 	graph    *graph.Client
 }
 
-func newServices(ctx context.Context, c config.Config, tokens flowdeck.TokenStore, reg *prometheus.Registry, logger *slog.Logger, dev bool) (*services, error) {
+func newServices(ctx context.Context, c config.Config, tokens flowdeck.TokenStore, reg *prometheus.Registry, logger *slog.Logger) (*services, error) {
 	hc, err := outboundClient(c)
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func newServices(ctx context.Context, c config.Config, tokens flowdeck.TokenStor
 		Authority: c.AuthorityURL.String(), ClientID: c.ClientID, Credential: cred,
 		RedirectURL: c.PublicURL.JoinPath("auth", "end").String(), HTTPClient: hc,
 		Broker: s.broker, Registry: s.registry, StateKey: derivedKey(c.EncryptionKey, "flowdeck/consent-state/v1"),
-		Logger: logger, DisableInstanceDiscovery: dev,
+		Logger: logger, DisableInstanceDiscovery: !microsoftAuthority(c.AuthorityURL),
 	}); err != nil {
 		return nil, fmt.Errorf("consent flow: %w", err)
 	}

@@ -21,12 +21,33 @@ func TestImportRules(t *testing.T) {
 	})
 }
 
+// The architecture's direction: clients get a token source and never see
+// identity; the server sees ports, never stores or concrete clients; nothing
+// of the domain depends on an adapter.
+func TestArchitectureDirection(t *testing.T) {
+	in := func(p string) string { return Module + "/internal/" + p }
+	adapters := []string{in("sqlstore"), in("server"), in("identity"), in("powerautomate"), in("powerapps"), in("graph"), in("upstream"), in("fakecloud")}
+	for _, client := range []string{"powerautomate", "powerapps", "graph", "upstream"} {
+		Forbid(t, in(client), in("identity"), in("server"), in("sqlstore"), in("fakecloud"), "github.com/labstack/echo/v4")
+	}
+	Forbid(t, in("server"), in("sqlstore"), in("identity"), in("powerautomate"), in("powerapps"), in("graph"), in("upstream"), in("fakecloud"))
+	Forbid(t, in("identity"), in("server"), in("sqlstore"), in("powerautomate"), in("powerapps"), in("graph"), in("fakecloud"))
+	Forbid(t, in("sqlstore"), in("server"), in("identity"), in("powerautomate"), in("powerapps"), in("graph"), in("upstream"))
+	Forbid(t, in("flowdeck"), adapters...)
+	Forbid(t, in("config"), adapters...)
+}
+
 // The rules must be able to fail: a package that does import Echo is caught.
 func TestRulesCatchViolations(t *testing.T) {
 	rec := &recorder{TB: t}
 	OnlyImportedBy(rec, []string{"github.com/labstack/echo/v4"})
 	if len(Packages(t)[Module+"/internal/server"].Imports) > 0 && !rec.failed {
 		t.Error("OnlyImportedBy with no allowed package did not report internal/server's Echo import")
+	}
+	rec = &recorder{TB: t}
+	Forbid(rec, Module+"/cmd/flowdeck", Module+"/internal/server")
+	if !rec.failed {
+		t.Error("Forbid did not report cmd/flowdeck's dependency on internal/server")
 	}
 	rec = &recorder{TB: t}
 	StandardOnly(rec, Module+"/internal/server")

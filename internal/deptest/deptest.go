@@ -131,3 +131,20 @@ func isAllowed(path string, allowed []string) bool {
 	}
 	return false
 }
+
+// Forbid fails t when pkg depends, directly or not, on a package whose path
+// starts with one of prefixes.
+func Forbid(t testing.TB, pkg string, prefixes ...string) {
+	t.Helper()
+	p, ok := Packages(t)[pkg]
+	if !ok {
+		t.Fatalf("package %s not found", pkg)
+	}
+	for _, d := range p.Deps {
+		for _, prefix := range prefixes {
+			if d == prefix || strings.HasPrefix(d, prefix+"/") {
+				t.Errorf("%s depends on %s; the architecture forbids it", pkg, d)
+			}
+		}
+	}
+}
