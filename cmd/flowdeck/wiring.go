@@ -15,6 +15,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/graph"
 	"github.com/flowdeck/flowdeck/internal/identity"
+	"github.com/flowdeck/flowdeck/internal/ops"
 	"github.com/flowdeck/flowdeck/internal/powerapps"
 	"github.com/flowdeck/flowdeck/internal/powerautomate"
 	"github.com/flowdeck/flowdeck/internal/server"
@@ -33,9 +34,11 @@ type services struct {
 	overview *powerautomate.Overview
 	apps     *powerapps.Client
 	graph    *graph.Client
+	ops      *ops.Service
 }
 
-func newServices(ctx context.Context, c config.Config, tokens flowdeck.TokenStore, reg *prometheus.Registry, logger *slog.Logger) (*services, error) {
+func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg *prometheus.Registry, logger *slog.Logger) (*services, error) {
+	tokens, subs := flowdeck.TokenStore(store), flowdeck.SubscriptionStore(store)
 	hc, err := outboundClient(c)
 	if err != nil {
 		return nil, err
@@ -90,6 +93,7 @@ func newServices(ctx context.Context, c config.Config, tokens flowdeck.TokenStor
 	s.overview = powerautomate.NewOverview(s.flows, powerautomate.OverviewOptions{})
 	s.apps = powerapps.New(powerapps.Options{BaseURL: c.PowerAppsAPIURL, BAPURL: c.BAPAPIURL, HTTP: api})
 	s.graph = graph.New(graph.Options{BaseURL: c.GraphAPIURL, HTTP: api})
+	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs})
 	return s, nil
 }
 

@@ -33,6 +33,8 @@ func TestArchitectureDirection(t *testing.T) {
 	Forbid(t, in("server"), in("sqlstore"), in("identity"), in("powerautomate"), in("powerapps"), in("graph"), in("upstream"), in("fakecloud"))
 	Forbid(t, in("identity"), in("server"), in("sqlstore"), in("powerautomate"), in("powerapps"), in("graph"), in("fakecloud"))
 	Forbid(t, in("sqlstore"), in("server"), in("identity"), in("powerautomate"), in("powerapps"), in("graph"), in("upstream"))
+	// ops is the application layer: it sees the domain and its own ports only.
+	Forbid(t, in("ops"), adapters...)
 	Forbid(t, in("flowdeck"), adapters...)
 	Forbid(t, in("config"), adapters...)
 }

@@ -87,3 +87,18 @@ func (e *cacheEntry) putFlows(env string, fs []flowdeck.Flow) {
 	}
 	e.flows[env], e.flowsAt[env] = fs, e.now()
 }
+
+// forget drops the principal's entry, if any.
+func (c *cache) forget(ctx context.Context) {
+	p, ok := flowdeck.PrincipalFrom(ctx)
+	if !ok {
+		return
+	}
+	key := p.TenantID + "/" + p.UserID
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[key]; ok {
+		delete(c.m, key)
+		c.order = slices.DeleteFunc(c.order, func(k string) bool { return k == key })
+	}
+}

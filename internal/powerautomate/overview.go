@@ -15,50 +15,23 @@ import (
 // (they reach it through their own ports) without a package of its own that
 // would only re-export this client.
 
-// EnvError names an environment whose part of an answer is missing.
-type EnvError struct {
-	EnvironmentID string `json:"environmentId"`
-	Name          string `json:"name"`
-	// Err is the cause; Message and Code are what users and clients see.
-	Err     error  `json:"-"`
-	Message string `json:"message"`
-	Code    string `json:"code"`
-}
+// The report types are the domain's (flowdeck), so that surfaces can use
+// them without importing this client.
+type (
+	// EnvError names an environment whose part of an answer is missing.
+	EnvError = flowdeck.EnvError
+	// FlowFailures is one flow's failures in a window.
+	FlowFailures = flowdeck.FlowFailures
+	// FailureReport is the answer of Failures.
+	FailureReport = flowdeck.FailureReport
+	// FlowsReport is a list of flows across environments.
+	FlowsReport = flowdeck.FlowsReport
+	// ApprovalsReport is a list of approvals across environments.
+	ApprovalsReport = flowdeck.ApprovalsReport
+)
 
 func envError(e flowdeck.Environment, err error) EnvError {
 	return EnvError{EnvironmentID: e.ID, Name: e.DisplayName, Err: err, Message: flowdeck.Message(err), Code: flowdeck.Code(err)}
-}
-
-// FlowFailures is one flow's failures in a window.
-type FlowFailures struct {
-	Flow flowdeck.Flow `json:"flow"`
-	// Count is the number of failed runs found (capped at MaxFailuresPerFlow; More says so).
-	Count int  `json:"count"`
-	More  bool `json:"more"`
-	// Latest is the newest failed run; FailedAction its failing action, when fetched.
-	Latest       flowdeck.Run     `json:"latest"`
-	FailedAction *flowdeck.Action `json:"failedAction,omitempty"`
-}
-
-// FailureReport is the answer of Failures.
-type FailureReport struct {
-	Since time.Time      `json:"since"`
-	Flows []FlowFailures `json:"flows"`
-	// Failing are flows suspended for failing continuously (not scanned for runs).
-	Failing []flowdeck.Flow `json:"failing,omitempty"`
-	Partial []EnvError      `json:"partial,omitempty"`
-}
-
-// FlowsReport lists flows across environments.
-type FlowsReport struct {
-	Flows   []flowdeck.Flow `json:"flows"`
-	Partial []EnvError      `json:"partial,omitempty"`
-}
-
-// ApprovalsReport lists approvals across environments.
-type ApprovalsReport struct {
-	Approvals []flowdeck.Approval `json:"approvals"`
-	Partial   []EnvError          `json:"partial,omitempty"`
 }
 
 // OverviewOptions configure an Overview.
@@ -243,11 +216,17 @@ func (ov *Overview) flowFailures(ctx context.Context, f flowdeck.Flow, since tim
 		return FlowFailures{}, false, err
 	}
 	ff := FlowFailures{Flow: f, Count: len(p.Runs), Latest: p.Runs[0]}
+	for _, r := range p.Runs {
+		ff.Starts = append(ff.Starts, r.StartTime)
+	}
 	for p.Next != "" && ff.Count < MaxFailuresPerFlow {
 		if p, err = ov.c.Runs(ctx, f.EnvironmentID, f.ID, filter, p.Next); err != nil {
 			return FlowFailures{}, false, err
 		}
 		ff.Count += len(p.Runs)
+		for _, r := range p.Runs {
+			ff.Starts = append(ff.Starts, r.StartTime)
+		}
 	}
 	ff.More = p.Next != ""
 	return ff, true, nil
@@ -272,64 +251,15 @@ func (ov *Overview) addFailedActions(ctx context.Context, flows []FlowFailures) 
 
 // FlowsOff lists the flows that are stopped or suspended, in every environment.
 func (ov *Overview) FlowsOff(ctx context.Context) (FlowsReport, error) {
-	var (
-		rep FlowsReport
-		mu  sync.Mutex
-	)
-	partial, err := ov.forEachEnv(ctx, func(ctx context.Context, e flowdeck.Environment, sem chan struct{}) error {
-		if err := acquire(ctx, sem); err != nil {
-			return err
-		}
-		defer func() { <-sem }()
-		fs, err := ov.flows(ctx, e.ID)
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, f := range fs {
-			if f.State != flowdeck.FlowStarted {
-				rep.Flows = append(rep.Flows, f)
-			}
-		}
-		return nil
-	})
+	rep, err := ov.AllFlows(ctx)
 	if err != nil {
 		return FlowsReport{}, err
 	}
-	rep.Partial = partial
-	slices.SortFunc(rep.Flows, func(a, b flowdeck.Flow) int {
-		return cmp.Or(cmp.Compare(a.EnvironmentID, b.EnvironmentID), cmp.Compare(a.DisplayName, b.DisplayName), cmp.Compare(a.ID, b.ID))
-	})
+	rep.Flows = slices.DeleteFunc(rep.Flows, func(f flowdeck.Flow) bool { return f.State == flowdeck.FlowStarted })
 	return rep, nil
 }
 
 // PendingApprovals lists the approvals waiting for the user, in every environment, newest first.
 func (ov *Overview) PendingApprovals(ctx context.Context) (ApprovalsReport, error) {
-	var (
-		rep ApprovalsReport
-		mu  sync.Mutex
-	)
-	partial, err := ov.forEachEnv(ctx, func(ctx context.Context, e flowdeck.Environment, sem chan struct{}) error {
-		if err := acquire(ctx, sem); err != nil {
-			return err
-		}
-		defer func() { <-sem }()
-		as, err := ov.c.Approvals(ctx, e.ID, flowdeck.RoleApprover, true)
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		rep.Approvals = append(rep.Approvals, as...)
-		mu.Unlock()
-		return nil
-	})
-	if err != nil {
-		return ApprovalsReport{}, err
-	}
-	rep.Partial = partial
-	slices.SortFunc(rep.Approvals, func(a, b flowdeck.Approval) int {
-		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(a.ID, b.ID))
-	})
-	return rep, nil
+	return ov.Approvals(ctx, flowdeck.RoleApprover, true)
 }

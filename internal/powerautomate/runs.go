@@ -44,12 +44,8 @@ func (c *Client) runQuery(f flowdeck.RunFilter) (url.Values, error) {
 	return q, nil
 }
 
-// RunPage is one page of a run listing, newest first. Next is the cursor of
-// the next page ("" on the last): pass it back to Runs with the same filter.
-type RunPage struct {
-	Runs []flowdeck.Run `json:"runs"`
-	Next string         `json:"next,omitempty"`
-}
+// RunPage is one page of a flow's runs (the domain's type).
+type RunPage = flowdeck.RunPage
 
 // Runs lists one page of a flow's runs, newest first (E5). cursor is "" for
 // the first page, else a RunPage.Next of the same listing.
@@ -126,12 +122,7 @@ func (c *Client) RunActions(ctx context.Context, env, flowID, runID string) ([]f
 // failed action (scopes and loops fail with their inner action, which comes
 // later), or false when none failed.
 func FailedAction(actions []flowdeck.Action) (flowdeck.Action, bool) {
-	for i := len(actions) - 1; i >= 0; i-- {
-		if actions[i].Status == flowdeck.RunFailed || actions[i].Status == "TimedOut" {
-			return actions[i], true
-		}
-	}
-	return flowdeck.Action{}, false
+	return flowdeck.FailedAction(actions)
 }
 
 // Resubmit runs a finished run again with its trigger's inputs (E8, 202). When

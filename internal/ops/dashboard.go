@@ -1,0 +1,105 @@
+package ops
+
+import (
+	"context"
+	"time"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// TrendBuckets is how many buckets a failure trend has.
+const TrendBuckets = 12
+
+// FailingFlow is one flow's failures in the dashboard's window.
+type FailingFlow struct {
+	Flow            flowdeck.Flow    `json:"flow"`
+	EnvironmentName string           `json:"environmentName"`
+	Count           int              `json:"count"`
+	More            bool             `json:"more"`
+	Latest          flowdeck.Run     `json:"latest"`
+	FailedAction    *flowdeck.Action `json:"failedAction,omitempty"`
+	// Trend counts failures in TrendBuckets equal slices of the window, oldest first.
+	Trend []int `json:"trend"`
+}
+
+// Dashboard is everything the tab's first page shows at once.
+type Dashboard struct {
+	Window           string                `json:"window"`
+	Since            time.Time             `json:"since"`
+	Failing          []FailingFlow         `json:"failing"`
+	Off              []flowdeck.Flow       `json:"off"`
+	BrokenConnection []flowdeck.Connection `json:"brokenConnections"`
+	PendingApprovals []flowdeck.Approval   `json:"pendingApprovals"`
+	Partial          []Partial             `json:"partial,omitempty"`
+}
+
+// Windows maps the dashboard windows to their length.
+var Windows = map[string]time.Duration{"24h": 24 * time.Hour, "7d": 7 * 24 * time.Hour}
+
+// Dashboard gathers failures in the window ("24h" or "7d"), flows off or
+// suspended, broken connections and pending approvals, across environments.
+func (s *Service) Dashboard(ctx context.Context, window string) (Dashboard, error) {
+	length, ok := Windows[window]
+	if !ok {
+		return Dashboard{}, flowdeck.Errorf(flowdeck.ErrInvalid, "The window is 24h or 7d.")
+	}
+	now := s.now()
+	d := Dashboard{Window: window, Since: now.Add(-length), Failing: []FailingFlow{}}
+	envs, err := s.overview.Environments(ctx)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	names := map[string]string{}
+	for _, e := range envs {
+		names[e.ID] = e.DisplayName
+	}
+	fr, err := s.overview.Failures(ctx, d.Since)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	for _, ff := range fr.Flows {
+		trend := make([]int, TrendBuckets)
+		for _, t := range ff.Starts {
+			if i := int(t.Sub(d.Since) * TrendBuckets / length); i >= 0 && i < TrendBuckets {
+				trend[i]++
+			}
+		}
+		d.Failing = append(d.Failing, FailingFlow{Flow: ff.Flow, EnvironmentName: names[ff.Flow.EnvironmentID], Count: ff.Count, More: ff.More,
+			Latest: ff.Latest, FailedAction: ff.FailedAction, Trend: trend})
+	}
+	off, err := s.overview.FlowsOff(ctx)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	d.Off = off.Flows
+	conns, err := s.Connections(ctx)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	for _, c := range conns.Connections {
+		if c.Status != flowdeck.ConnectionConnected {
+			d.BrokenConnection = append(d.BrokenConnection, c)
+		}
+	}
+	ap, err := s.overview.PendingApprovals(ctx)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	d.PendingApprovals = ap.Approvals
+	d.Partial = mergePartial(fr.Partial, off.Partial, conns.Partial, ap.Partial)
+	return d, nil
+}
+
+func mergePartial(lists ...[]Partial) []Partial {
+	seen := map[string]bool{}
+	var out []Partial
+	for _, l := range lists {
+		for _, p := range l {
+			if !seen[p.EnvironmentID] {
+				seen[p.EnvironmentID] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,227 @@
+package ops
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// FlowQuery filters, sorts and pages the flows of every environment.
+type FlowQuery struct {
+	// Environment keeps one environment (its id or display name); empty keeps all.
+	Environment string
+	// Text keeps flows whose name contains it (case-insensitive).
+	Text string
+	// State keeps "Started", "Stopped" or "Suspended" flows; "off" keeps both of the latter.
+	State string
+	// Owner keeps flows owned by this object id.
+	Owner string
+	// Failing keeps flows with a failed run since FailingSince (default the last 24 h).
+	Failing      bool
+	FailingSince time.Time
+	// Sort is "name" (default), "environment", "state", "modified" or "failures"; Desc reverses it.
+	Sort string
+	Desc bool
+	// Offset and Limit page the answer (Limit 0 → 50, at most MaxPageSize).
+	Offset, Limit int
+}
+
+// FlowRow is one flow of a listing, with its failures when they were asked for.
+type FlowRow struct {
+	flowdeck.Flow
+	EnvironmentName string `json:"environmentName"`
+	Failures        int    `json:"failures,omitempty"`
+}
+
+// FlowList is a page of flows.
+type FlowList struct {
+	Items   []FlowRow `json:"items"`
+	Total   int       `json:"total"`
+	Partial []Partial `json:"partial,omitempty"`
+}
+
+func (q FlowQuery) validate() error {
+	switch q.Sort {
+	case "", "name", "environment", "state", "modified", "failures":
+	default:
+		return flowdeck.Errorf(flowdeck.ErrInvalid, "Sort by name, environment, state, modified or failures.")
+	}
+	switch strings.ToLower(q.State) {
+	case "", "started", "stopped", "suspended", "off":
+	default:
+		return flowdeck.Errorf(flowdeck.ErrInvalid, "State is Started, Stopped, Suspended or off.")
+	}
+	if q.Offset < 0 || q.Limit < 0 || q.Limit > MaxPageSize {
+		return flowdeck.Errorf(flowdeck.ErrInvalid, "Pages hold at most %d flows.", MaxPageSize)
+	}
+	if len(q.Text) > 200 {
+		return flowdeck.Errorf(flowdeck.ErrInvalid, "Search for at most 200 characters.")
+	}
+	return nil
+}
+
+// Flows lists the flows of every environment matching q.
+func (s *Service) Flows(ctx context.Context, q FlowQuery) (FlowList, error) {
+	if err := q.validate(); err != nil {
+		return FlowList{}, err
+	}
+	rep, err := s.overview.AllFlows(ctx)
+	if err != nil {
+		return FlowList{}, err
+	}
+	envs, err := s.overview.Environments(ctx)
+	if err != nil {
+		return FlowList{}, err
+	}
+	names := map[string]string{}
+	for _, e := range envs {
+		names[e.ID] = e.DisplayName
+	}
+	var failures map[string]int
+	if q.Failing || q.Sort == "failures" {
+		since := q.FailingSince
+		if since.IsZero() {
+			since = s.now().Add(-24 * time.Hour)
+		}
+		fr, err := s.overview.Failures(ctx, since)
+		if err != nil {
+			return FlowList{}, err
+		}
+		failures = map[string]int{}
+		for _, ff := range fr.Flows {
+			failures[ff.Flow.EnvironmentID+"/"+ff.Flow.ID] = ff.Count
+		}
+		for _, f := range fr.Failing {
+			failures[f.EnvironmentID+"/"+f.ID] = max(failures[f.EnvironmentID+"/"+f.ID], 1)
+		}
+	}
+	text := strings.ToLower(strings.TrimSpace(q.Text))
+	state := strings.ToLower(q.State)
+	var rows []FlowRow
+	for _, f := range rep.Flows {
+		env := names[f.EnvironmentID]
+		if q.Environment != "" && !strings.EqualFold(q.Environment, f.EnvironmentID) && !strings.EqualFold(q.Environment, env) {
+			continue
+		}
+		if text != "" && !strings.Contains(strings.ToLower(f.DisplayName), text) {
+			continue
+		}
+		if state == "off" && f.State == flowdeck.FlowStarted || state != "" && state != "off" && !strings.EqualFold(state, f.State) {
+			continue
+		}
+		if q.Owner != "" && !strings.EqualFold(q.Owner, f.OwnerID) {
+			continue
+		}
+		n := failures[f.EnvironmentID+"/"+f.ID]
+		if q.Failing && n == 0 {
+			continue
+		}
+		rows = append(rows, FlowRow{Flow: f, EnvironmentName: env, Failures: n})
+	}
+	sortRows(rows, q.Sort, q.Desc)
+	limit := cmp.Or(q.Limit, 50)
+	out := FlowList{Total: len(rows), Partial: rep.Partial}
+	if q.Offset < len(rows) {
+		out.Items = rows[q.Offset:min(len(rows), q.Offset+limit)]
+	}
+	if out.Items == nil {
+		out.Items = []FlowRow{}
+	}
+	return out, nil
+}
+
+func sortRows(rows []FlowRow, by string, desc bool) {
+	key := func(a, b FlowRow) int {
+		switch by {
+		case "environment":
+			return cmp.Compare(strings.ToLower(a.EnvironmentName), strings.ToLower(b.EnvironmentName))
+		case "state":
+			return cmp.Compare(a.State, b.State)
+		case "modified":
+			return a.ModifiedAt.Compare(b.ModifiedAt)
+		case "failures":
+			return cmp.Compare(a.Failures, b.Failures)
+		}
+		return 0
+	}
+	slices.SortStableFunc(rows, func(a, b FlowRow) int {
+		c := key(a, b)
+		if desc {
+			c = -c
+		}
+		return cmp.Or(c, cmp.Compare(strings.ToLower(a.DisplayName), strings.ToLower(b.DisplayName)), cmp.Compare(a.ID, b.ID))
+	})
+}
+
+// FindFlows resolves what a user typed to flows: an exact id, else an exact
+// name, else names starting with it, else names containing it (all
+// case-insensitive), optionally within one environment (id or name). More than
+// one answer means the caller must ask which; none is ErrNotFound.
+func (s *Service) FindFlows(ctx context.Context, environment, text string) ([]FlowRow, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, flowdeck.Errorf(flowdeck.ErrInvalid, "Say which flow: its name or part of it.")
+	}
+	list, err := s.Flows(ctx, FlowQuery{Environment: environment, Limit: MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	all := list.Items
+	for off := len(all); off < list.Total; off += MaxPageSize {
+		more, err := s.Flows(ctx, FlowQuery{Environment: environment, Offset: off, Limit: MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, more.Items...)
+	}
+	low := strings.ToLower(text)
+	for _, match := range []func(FlowRow) bool{
+		func(f FlowRow) bool { return strings.EqualFold(f.ID, text) },
+		func(f FlowRow) bool { return strings.ToLower(f.DisplayName) == low },
+		func(f FlowRow) bool { return strings.HasPrefix(strings.ToLower(f.DisplayName), low) },
+		func(f FlowRow) bool { return strings.Contains(strings.ToLower(f.DisplayName), low) },
+	} {
+		var found []FlowRow
+		for _, f := range all {
+			if match(f) {
+				found = append(found, f)
+			}
+		}
+		if len(found) > 0 {
+			return found, nil
+		}
+	}
+	return nil, flowdeck.Errorf(flowdeck.ErrNotFound, "No flow matches %q. Say 'flows' to list them.", clip(text, 60))
+}
+
+// Flow returns one flow.
+func (s *Service) Flow(ctx context.Context, env, flowID string) (flowdeck.Flow, error) {
+	return s.flows.Flow(ctx, env, flowID)
+}
+
+// SetFlowState turns a flow on or off and returns it as it is now.
+func (s *Service) SetFlowState(ctx context.Context, env, flowID string, on bool) (flowdeck.Flow, error) {
+	var err error
+	if on {
+		err = s.flows.TurnOn(ctx, env, flowID)
+	} else {
+		err = s.flows.TurnOff(ctx, env, flowID)
+	}
+	if err != nil {
+		return flowdeck.Flow{}, err
+	}
+	s.overview.Forget(ctx)
+	return s.flows.Flow(ctx, env, flowID)
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,102 @@
+// Package ops is what a FlowDeck user can do — list, find, resubmit, cancel,
+// turn on or off, answer approvals, watch flows — implemented once. The bot's
+// commands, the tab's API and the monitor all call it, so no surface carries a
+// second copy of the logic. Every method runs as the principal in its context
+// (flowdeck.WithPrincipal), with that user's own delegated tokens.
+package ops
+
+import (
+	"context"
+	"time"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// Limits on what one request may ask.
+const (
+	// MaxBulk is the most runs one resubmit or cancel may name.
+	MaxBulk = 50
+	// MaxPageSize is the largest page of a listing.
+	MaxPageSize = 200
+	// bulkConcurrency is how many runs of a bulk action are worked on at once;
+	// the upstream transport's per-user limit applies underneath.
+	bulkConcurrency = 4
+)
+
+// FlowAPI is what ops needs of the Power Automate client (powerautomate.Client).
+type FlowAPI interface {
+	Flow(ctx context.Context, env, flowID string) (flowdeck.Flow, error)
+	TurnOn(ctx context.Context, env, flowID string) error
+	TurnOff(ctx context.Context, env, flowID string) error
+	Runs(ctx context.Context, env, flowID string, f flowdeck.RunFilter, cursor string) (flowdeck.RunPage, error)
+	Run(ctx context.Context, env, flowID, runID string) (flowdeck.Run, error)
+	RunActions(ctx context.Context, env, flowID, runID string) ([]flowdeck.Action, error)
+	Resubmit(ctx context.Context, env, flowID, runID string) error
+	Cancel(ctx context.Context, env, flowID, runID string) error
+	Approval(ctx context.Context, env, id string) (flowdeck.Approval, error)
+	Respond(ctx context.Context, env, id, response, comments string) error
+}
+
+// OverviewAPI is the cross-environment view of Power Automate (powerautomate.Overview).
+type OverviewAPI interface {
+	Environments(ctx context.Context) ([]flowdeck.Environment, error)
+	AllFlows(ctx context.Context) (flowdeck.FlowsReport, error)
+	Failures(ctx context.Context, since time.Time) (flowdeck.FailureReport, error)
+	FlowsOff(ctx context.Context) (flowdeck.FlowsReport, error)
+	PendingApprovals(ctx context.Context) (flowdeck.ApprovalsReport, error)
+	Approvals(ctx context.Context, role string, active bool) (flowdeck.ApprovalsReport, error)
+	Forget(ctx context.Context)
+}
+
+// AppsAPI is what ops needs of the Power Apps client (powerapps.Client).
+type AppsAPI interface {
+	Apps(ctx context.Context, env string) ([]flowdeck.App, error)
+	Connections(ctx context.Context, env string) ([]flowdeck.Connection, error)
+}
+
+// Options configure a Service.
+type Options struct {
+	// Flows is the Power Automate client and Overview its cross-environment view.
+	Flows    FlowAPI
+	Overview OverviewAPI
+	// Apps is the Power Apps client.
+	Apps AppsAPI
+	// Subscriptions keeps watches and notification settings.
+	Subscriptions flowdeck.SubscriptionStore
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Service is the one implementation of FlowDeck's operations.
+type Service struct {
+	flows    FlowAPI
+	overview OverviewAPI
+	apps     AppsAPI
+	subs     flowdeck.SubscriptionStore
+	now      func() time.Time
+}
+
+// New returns a Service.
+func New(o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Service{flows: o.Flows, overview: o.Overview, apps: o.Apps, subs: o.Subscriptions, now: o.Now}
+}
+
+// principal returns the caller, or ErrUnauthenticated.
+func principal(ctx context.Context) (flowdeck.Principal, error) {
+	p, ok := flowdeck.PrincipalFrom(ctx)
+	if !ok || !p.Valid() {
+		return flowdeck.Principal{}, flowdeck.Errorf(flowdeck.ErrUnauthenticated, "Sign in to continue.")
+	}
+	return p, nil
+}
+
+// Partial names an environment whose part of an answer is missing.
+type Partial = flowdeck.EnvError
+
+// Environments lists the user's environments.
+func (s *Service) Environments(ctx context.Context) ([]flowdeck.Environment, error) {
+	return s.overview.Environments(ctx)
+}
