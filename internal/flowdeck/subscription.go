@@ -20,27 +20,27 @@ const (
 // personal chat; a channel subscription delivers to ConversationID.
 type Subscription struct {
 	// ID is assigned by the store when empty.
-	ID       string
-	TenantID string
+	ID       string `json:"id"`
+	TenantID string `json:"tenantId"`
 	// UserID is the user whose delegated tokens the monitor uses.
-	UserID string
+	UserID string `json:"userId"`
 	// ConversationID is the target conversation for a channel subscription;
 	// empty means the user's personal chat.
-	ConversationID string
+	ConversationID string `json:"conversationId,omitempty"`
 	// Target is WatchAll, WatchEnvironment or WatchFlow.
-	Target        string
-	EnvironmentID string
-	FlowID        string
+	Target        string `json:"target"`
+	EnvironmentID string `json:"environmentId,omitempty"`
+	FlowID        string `json:"flowId,omitempty"`
 	// FlowName is the display name at the time of subscribing, for listings.
-	FlowName string
+	FlowName string `json:"flowName,omitempty"`
 	// Watermark is the time up to which events have been delivered.
-	Watermark time.Time
+	Watermark time.Time `json:"watermark"`
 	// Paused is set while the user's tokens are dead, until they sign in again.
-	Paused bool
+	Paused bool `json:"paused"`
 	// MutedUntil suppresses alerts until this time (zero: not muted).
-	MutedUntil time.Time
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	MutedUntil time.Time `json:"mutedUntil"`
+	CreatedAt  time.Time `json:"createdAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
 }
 
 // Validate reports what is wrong with s before it is stored.
@@ -68,16 +68,16 @@ type SubscriptionFilter struct {
 
 // UserSettings are a user's notification preferences.
 type UserSettings struct {
-	TenantID string
-	UserID   string
+	TenantID string `json:"tenantId"`
+	UserID   string `json:"userId"`
 	// TimeZone is an IANA zone name ("Europe/Paris"); empty means UTC.
-	TimeZone string
+	TimeZone string `json:"timeZone"`
 	// DigestTime is the local time of the daily digest as "HH:MM"; empty means off.
-	DigestTime string
+	DigestTime string `json:"digestTime"`
 	// QuietStart and QuietEnd bound the local quiet hours as "HH:MM"; empty means none.
-	QuietStart string
-	QuietEnd   string
-	UpdatedAt  time.Time
+	QuietStart string    `json:"quietStart"`
+	QuietEnd   string    `json:"quietEnd"`
+	UpdatedAt  time.Time `json:"updatedAt"`
 }
 
 // SubscriptionStore keeps subscriptions, their watermarks, and user settings.

@@ -1,0 +1,86 @@
+package cards
+
+import (
+	"strconv"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// MaxBulkRuns is the most runs one bulk resubmit or cancel acts on.
+const MaxBulkRuns = 50
+
+// RunResult is the outcome of a bulk action on one run.
+type RunResult struct {
+	Run      flowdeck.Run
+	FlowName string
+	// NewRunID is the run a resubmit started, if known.
+	NewRunID string
+	// Err is why the action failed on this run; nil on success.
+	Err error
+}
+
+// BulkConfirmCard asks before resubmitting or cancelling runs (verb is
+// VerbBulkResubmit or VerbBulkCancel); flowNames maps flow IDs to names. Its
+// button sends BulkData with Confirm: true for at most MaxBulkRuns runs.
+func BulkConfirmCard(verb string, runs []flowdeck.Run, flowNames map[string]string) *AdaptiveCard {
+	if len(runs) > MaxBulkRuns {
+		runs = runs[:MaxBulkRuns]
+	}
+	what, button := "Resubmit", "Resubmit "+count(len(runs), "run", "runs")
+	if verb == VerbBulkCancel {
+		what, button = "Cancel", "Cancel "+count(len(runs), "run", "runs")
+	}
+	c := newCard(what+" "+count(len(runs), "run", "runs")+"?", heading(what+" "+count(len(runs), "run", "runs")+"?"))
+	data := BulkData{Confirm: true, Runs: make([]RunData, len(runs))}
+	for i, r := range runs {
+		data.Runs[i] = RunData{EnvironmentID: r.EnvironmentID, FlowID: r.FlowID, RunID: r.ID}
+		if i < MaxListItems {
+			c.Body = append(c.Body, &TextBlock{Text: envName(flowNames, r.FlowID) + " · " + runStatus(r.Status) + " · " + When(r.StartTime), Wrap: true, Spacing: "Small"})
+		}
+	}
+	if len(runs) > MaxListItems {
+		c.Body = append(c.Body, subtle("and "+strconv.Itoa(len(runs)-MaxListItems)+" more."))
+	}
+	c.Actions = []Action{&ExecuteAction{Title: button, Verb: verb, Data: data, Style: "destructive"}}
+	return c
+}
+
+// BulkResultCard reports a bulk resubmit or cancel: a result per run (at most
+// MaxBulkRuns) and a summary line.
+func BulkResultCard(verb string, results []RunResult) *AdaptiveCard {
+	if len(results) > MaxBulkRuns {
+		results = results[:MaxBulkRuns]
+	}
+	done := "resubmitted"
+	if verb == VerbBulkCancel {
+		done = "cancelled"
+	}
+	ok := 0
+	for _, r := range results {
+		if r.Err == nil {
+			ok++
+		}
+	}
+	summary := strconv.Itoa(ok) + " of " + count(len(results), "run", "runs") + " " + done
+	c := newCard(summary, heading("Runs "+done), &TextBlock{Text: summary + ".", Wrap: true, Weight: "Bolder"})
+	for _, r := range results {
+		line := "✅ "
+		if r.Err != nil {
+			line = "❌ "
+		}
+		line += "**" + name(orDash(r.FlowName)) + "** · " + When(r.Run.StartTime)
+		items := []Element{&TextBlock{Text: line, Wrap: true}}
+		if r.Err != nil {
+			items = append(items, subtle(Escape(flowdeck.Message(r.Err))))
+		}
+		link := r.Run
+		title := "Open run"
+		if r.NewRunID != "" && r.Err == nil {
+			link.ID = r.NewRunID
+			title = "Open new run"
+		}
+		items = append(items, &ActionSet{Actions: []Action{&OpenURLAction{Title: title, URL: link.PortalURL()}}, Spacing: "None"})
+		c.Body = append(c.Body, &Container{Items: items, Spacing: "Small", Separator: true})
+	}
+	return c
+}

@@ -1,0 +1,82 @@
+package cards
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// ErrorOptions adds what an error card needs beyond the error itself.
+type ErrorOptions struct {
+	// ConsentURL is where a consent-required error sends the user; when
+	// empty, the error's Detail["consentUrl"] is used.
+	ConsentURL string
+	// Environments names the environments that failed, for a partial answer.
+	Environments []string
+}
+
+// ErrorCard explains err to a user: the sentence of its kind (flowdeck.Message)
+// and the next step. Consent required gets a consent button, sign-in errors a
+// Sign in button, throttling says when to retry, and a partial answer names
+// the environments that failed.
+func ErrorCard(err error, o ErrorOptions) *AdaptiveCard {
+	msg := flowdeck.Message(err)
+	c := newCard(msg, &TextBlock{Text: "Something stopped FlowDeck", Wrap: true, Color: "Attention", Weight: "Bolder"},
+		para(Escape(Trim(OneLine(msg), maxError))))
+	if len(o.Environments) > 0 {
+		names := make([]string, 0, len(o.Environments))
+		for i, e := range o.Environments {
+			if i == 10 {
+				names = append(names, "and "+count(len(o.Environments)-10, "more", "more"))
+				break
+			}
+			names = append(names, name(e))
+		}
+		c.Body[0] = &TextBlock{Text: "Partial answer", Wrap: true, Color: "Warning", Weight: "Bolder"}
+		c.Body = append(c.Body, para("These environments did not answer: "+strings.Join(names, ", ")+". What you see is missing their results."))
+	}
+	var next string
+	switch flowdeck.KindOf(err) {
+	case flowdeck.ErrConsentRequired:
+		u := webURL(o.ConsentURL)
+		var fe *flowdeck.Error
+		if u == "" && errors.As(err, &fe) {
+			u = webURL(fe.Detail["consentUrl"])
+		}
+		next = "Give consent, then try again."
+		if u != "" {
+			c.Actions = append(c.Actions, &OpenURLAction{Title: "Give consent", URL: u})
+		} else {
+			next = "Ask your administrator to grant FlowDeck consent, then try again."
+		}
+	case flowdeck.ErrInteractionRequired, flowdeck.ErrUnauthenticated:
+		next = "Sign in, then try again."
+		c.Actions = append(c.Actions, &ExecuteAction{Title: "Sign in", Verb: VerbSignIn, Style: "positive"})
+	case flowdeck.ErrThrottled:
+		next = "Try again in a minute."
+		var fe *flowdeck.Error
+		if errors.As(err, &fe) && fe.RetryAfter > 0 {
+			next = "Try again in " + duration(fe.RetryAfter) + "."
+		}
+	case flowdeck.ErrUnavailable:
+		next = "Try again in a minute; if it keeps happening, check the Power Platform service health."
+	case flowdeck.ErrNotFound:
+		next = "Check the name with **flows**, or pick it from the tab."
+	case flowdeck.ErrForbidden:
+		next = "Ask the flow's owner to share it with you, or to do it for you."
+	case flowdeck.ErrConflict:
+		next = "Reload and try again."
+	case flowdeck.ErrInvalid:
+		next = "Type **help** to see how to use the commands."
+	case flowdeck.ErrMisconfigured, flowdeck.ErrInternal:
+		next = "If it keeps happening, tell your FlowDeck administrator."
+	}
+	if next != "" {
+		c.Body = append(c.Body, &TextBlock{Text: next, Wrap: true, IsSubtle: true})
+	}
+	if code := flowdeck.Code(err); code != "" {
+		c.Body = append(c.Body, subtle("Code: "+Escape(code)))
+	}
+	return c
+}

@@ -1,0 +1,129 @@
+package cards
+
+import (
+	"encoding/json"
+	"net/url"
+)
+
+// Action.Execute verbs. The bot dispatches adaptiveCard/action invokes on them.
+const (
+	VerbApprovalRespond = "approval.respond"
+	VerbApprovalRefresh = "approval.refresh"
+	VerbAlertResubmit   = "alert.resubmit"
+	VerbAlertCancel     = "alert.cancel"
+	VerbAlertTurnOff    = "alert.turnoff"
+	VerbAlertMute       = "alert.mute"
+	VerbBulkResubmit    = "bulk.resubmit"
+	VerbBulkCancel      = "bulk.cancel"
+	VerbListMore        = "list.more"
+	VerbPick            = "pick"
+	VerbSignIn          = "signin"
+)
+
+// ApprovalData is the data of the approval.respond and approval.refresh
+// actions. Teams merges the comment box into it as "comment", and, when an
+// approval has more options than fit as buttons, the chosen option as
+// "response" (from the Input.ChoiceSet with id "response").
+type ApprovalData struct {
+	ApprovalID    string `json:"approvalId"`
+	EnvironmentID string `json:"environmentId"`
+	Response      string `json:"response,omitempty"`
+	Comment       string `json:"comment,omitempty"`
+}
+
+// RunData is the data of the alert.* actions. Confirm is true on the button
+// of a confirmation card.
+type RunData struct {
+	EnvironmentID string `json:"environmentId"`
+	FlowID        string `json:"flowId"`
+	RunID         string `json:"runId,omitempty"`
+	Confirm       bool   `json:"confirm,omitempty"`
+}
+
+// BulkData is the data of the bulk.resubmit and bulk.cancel confirm buttons.
+type BulkData struct {
+	Runs    []RunData `json:"runs"`
+	Confirm bool      `json:"confirm"`
+}
+
+// MoreData is the data of list.more: the command to run again and the cursor
+// of the next page.
+type MoreData struct {
+	Command string `json:"command"`
+	Cursor  string `json:"cursor"`
+}
+
+// PickData is the data of pick: the original command and the candidate chosen.
+type PickData struct {
+	Command string `json:"command"`
+	Choice  string `json:"choice"`
+}
+
+// TabLink builds a deep link to the personal tab that opens subEntityID
+// (see the *SubEntity functions). A nil TabLink leaves tab links out.
+type TabLink func(subEntityID string) string
+
+// TeamsTabLink returns the TabLink of the personal tab entityID ("dashboard")
+// of the Teams app appID:
+// https://teams.microsoft.com/l/entity/<appID>/<entityID>?context={"subEntityId":"…"} (URL-encoded).
+func TeamsTabLink(appID, entityID string) TabLink {
+	return func(sub string) string {
+		ctx, _ := json.Marshal(struct {
+			SubEntityID string `json:"subEntityId"`
+		}{sub})
+		return "https://teams.microsoft.com/l/entity/" + url.PathEscape(appID) + "/" + url.PathEscape(entityID) +
+			"?context=" + url.QueryEscape(string(ctx))
+	}
+}
+
+// FlowSubEntity is the tab's sub-entity of a flow: "flow:<env>:<flow>".
+func FlowSubEntity(environmentID, flowID string) string {
+	return "flow:" + environmentID + ":" + flowID
+}
+
+// Tab sub-entities of the tab's pages.
+const (
+	ApprovalsSubEntity = "approvals"
+	FailuresSubEntity  = "failures"
+)
+
+func (l TabLink) action(title, sub string) Action {
+	if l == nil {
+		return nil
+	}
+	return &OpenURLAction{Title: title, URL: l(sub)}
+}
+
+// actions drops nil entries.
+func actions(as ...Action) []Action {
+	out := make([]Action, 0, len(as))
+	for _, a := range as {
+		if a != nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// newCard returns a 1.5 card with body, full width in Teams.
+func newCard(fallback string, body ...Element) *AdaptiveCard {
+	return &AdaptiveCard{Schema: Schema, Version: Version, Body: body, FallbackText: fallback, MSTeams: &MSTeams{Width: "Full"}}
+}
+
+// heading is a card's title line (already escaped).
+func heading(text string) *TextBlock {
+	return &TextBlock{Text: text, Wrap: true, Size: "Medium", Weight: "Bolder", Style: "heading"}
+}
+
+// para is a wrapped paragraph (already escaped).
+func para(text string) *TextBlock { return &TextBlock{Text: text, Wrap: true} }
+
+// subtle is a small grey line (already escaped).
+func subtle(text string) *TextBlock {
+	return &TextBlock{Text: text, Wrap: true, IsSubtle: true, Size: "Small", Spacing: "None"}
+}
+
+// literal is user text shown exactly as typed (no markdown), trimmed to max.
+func literal(s string, max int, italic bool) *RichTextBlock {
+	return &RichTextBlock{Inlines: []TextRun{{Text: Trim(s, max), Italic: italic}}}
+}
