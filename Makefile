@@ -24,6 +24,13 @@ help: ## Show this help
 build: ## Build bin/flowdeck (static, as the Dockerfile builds it)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/flowdeck
 
+.PHONY: docker-check
+docker-check: ## Build the static binary exactly as the Dockerfile does and check it is static
+	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o bin/flowdeck-docker ./cmd/flowdeck
+	@if file bin/flowdeck-docker 2>/dev/null | grep -q 'dynamically linked'; then echo "bin/flowdeck-docker is not static"; exit 1; fi
+	@grep -q 'CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags "-s -w -X main.version=$${VERSION}" -o /out/flowdeck ./cmd/flowdeck' Dockerfile || { echo "Dockerfile and docker-check build differently"; exit 1; }
+	@echo "bin/flowdeck-docker: static, built as the Dockerfile builds it"
+
 .PHONY: demo
 demo: ## Run FlowDeck on its local cloud (no tenant, no secrets): flowdeck dev
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/flowdeck dev
