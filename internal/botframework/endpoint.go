@@ -1,0 +1,238 @@
+package botframework
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// DefaultMaxBodyBytes is the largest activity the endpoint reads.
+const DefaultMaxBodyBytes = 512 << 10
+
+// EndpointOptions configure an Endpoint.
+type EndpointOptions struct {
+	// Verifier checks channel tokens. Required unless DevUnauthenticated.
+	Verifier *ChannelVerifier
+	// Handler receives the verified activities. Required.
+	Handler Handler
+	// MaxBodyBytes is the body limit; default DefaultMaxBodyBytes (512 KiB).
+	MaxBodyBytes int64
+	// Logger receives one line per activity (type, ids, tenant; never the token).
+	Logger *slog.Logger
+	// DevUnauthenticated accepts activities without a token, for the
+	// Microsoft 365 Agents Playground. NewEndpoint refuses it unless
+	// ListenAddr is a loopback address.
+	DevUnauthenticated bool
+	// ListenAddr is the server's listen address (host:port); checked only in
+	// DevUnauthenticated mode.
+	ListenAddr string
+}
+
+// Endpoint is the http.Handler for POST /api/messages.
+type Endpoint struct {
+	v      *ChannelVerifier
+	h      Handler
+	max    int64
+	log    *slog.Logger
+	noAuth bool
+}
+
+// NewEndpoint returns the endpoint. Bad options, and the dev mode on a
+// non-loopback address, are flowdeck.ErrMisconfigured.
+func NewEndpoint(o EndpointOptions) (*Endpoint, error) {
+	if o.Handler == nil {
+		return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured, "botframework: the endpoint needs a handler")
+	}
+	if o.DevUnauthenticated {
+		if !IsLoopback(o.ListenAddr) {
+			return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured,
+				"botframework: the unauthenticated dev mode needs a loopback listen address, not %q", o.ListenAddr)
+		}
+	} else if o.Verifier == nil {
+		return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured, "botframework: the endpoint needs a channel verifier")
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &Endpoint{v: o.Verifier, h: o.Handler, max: o.MaxBodyBytes, log: o.Logger, noAuth: o.DevUnauthenticated}, nil
+}
+
+// IsLoopback reports whether addr (host:port, or a bare host) names only a
+// loopback interface: 127.0.0.0/8, ::1 or localhost. An empty host (":3978")
+// means every interface and is not loopback.
+func IsLoopback(addr string) bool {
+	host := addr
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		host = h
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// ServeHTTP implements http.Handler.
+func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "Use POST.")
+		return
+	}
+	if r.ContentLength > e.max {
+		writeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The activity is too large.")
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		writeError(w, http.StatusUnsupportedMediaType, "UnsupportedMediaType", "Send application/json.")
+		return
+	}
+	auth := r.Header.Get("Authorization")
+	if auth == "" && !e.noAuth {
+		e.log.LogAttrs(ctx, slog.LevelInfo, "botframework: activity without a token")
+		writeError(w, http.StatusUnauthorized, "Unauthorized", "A channel token is required.")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, e.max))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The activity is too large.")
+			return
+		}
+		writeError(w, http.StatusBadRequest, "BadRequest", "The body could not be read.")
+		return
+	}
+	a, err := DecodeActivity(body)
+	if err != nil {
+		e.log.LogAttrs(ctx, slog.LevelInfo, "botframework: malformed activity", slog.String("err", err.Error()))
+		writeError(w, http.StatusBadRequest, "BadRequest", "The body is not an activity.")
+		return
+	}
+	caller := CallerOf(a)
+	if !e.noAuth {
+		if _, err := e.v.Verify(ctx, auth, a); err != nil {
+			status := statusOf(err)
+			writeError(w, status, http.StatusText(status), flowdeck.Message(err))
+			return
+		}
+		caller.Authenticated = true
+	}
+	e.dispatch(WithCaller(ctx, caller), w, a, caller)
+}
+
+func (e *Endpoint) dispatch(ctx context.Context, w http.ResponseWriter, a *schema.Activity, c Caller) {
+	attrs := []slog.Attr{
+		slog.String("activity_type", string(a.Type)), slog.String("activity_id", a.ID),
+		slog.String("conversation_id", c.ConversationID), slog.String("tenant_id", c.TenantID),
+		slog.String("user_id", c.UserID), slog.Bool("authenticated", c.Authenticated),
+	}
+	if a.Type == schema.Invoke {
+		attrs = append(attrs, slog.String("invoke", a.Name))
+	}
+	res, err := e.h.OnActivity(ctx, a)
+	if err != nil {
+		attrs = append(attrs, slog.String("kind", flowdeck.Code(err)), slog.Any("err", err))
+		e.log.LogAttrs(ctx, slog.LevelError, "botframework: handler failed", attrs...)
+		status := statusOf(err)
+		if a.Type == schema.Invoke && a.Name == InvokeAdaptiveCardAction {
+			res = CardErrorResponse(status, flowdeck.Code(err), flowdeck.Message(err))
+			writeJSON(w, http.StatusOK, res.Body)
+			return
+		}
+		writeError(w, status, flowdeck.Code(err), flowdeck.Message(err))
+		return
+	}
+	if a.Type != schema.Invoke {
+		e.log.LogAttrs(ctx, slog.LevelInfo, "botframework: activity", attrs...)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if res == nil {
+		e.log.LogAttrs(ctx, slog.LevelInfo, "botframework: invoke not implemented", attrs...)
+		w.WriteHeader(http.StatusNotImplemented)
+		return
+	}
+	status := res.Status
+	if status == 0 || a.Name == InvokeAdaptiveCardAction {
+		status = http.StatusOK
+	}
+	e.log.LogAttrs(ctx, slog.LevelInfo, "botframework: invoke", append(attrs, slog.Int("status", status))...)
+	if res.Body == nil {
+		w.WriteHeader(status)
+		return
+	}
+	writeJSON(w, status, res.Body)
+}
+
+// DecodeActivity parses an activity. It tolerates unknown fields and
+// rejects anything that is not one JSON object with a "type".
+func DecodeActivity(body []byte) (*schema.Activity, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return nil, errors.New("not a JSON object")
+	}
+	var a schema.Activity
+	if err := json.Unmarshal(body, &a); err != nil {
+		return nil, fmt.Errorf("decode activity: %w", err)
+	}
+	if a.Type == "" {
+		return nil, errors.New("activity has no type")
+	}
+	return &a, nil
+}
+
+// statusOf maps a flowdeck kind to an HTTP status.
+func statusOf(err error) int {
+	switch flowdeck.KindOf(err) {
+	case flowdeck.ErrInvalid:
+		return http.StatusBadRequest
+	case flowdeck.ErrUnauthenticated:
+		return http.StatusUnauthorized
+	case flowdeck.ErrForbidden:
+		return http.StatusForbidden
+	case flowdeck.ErrNotFound:
+		return http.StatusNotFound
+	case flowdeck.ErrConflict:
+		return http.StatusConflict
+	case flowdeck.ErrConsentRequired, flowdeck.ErrInteractionRequired:
+		return http.StatusPreconditionFailed
+	case flowdeck.ErrThrottled:
+		return http.StatusTooManyRequests
+	case flowdeck.ErrUnavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": message}})
+}

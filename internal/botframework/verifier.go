@@ -1,0 +1,253 @@
+package botframework
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/infracloudio/msbotbuilder-go/schema"
+	"golang.org/x/time/rate"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// Channel-token constants, as the Bot Framework SDKs define them.
+const (
+	// DefaultOpenIDMetadataURL is the Bot Framework channel's OpenID metadata.
+	DefaultOpenIDMetadataURL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+	// ChannelIssuer is the issuer of channel tokens.
+	ChannelIssuer = "https://api.botframework.com"
+	// DefaultEntraAuthority is the Entra host of the tenant issuers' metadata.
+	DefaultEntraAuthority = "https://login.microsoftonline.com"
+	// ClockSkew is the leeway on exp, nbf and iat.
+	ClockSkew = 5 * time.Minute
+	// MaxTokenBytes is the largest token Verify parses.
+	MaxTokenBytes = 16 << 10
+
+	defaultRefreshEvery = 24 * time.Hour
+	defaultUnknownKID   = 5 * time.Minute
+	defaultFetchTimeout = 5 * time.Second
+)
+
+var allowedAlgs = []string{"RS256", "RS384", "RS512"}
+
+// VerifierOptions configure a ChannelVerifier.
+type VerifierOptions struct {
+	// AppID is the bot's app id: the audience of channel tokens. Required.
+	AppID string
+	// OpenIDMetadataURL is the Bot Framework metadata; default DefaultOpenIDMetadataURL.
+	OpenIDMetadataURL string
+	// TenantID, when set, also accepts tokens issued by the bot's own tenant
+	// (https://sts.windows.net/{tid}/ and https://login.microsoftonline.com/{tid}/v2.0),
+	// verified with that tenant's Entra keys, as the Agents SDK does for
+	// single-tenant bots. Entra keys carry no endorsements.
+	TenantID string
+	// TenantMetadataURL is the tenant's OpenID metadata; default
+	// {DefaultEntraAuthority}/{TenantID}/v2.0/.well-known/openid-configuration.
+	TenantMetadataURL string
+	// HTTPClient fetches metadata and keys; default a client with a 10 s timeout.
+	HTTPClient *http.Client
+	// Now is the clock for token times and key refreshes; default time.Now.
+	Now func() time.Time
+	// RefreshInterval is the age at which the key set is refetched; default 24 h.
+	RefreshInterval time.Duration
+	// UnknownKIDInterval is the least time between two refetches caused by
+	// unknown kids; default 5 min.
+	UnknownKIDInterval time.Duration
+	// FetchTimeout bounds one metadata+JWKS fetch; default 5 s.
+	FetchTimeout time.Duration
+	// Logger receives rejections (a reason, never the token); default discards.
+	Logger *slog.Logger
+}
+
+// ChannelVerifier checks the channel token of an inbound activity. It is safe
+// for concurrent use.
+type ChannelVerifier struct {
+	appID  string
+	now    func() time.Time
+	log    *slog.Logger
+	bf     *keySource
+	tenant *keySource
+	tenIss []string
+	parser *jwt.Parser
+}
+
+// Claims is what a verified channel token says.
+type Claims struct {
+	// Issuer is the token's iss.
+	Issuer string
+	// AppID is the audience (the bot's app id).
+	AppID string
+	// ServiceURL is the serviceurl claim ("" when a tenant token has none).
+	ServiceURL string
+	// Endorsements are the channels the signing key is endorsed for (Bot
+	// Framework keys only).
+	Endorsements []string
+	// ExpiresAt is the token's expiry.
+	ExpiresAt time.Time
+}
+
+// NewChannelVerifier returns a verifier. Bad options are flowdeck.ErrMisconfigured.
+func NewChannelVerifier(o VerifierOptions) (*ChannelVerifier, error) {
+	if o.AppID == "" {
+		return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured, "botframework: the channel verifier needs the bot app id")
+	}
+	if o.OpenIDMetadataURL == "" {
+		o.OpenIDMetadataURL = DefaultOpenIDMetadataURL
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.RefreshInterval <= 0 {
+		o.RefreshInterval = defaultRefreshEvery
+	}
+	if o.UnknownKIDInterval <= 0 {
+		o.UnknownKIDInterval = defaultUnknownKID
+	}
+	if o.FetchTimeout <= 0 {
+		o.FetchTimeout = defaultFetchTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	newSource := func(url string) *keySource {
+		return &keySource{
+			metadataURL: url, hc: o.HTTPClient, now: o.Now,
+			refreshEvery: o.RefreshInterval, fetchTimeout: o.FetchTimeout,
+			unknownKID: rate.NewLimiter(rate.Every(o.UnknownKIDInterval), 1),
+			log:        o.Logger,
+		}
+	}
+	v := &ChannelVerifier{
+		appID: o.AppID, now: o.Now, log: o.Logger,
+		bf: newSource(o.OpenIDMetadataURL),
+		parser: jwt.NewParser(
+			jwt.WithValidMethods(allowedAlgs),
+			jwt.WithLeeway(ClockSkew),
+			jwt.WithExpirationRequired(),
+			jwt.WithIssuedAt(),
+			jwt.WithAudience(o.AppID),
+			jwt.WithTimeFunc(o.Now),
+		),
+	}
+	if o.TenantID != "" {
+		url := o.TenantMetadataURL
+		if url == "" {
+			url = DefaultEntraAuthority + "/" + o.TenantID + "/v2.0/.well-known/openid-configuration"
+		}
+		v.tenant = newSource(url)
+		v.tenIss = []string{
+			"https://sts.windows.net/" + o.TenantID + "/",
+			"https://login.microsoftonline.com/" + o.TenantID + "/v2.0",
+		}
+	}
+	return v, nil
+}
+
+// channelClaims are the claims a channel token carries.
+type channelClaims struct {
+	jwt.RegisteredClaims
+	ServiceURL string `json:"serviceurl"`
+}
+
+// Verify checks authorization (the whole Authorization header) against the
+// activity a. Failures are *flowdeck.Error values: ErrUnauthenticated for a
+// missing, malformed, forged or expired token (HTTP 401), ErrForbidden when
+// the signing key is not endorsed for a.ChannelID (HTTP 403), ErrUnavailable
+// when the keys cannot be fetched (HTTP 503).
+func (v *ChannelVerifier) Verify(ctx context.Context, authorization string, a *schema.Activity) (Claims, error) {
+	scheme, raw, ok := strings.Cut(authorization, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" {
+		return Claims{}, v.reject(ctx, a, flowdeck.ErrUnauthenticated, "no bearer token", nil)
+	}
+	if len(raw) > MaxTokenBytes {
+		return Claims{}, v.reject(ctx, a, flowdeck.ErrUnauthenticated, "token too large", nil)
+	}
+	var (
+		c       channelClaims
+		key     signingKey
+		isBF    bool
+		keyErr  error
+		keyfunc = func(t *jwt.Token) (any, error) {
+			if !slices.Contains(allowedAlgs, t.Method.Alg()) {
+				return nil, errors.New("signing method not allowed")
+			}
+			kid, _ := t.Header["kid"].(string)
+			if kid == "" {
+				return nil, errors.New("no kid")
+			}
+			var src *keySource
+			switch {
+			case c.Issuer == ChannelIssuer:
+				src, isBF = v.bf, true
+			case v.tenant != nil && slices.Contains(v.tenIss, c.Issuer):
+				src = v.tenant
+			default:
+				return nil, errors.New("issuer not accepted")
+			}
+			k, err := src.lookup(ctx, kid)
+			if err != nil {
+				keyErr = err
+				return nil, err
+			}
+			key = k
+			return k.pub, nil
+		}
+	)
+	if _, err := v.parser.ParseWithClaims(raw, &c, keyfunc); err != nil {
+		if keyErr != nil && !errors.Is(keyErr, errUnknownKID) {
+			return Claims{}, v.reject(ctx, a, flowdeck.ErrUnavailable, "signing keys unavailable", keyErr)
+		}
+		return Claims{}, v.reject(ctx, a, flowdeck.ErrUnauthenticated, "invalid token", err)
+	}
+	if key.pub == nil {
+		return Claims{}, v.reject(ctx, a, flowdeck.ErrUnauthenticated, "no signing key", nil)
+	}
+	if isBF {
+		if c.ServiceURL == "" || c.ServiceURL != a.ServiceURL {
+			return Claims{}, v.reject(ctx, a, flowdeck.ErrUnauthenticated, "serviceurl claim does not match the activity", nil)
+		}
+		if len(key.endorsements) == 0 {
+			return Claims{}, v.reject(ctx, a, flowdeck.ErrForbidden, "signing key has no endorsements", nil)
+		}
+		if a.ChannelID == "" || !slices.Contains(key.endorsements, a.ChannelID) {
+			return Claims{}, v.reject(ctx, a, flowdeck.ErrForbidden, "signing key not endorsed for the channel", nil)
+		}
+	} else if c.ServiceURL != "" && c.ServiceURL != a.ServiceURL {
+		return Claims{}, v.reject(ctx, a, flowdeck.ErrUnauthenticated, "serviceurl claim does not match the activity", nil)
+	}
+	out := Claims{Issuer: c.Issuer, AppID: v.appID, ServiceURL: c.ServiceURL, Endorsements: key.endorsements}
+	if c.ExpiresAt != nil {
+		out.ExpiresAt = c.ExpiresAt.Time
+	}
+	return out, nil
+}
+
+func (v *ChannelVerifier) reject(ctx context.Context, a *schema.Activity, kind error, reason string, cause error) error {
+	attrs := []slog.Attr{slog.String("reason", reason)}
+	if a != nil {
+		attrs = append(attrs, slog.String("activity_type", string(a.Type)), slog.String("activity_id", a.ID),
+			slog.String("channel_id", a.ChannelID))
+	}
+	if cause != nil {
+		attrs = append(attrs, slog.String("cause", cause.Error()))
+	}
+	v.log.LogAttrs(ctx, slog.LevelInfo, "botframework: channel token rejected", attrs...)
+	msg := "The channel token is not valid."
+	switch kind {
+	case flowdeck.ErrForbidden:
+		msg = "The channel token's key is not endorsed for this channel."
+	case flowdeck.ErrUnavailable:
+		msg = "The Bot Framework signing keys cannot be fetched."
+	}
+	return &flowdeck.Error{Kind: kind, Message: msg, Err: errors.New(reason)}
+}
