@@ -101,6 +101,8 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 func (s *services) serverOptions(o server.Options) server.Options {
 	o.Verifier = s.verifier
 	o.Account = account{graph: s.graph, broker: s.broker}
+	o.Ops = s.ops
+	o.SignOut = s.broker.SignOut
 	o.Auth = &server.AuthHandlers{
 		Start:      http.HandlerFunc(s.consent.Start),
 		End:        http.HandlerFunc(s.consent.End),

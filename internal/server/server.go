@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/web"
 )
 
@@ -62,6 +63,12 @@ type Options struct {
 	Account Account
 	// Auth serves the consent and sign-in pages (/auth/start, /auth/end); nil leaves them out.
 	Auth *AuthHandlers
+	// Ops answers the personal tab's JSON API (/api/dashboard, /api/flows, …,
+	// see tab.go); nil leaves those routes out.
+	Ops Operations
+	// SignOut forgets the user's upstream tokens (the broker's SignOut) for
+	// POST /api/signout; nil leaves the route out.
+	SignOut func(ctx context.Context, p flowdeck.Principal) error
 }
 
 // Server is FlowDeck's HTTP server: an Echo instance behind a configured
@@ -176,6 +183,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.staticRoutes(e)
 	s.apiRoutes(e)
 	s.meRoutes()
+	s.tabRoutes()
 	s.authRoutes(e)
 }
 

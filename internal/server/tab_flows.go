@@ -1,0 +1,82 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/flowdeck/flowdeck/internal/ops"
+)
+
+// maxOffset bounds the offset of a flow listing.
+const maxOffset = 1_000_000
+
+// flowRoutes:
+//
+//	GET  /api/flows?env&q&state&owner&failing&sort&desc&offset&limit → ops.FlowList
+//	GET  /api/flows/:env/:flow                                       → flowdeck.Flow
+//	POST /api/flows/:env/:flow/state {"on":bool}                     → flowdeck.Flow as it is now
+func (t *tab) flowRoutes(g *echo.Group) {
+	g.GET("/flows", t.listFlows, noStore)
+	g.GET("/flows/:env/:flow", t.getFlow, noStore)
+	g.POST("/flows/:env/:flow/state", t.setFlowState, noStore)
+}
+
+func (t *tab) listFlows(c echo.Context) error {
+	q := newQuery(c)
+	fq := ops.FlowQuery{
+		Environment: q.text("env", 128),
+		Text:        q.text("q", 200),
+		State:       q.enum("state", "", "Started", "Stopped", "Suspended", "off"),
+		Owner:       q.guid("owner"),
+		Failing:     q.boolean("failing", false),
+		Sort:        q.enum("sort", "name", "name", "environment", "state", "modified", "failures"),
+		Desc:        q.boolean("desc", false),
+		Offset:      q.integer("offset", 0, 0, maxOffset),
+		Limit:       q.integer("limit", 50, 1, ops.MaxPageSize),
+	}
+	if q.err != nil {
+		return q.err
+	}
+	list, err := t.ops.Flows(ctxOf(c), fq)
+	if err != nil {
+		return err
+	}
+	return okBriefly(c, list)
+}
+
+func (t *tab) getFlow(c echo.Context) error {
+	env, flow, err := flowPath(c)
+	if err != nil {
+		return err
+	}
+	f, err := t.ops.Flow(ctxOf(c), env, flow)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, f)
+}
+
+// flowStateRequest is the body of POST /api/flows/:env/:flow/state.
+type flowStateRequest struct {
+	On *bool `json:"on"`
+}
+
+func (t *tab) setFlowState(c echo.Context) error {
+	env, flow, err := flowPath(c)
+	if err != nil {
+		return err
+	}
+	var req flowStateRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.On == nil {
+		return invalid(`Say whether to turn the flow on or off: {"on":true} or {"on":false}.`)
+	}
+	f, err := t.ops.SetFlowState(ctxOf(c), env, flow, *req.On)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, f)
+}
