@@ -61,6 +61,8 @@ type Options struct {
 	Verifier TokenVerifier
 	// Account answers GET /api/me; nil leaves the route out.
 	Account Account
+	// Bot is the Bot Framework endpoint (POST /api/messages); nil leaves it out.
+	Bot http.Handler
 	// Auth serves the consent and sign-in pages (/auth/start, /auth/end); nil leaves them out.
 	Auth *AuthHandlers
 	// Ops answers the personal tab's JSON API (/api/dashboard, /api/flows, …,
@@ -185,6 +187,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.meRoutes()
 	s.tabRoutes()
 	s.authRoutes(e)
+	s.botRoutes(e)
 }
 
 // Handler returns the Echo instance as an http.Handler, for httptest.
