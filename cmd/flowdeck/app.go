@@ -75,7 +75,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Version:        m.Version,
 		RequestTimeout: m.Config.RequestTimeout,
 		TrustedProxies: m.Config.TrustedProxies,
-		Ready:          m.store.Ping,
+		Ready:          m.services.ready.check,
 		Registry:       registry,
 		Dev:            m.Dev,
 	}))

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
@@ -273,4 +274,19 @@ func resolve(base, ref string) string {
 	b, _ := url.Parse(base)
 	r, _ := url.Parse(ref)
 	return b.ResolveReference(r).String()
+}
+
+func TestReadyzReflectsStoreAndAuthority(t *testing.T) {
+	f := newCloudFixture(t)
+	if code, _ := get(t, f.m.URL()+"/readyz"); code != 200 {
+		t.Fatalf("/readyz = %d with the store and the authority up", code)
+	}
+	f.entra.Close()
+	// A fresh check (the cached success lasts a minute): the authority is gone.
+	f.m.services.ready.mu.Lock()
+	f.m.services.ready.checked = time.Time{}
+	f.m.services.ready.mu.Unlock()
+	if code, body := get(t, f.m.URL()+"/readyz"); code != 503 {
+		t.Fatalf("/readyz = %d %v with the authority down, want 503", code, body)
+	}
 }

@@ -16,12 +16,24 @@ import (
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/config"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
 )
 
-// testConfig is a valid serve configuration on 127.0.0.1:0 with a fresh store.
+// testConfig is a valid serve configuration on 127.0.0.1:0 with a fresh
+// store, whose authority is a fake Entra ID on loopback (tests never reach
+// beyond this machine).
 func testConfig(t testing.TB) config.Config {
 	t.Helper()
 	dir := t.TempDir()
+	idp, err := entra.New(entra.Options{Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idp.Close() })
+	caFile := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(caFile, idp.CACertPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	c, err := config.Load(config.Layered(func(name string) (string, bool) {
 		v, ok := map[string]string{
 			"FLOWDECK_LISTEN":           "127.0.0.1:0",
@@ -32,6 +44,8 @@ func testConfig(t testing.TB) config.Config {
 			"FLOWDECK_ENCRYPTION_KEY":   base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)),
 			"FLOWDECK_DATA_DIR":         dir,
 			"FLOWDECK_SHUTDOWN_TIMEOUT": "5s",
+			"FLOWDECK_AUTHORITY_URL":    idp.URL(),
+			"FLOWDECK_CA_FILE":          caFile,
 		}[name]
 		return v, ok
 	}), config.Serve)

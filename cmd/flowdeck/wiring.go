@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -26,6 +27,7 @@ import (
 // configuration: who the user is, the tokens FlowDeck holds for them, and the
 // clients that use those tokens.
 type services struct {
+	ready    *readiness
 	registry *identity.Registry
 	verifier *identity.Verifier
 	broker   *identity.Broker
@@ -43,7 +45,8 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	if err != nil {
 		return nil, err
 	}
-	s := &services{}
+	s := &services{ready: &readiness{store: store, client: hc, now: time.Now,
+		authority: c.Authority(c.TenantID) + "/v2.0/.well-known/openid-configuration"}}
 	if s.registry, err = identity.NewRegistry(identity.RegistryOptions{
 		Cloud:        c.Cloud,
 		FlowAudience: c.FlowAudience, PowerAppsAudience: c.PowerAppsAudience, GraphAudience: c.GraphAudience,

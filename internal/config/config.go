@@ -73,6 +73,8 @@ type Config struct {
 	LogLevel slog.Level
 	// LogFormat is "json" or "text".
 	LogFormat string
+	// LogIDs is "hashed" (default) or "plain": how logs show tenant and user ids.
+	LogIDs string
 	// MonitorInterval is the period of the background monitor's cycle.
 	MonitorInterval time.Duration
 	// RequestTimeout bounds every inbound request.

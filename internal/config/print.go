@@ -61,6 +61,7 @@ func (c Config) Settings() []Setting {
 		"FLOWDECK_ENCRYPTION_OLD_KEYS":     secret(len(c.EncryptionOldKeys) > 0),
 		"FLOWDECK_LOG_LEVEL":               strings.ToLower(c.LogLevel.String()),
 		"FLOWDECK_LOG_FORMAT":              c.LogFormat,
+		"FLOWDECK_LOG_IDS":                 c.LogIDs,
 		"FLOWDECK_MONITOR_INTERVAL":        duration(c.MonitorInterval),
 		"FLOWDECK_REQUEST_TIMEOUT":         duration(c.RequestTimeout),
 		"FLOWDECK_SHUTDOWN_TIMEOUT":        duration(c.ShutdownTimeout),
