@@ -36,8 +36,8 @@ demo: ## Run FlowDeck on its local cloud (no tenant, no secrets): flowdeck dev
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/flowdeck dev
 
 .PHONY: test
-test: ## Run every test with the race detector (PostgreSQL tests included)
-	$(GO) test -race -count=1 ./...
+test: web ## Build the tab UI, then run every test with the race detector (PostgreSQL and browser tests included)
+	FLOWDECK_BROWSER_TESTS=1 $(GO) test -race -count=1 ./...
 
 .PHONY: lint
 lint: ## gofmt and go mod tidy leave no diff; go vet; staticcheck
@@ -69,9 +69,8 @@ fuzz: ## Run each fuzz target for FUZZTIME (default 30s)
 	done
 
 .PHONY: web
-web: ## Build the tab UI into web/ (embedded in the binary)
-	@if [ -f web/package.json ]; then cd web && npm ci && npm run build; \
-	  else echo "web: the tab UI is the embedded static page in web/static (no build step yet)"; fi
+web: ## Build the tab UI into web/dist (embedded in the binary) and run its unit tests
+	cd web && npm ci --no-audit --no-fund && npm run build && npm test
 
 .PHONY: manifest
 manifest: build ## Build the Teams app package with flowdeck manifest

@@ -73,9 +73,13 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	if err != nil {
 		return nil, err
 	}
+	brokerMetrics, err := identity.NewBrokerMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
 	if s.broker, err = identity.NewBroker(identity.BrokerOptions{
 		Registry: s.registry, Store: tokens, Authority: c.AuthorityURL.String(), ClientID: c.ClientID,
-		Credential: cred, HTTPClient: hc, Logger: logger,
+		Credential: cred, HTTPClient: hc, Logger: logger, Metrics: brokerMetrics,
 	}); err != nil {
 		return nil, fmt.Errorf("token broker: %w", err)
 	}

@@ -45,6 +45,8 @@ type BrokerOptions struct {
 	// their subscriptions). It is not called again for that user until new
 	// tokens have been stored.
 	OnSignInNeeded func(ctx context.Context, p flowdeck.Principal)
+	// Metrics, if set, counts exchanges and cache lookups.
+	Metrics *BrokerMetrics
 }
 
 // Broker hands out delegated access tokens, one per (tenant, user,
@@ -68,6 +70,7 @@ type Broker struct {
 	log      *slog.Logger
 	ahead    time.Duration
 	onSignIn func(context.Context, flowdeck.Principal)
+	metrics  *BrokerMetrics
 	cache    *tokenCache
 	sf       singleflight.Group
 	notified sync.Map // userKey → struct{}: OnSignInNeeded already called
@@ -103,6 +106,7 @@ func NewBroker(o BrokerOptions) (*Broker, error) {
 		log:      o.Logger,
 		ahead:    o.RefreshAhead,
 		onSignIn: o.OnSignInNeeded,
+		metrics:  o.Metrics,
 	}
 	if b.now == nil {
 		b.now = time.Now
@@ -141,10 +145,12 @@ func (b *Broker) Token(ctx context.Context, p flowdeck.Principal, audience strin
 	if err != nil {
 		return "", err
 	}
+	a := b.auds[ai]
 	if tok, ok := b.cache.get(p.TenantID, p.UserID, ai, b.now().UnixNano()); ok {
+		b.metrics.lookup(a.Key, true)
 		return tok, nil
 	}
-	a := b.auds[ai]
+	b.metrics.lookup(a.Key, false)
 	assertion, _ := flowdeck.AssertionFrom(ctx)
 	key := flightKey(p, a)
 	if assertion != "" {

@@ -1,6 +1,9 @@
 package identity
 
 import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"context"
 	"errors"
 	"strings"
@@ -277,5 +280,27 @@ func TestBrokerExchangeAndSignOut(t *testing.T) {
 	}
 	if _, err := f.broker.Exchange(context.Background(), principal(adele), ""); !errors.Is(err, flowdeck.ErrInvalid) {
 		t.Errorf("empty assertion: %v", err)
+	}
+}
+
+func TestBrokerMetricsCountExchangesAndCacheHits(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.consentAll(adele)
+	reg := prometheus.NewRegistry()
+	m, err := NewBrokerMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.broker.metrics = m
+	ctx := f.sso(t, adele, false)
+	for range 3 {
+		f.token(t, ctx, f.broker, adele, Graph)
+	}
+	if got := testutil.ToFloat64(m.Exchanges.WithLabelValues("obo", Graph, "ok")); got != 1 {
+		t.Errorf("obo exchanges = %v, want 1", got)
+	}
+	if hit, miss := testutil.ToFloat64(m.Cache.WithLabelValues(Graph, "hit")), testutil.ToFloat64(m.Cache.WithLabelValues(Graph, "miss")); hit != 2 || miss != 1 {
+		t.Errorf("cache hits %v misses %v, want 2 and 1", hit, miss)
 	}
 }

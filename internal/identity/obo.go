@@ -114,6 +114,7 @@ func (b *Broker) obo(ctx context.Context, p flowdeck.Principal, a Audience, ai i
 	}
 	start := b.now()
 	tr, err := b.tc.post(ctx, p.TenantID, form)
+	b.metrics.exchange("obo", a.Key, err)
 	if err != nil {
 		fe, _ := classify(err, grantOBO, a)
 		b.addURLs(fe, p, a)

@@ -30,6 +30,7 @@ func (b *Broker) refreshGrant(ctx context.Context, p flowdeck.Principal, a Audie
 		"scope":         {strings.Join(a.ScopeURIs(), " ")},
 	}
 	tr, err := b.tc.post(ctx, p.TenantID, form)
+	b.metrics.exchange("refresh_token", a.Key, err)
 	if err != nil {
 		fe, dead := classify(err, grantRefresh, a)
 		b.addURLs(fe, p, a)

@@ -13,7 +13,7 @@ import (
 )
 
 func TestSecurityHeadersOnEveryResponse(t *testing.T) {
-	ts := newTestServer(t, Options{FrameAncestors: []string{"https://intranet.contoso.com"}}, func(e *echo.Echo) {
+	ts := newTestServer(t, Options{FrameAncestors: []string{"https://intranet.contoso.com"}, UI: testUI}, func(e *echo.Echo) {
 		e.GET("/test/err", func(echo.Context) error { return flowdeck.Errorf(flowdeck.ErrForbidden, "no") })
 		e.GET("/test/panic", func(echo.Context) error { panic("boom") })
 	})

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { ApiError, describeCode, describeError, needsConsent } from "./errors";
+
+describe("error sentences", () => {
+  it("uses the server's message", () => {
+    expect(describeError(new ApiError(404, "not_found", "That flow is gone."))).toBe("That flow is gone.");
+  });
+  it("never shows an internal message", () => {
+    expect(describeError(new ApiError(500, "internal", "nil pointer"))).toMatch(/went wrong in FlowDeck/);
+  });
+  it("explains network and Teams errors", () => {
+    expect(describeError(new TypeError("Failed to fetch"))).toMatch(/cannot be reached/);
+    expect(describeError(new Error("CancelledByUser"))).toMatch(/closed/);
+    expect(describeError({ errorCode: "FailedToOpenWindow" })).toMatch(/pop-ups/);
+  });
+  it("knows what consent fixes", () => {
+    const e = new ApiError(403, "consent_required", "", { consent_url: "http://x/auth/start?s=1" });
+    expect(needsConsent(e)).toBe(true);
+    expect(e.consentUrl).toBe("http://x/auth/start?s=1");
+    expect(needsConsent(new ApiError(403, "forbidden", ""))).toBe(false);
+  });
+  it("describes bare codes", () => {
+    expect(describeCode("throttled")).toMatch(/busy/);
+    expect(describeCode(undefined, "Run is not running.")).toBe("Run is not running.");
+  });
+});

@@ -1,0 +1,69 @@
+// What the user reads when something fails: one sentence, never a stack.
+
+/** ApiError is a non-2xx answer of FlowDeck's API. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly detail: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  /** consentUrl is where the user can grant what is missing, if anywhere. */
+  get consentUrl(): string | undefined {
+    return this.detail["consent_url"] || this.detail["signin_url"] || undefined;
+  }
+}
+
+/** needsConsent reports whether an error is fixed by the Grant access flow. */
+export function needsConsent(err: unknown): boolean {
+  return err instanceof ApiError && (err.code === "consent_required" || err.code === "interaction_required");
+}
+
+const sentences: Record<string, string> = {
+  consent_required: "FlowDeck needs your permission to reach this service.",
+  interaction_required: "Microsoft needs you to sign in again (for example for multi-factor authentication).",
+  unauthenticated: "Your Teams sign-in did not reach FlowDeck. Reload the tab.",
+  forbidden: "You do not have access to this.",
+  not_found: "This no longer exists, or you cannot see it.",
+  conflict: "Someone changed this at the same time. Reload and try again.",
+  invalid: "FlowDeck could not accept this request.",
+  throttled: "Power Platform is busy. Try again in a minute.",
+  unavailable: "Power Platform is not answering. Try again in a minute.",
+  timeout: "This took too long. Try again.",
+  network: "FlowDeck cannot be reached. Check your connection and try again.",
+  internal: "Something went wrong in FlowDeck. Try again; if it keeps happening, tell your administrator.",
+};
+
+/** describeError turns anything thrown into a sentence for the user. */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.message && err.code !== "internal") return err.message;
+    return sentences[err.code] ?? sentences["internal"]!;
+  }
+  if (err instanceof TypeError) return sentences["network"]!;
+  // teams-js rejects with Error(code) or SdkError {errorCode, message}.
+  const code = (err as { errorCode?: unknown })?.errorCode ?? (err as Error)?.message;
+  switch (code) {
+    case "CancelledByUser":
+      return "The sign-in window was closed before it finished.";
+    case "FailedToOpenWindow":
+      return "The sign-in window could not open. Allow pop-ups for Teams and try again.";
+    case "resourceRequiresConsent":
+      return sentences["consent_required"]!;
+    case "resourceRequiresMfa":
+      return sentences["interaction_required"]!;
+    case "tokenRevoked":
+      return "Your sign-in was revoked. Sign in to Teams again.";
+  }
+  return sentences["internal"]!;
+}
+
+/** describeCode is the sentence for a bare error code (bulk results, partial answers). */
+export function describeCode(code: string | undefined, message?: string): string {
+  if (message) return message;
+  return (code && sentences[code]) || sentences["internal"]!;
+}

@@ -1,0 +1,45 @@
+import {
+  Badge, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Title2, makeStyles,
+} from "@fluentui/react-components";
+import { PartialNotice } from "../components/PartialNotice";
+import { Problem } from "../components/Problem";
+import { useApi } from "../components/useApi";
+import type { Connection, Partial } from "../types";
+
+const useStyles = makeStyles({ text: { overflowWrap: "anywhere" }, wrap: { overflowX: "auto" } });
+
+/** ConnectionsPage: the user's connections, broken ones first, with their error. */
+export default function ConnectionsPage() {
+  const s = useStyles();
+  const d = useApi<{ connections: Connection[]; partial?: Partial[] }>("/connections");
+  if (d.error) return <Problem error={d.error} onRetry={d.reload} />;
+  if (!d.data) return <Spinner label="Loading connections…" />;
+  return (
+    <>
+      <Title2 as="h1">Connections</Title2>
+      <PartialNotice partial={d.data.partial} />
+      <div className={s.wrap}>
+        <Table aria-label="Connections" size="small">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell scope="col">Connection</TableHeaderCell>
+              <TableHeaderCell scope="col">Connector</TableHeaderCell>
+              <TableHeaderCell scope="col">Status</TableHeaderCell>
+              <TableHeaderCell scope="col">Error</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {d.data.connections.map((c) => (
+              <TableRow key={c.environmentId + "/" + c.id}>
+                <TableCell className={s.text}>{c.displayName}</TableCell>
+                <TableCell>{c.api.replace(/^shared_/, "")}</TableCell>
+                <TableCell><Badge color={c.status === "Connected" ? "success" : "danger"}>{c.status}</Badge></TableCell>
+                <TableCell className={s.text}>{c.errorMessage || c.errorCode || ""}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,132 @@
+import {
+  Badge, Body1, Button, Caption1, Checkbox, Link, Select, Spinner, Table, TableBody, TableCell, TableHeader,
+  TableHeaderCell, TableRow, Title2, makeStyles, tokens,
+} from "@fluentui/react-components";
+import { useEffect, useState } from "react";
+import { post, q, seg } from "../api";
+import { Confirm } from "../components/Confirm";
+import { Problem } from "../components/Problem";
+import { RunActions } from "../components/RunActions";
+import { useApi } from "../components/useApi";
+import { describeError } from "../errors";
+import { stateLabel, when } from "../format";
+import { hrefOf } from "../route";
+import type { Flow, RunPage } from "../types";
+
+const useStyles = makeStyles({
+  head: { display: "flex", flexWrap: "wrap", gap: "8px", alignItems: "center" },
+  name: { overflowWrap: "anywhere", wordBreak: "break-word", margin: 0 },
+  error: { color: tokens.colorPaletteRedForeground1, overflowWrap: "anywhere" },
+  wrap: { overflowX: "auto" },
+});
+
+const statuses = ["", "Failed", "Running", "Succeeded", "Cancelled"];
+
+function FlowState(props: { flow: Flow; onChanged: (f: Flow) => void }) {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string>();
+  const on = props.flow.state === "Started";
+  const toggle = async () => {
+    setAsking(false);
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      props.onChanged(await post<Flow>(`/flows/${seg(props.flow.environmentId)}/${seg(props.flow.id)}/state`, { on: !on }));
+    } catch (e) {
+      setFailure(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Badge color={on ? "success" : props.flow.state === "Suspended" ? "danger" : "informative"}>{stateLabel(props.flow.state)}</Badge>
+      <Button disabled={busy} onClick={() => setAsking(true)}>{on ? "Turn off" : "Turn on"}</Button>
+      {failure && <span role="alert">{failure}</span>}
+      <Confirm open={asking} title={on ? "Turn this flow off?" : "Turn this flow on?"} confirm={on ? "Turn off" : "Turn on"}
+        onCancel={() => setAsking(false)} onConfirm={() => void toggle()}>
+        {on ? "It stops running until someone turns it on again." : "It runs again on its trigger."}
+      </Confirm>
+    </>
+  );
+}
+
+/** FlowPage: a flow's runs with a status filter and paging, bulk resubmit/cancel, on/off. */
+export default function FlowPage(props: { env: string; flow: string; status: string; locale: string }) {
+  const s = useStyles();
+  const base = `/flows/${seg(props.env)}/${seg(props.flow)}`;
+  const flow = useApi<Flow>(base);
+  const [current, setCurrent] = useState<Flow>();
+  const [cursors, setCursors] = useState<string[]>([""]);
+  const cursor = cursors[cursors.length - 1] ?? "";
+  const runs = useApi<RunPage>(base + "/runs" + q({ status: props.status, cursor, top: 25 }));
+  const [selected, setSelected] = useState<string[]>([]);
+  useEffect(() => { setCursors([""]); setSelected([]); }, [props.env, props.flow, props.status]);
+  useEffect(() => setCurrent(flow.data), [flow.data]);
+
+  if (flow.error) return <Problem error={flow.error} onRetry={flow.reload} />;
+  if (!current) return <Spinner label="Loading the flow…" />;
+  const toggle = (id: string, on: boolean) => setSelected((x) => (on ? [...x, id] : x.filter((y) => y !== id)));
+  const page = runs.data?.runs ?? [];
+  const allOn = page.length > 0 && page.every((r) => selected.includes(r.id));
+  return (
+    <>
+      <p><Link href="#/flows">← All flows</Link></p>
+      <div className={s.head}>
+        <Title2 as="h1" className={s.name}>{current.displayName}</Title2>
+        <FlowState flow={current} onChanged={setCurrent} />
+      </div>
+      {current.trigger && <Caption1>Trigger: {current.trigger}</Caption1>}
+      <section aria-labelledby="runs-h">
+        <h2 id="runs-h">Runs</h2>
+        <label htmlFor="status-filter">Status </label>
+        <Select id="status-filter" value={props.status}
+          onChange={(_, d) => (location.hash = hrefOf({ page: "flow", env: props.env, flow: props.flow, status: d.value }))}>
+          {statuses.map((x) => <option key={x} value={x}>{x || "All runs"}</option>)}
+        </Select>
+        <RunActions env={props.env} flow={props.flow} selected={selected} onDone={() => { setSelected([]); runs.reload(); }} />
+        {runs.error ? <Problem error={runs.error} onRetry={runs.reload} /> : !runs.data ? <Spinner label="Loading runs…" /> : page.length === 0 ? (
+          <Body1 as="p">No runs.</Body1>
+        ) : (
+          <div className={s.wrap}>
+            <Table aria-label="Runs" size="small">
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>
+                    <Checkbox aria-label="Select every run on this page" checked={allOn}
+                      onChange={(_, d) => setSelected(d.checked ? page.map((r) => r.id) : [])} />
+                  </TableHeaderCell>
+                  <TableHeaderCell scope="col">Started</TableHeaderCell>
+                  <TableHeaderCell scope="col">Status</TableHeaderCell>
+                  <TableHeaderCell scope="col">Error</TableHeaderCell>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {page.map((r) => (
+                  <TableRow key={r.id} data-run={r.id}>
+                    <TableCell>
+                      <Checkbox aria-label={`Select run ${r.id}`} checked={selected.includes(r.id)}
+                        onChange={(_, d) => toggle(r.id, !!d.checked)} />
+                    </TableCell>
+                    <TableCell>
+                      <Link href={hrefOf({ page: "run", env: props.env, flow: props.flow, run: r.id })}>
+                        {when(r.startTime, props.locale) || r.id}
+                      </Link>
+                    </TableCell>
+                    <TableCell><Badge appearance="outline" color={r.status === "Failed" ? "danger" : r.status === "Succeeded" ? "success" : "informative"}>{r.status}</Badge></TableCell>
+                    <TableCell className={s.error}>{r.errorMessage || r.errorCode || ""}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+        )}
+        <nav aria-label="Run pages" style={{ display: "flex", gap: 8 }}>
+          <Button disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>Newer</Button>
+          <Button disabled={!runs.data?.next} onClick={() => runs.data?.next && setCursors((c) => [...c, runs.data!.next!])}>Older</Button>
+        </nav>
+      </section>
+    </>
+  );
+}

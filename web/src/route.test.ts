@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { defaultFilter, filterParams, hrefOf, parseFilter, parseHash, routeOfSubEntity } from "./route";
+
+describe("flow filter in the URL", () => {
+  it("round-trips every field", () => {
+    const f = { env: "Default-1", q: "a b&c", state: "off", owner: "o1", failing: true, sort: "failures" as const, desc: true, offset: 100, limit: 25 };
+    expect(parseFilter(filterParams(f))).toEqual(f);
+    expect(parseHash(hrefOf({ page: "flows", filter: f }))).toEqual({ page: "flows", filter: f });
+  });
+  it("writes nothing for the default filter", () => {
+    expect(filterParams(defaultFilter).toString()).toBe("");
+    expect(hrefOf({ page: "flows", filter: defaultFilter })).toBe("#/flows");
+  });
+  it("ignores bad values", () => {
+    const f = parseFilter(new URLSearchParams("sort=evil&state=<x>&offset=-3&limit=99999&failing=yes"));
+    expect(f).toEqual({ ...defaultFilter, limit: 200 });
+  });
+});
+
+describe("routes", () => {
+  it("decodes path segments", () => {
+    expect(parseHash("#/flows/Default-1/f%2F1/runs/r1")).toEqual({ page: "run", env: "Default-1", flow: "f/1", run: "r1" });
+    expect(parseHash("#/flows/e/f?status=Failed")).toEqual({ page: "flow", env: "e", flow: "f", status: "Failed" });
+  });
+  it("falls back to the dashboard", () => {
+    expect(parseHash("")).toEqual({ page: "dashboard", window: "24h" });
+    expect(parseHash("#/nope/%E0")).toEqual({ page: "dashboard", window: "24h" });
+    expect(parseHash("#/?window=7d")).toEqual({ page: "dashboard", window: "7d" });
+  });
+  it("maps Teams deep links", () => {
+    expect(routeOfSubEntity("flow:Default-1:f1")).toEqual({ page: "flow", env: "Default-1", flow: "f1", status: "" });
+    expect(routeOfSubEntity("run:e:f:r")).toEqual({ page: "run", env: "e", flow: "f", run: "r" });
+    expect(routeOfSubEntity("approvals")).toEqual({ page: "approvals", role: "received", active: true });
+    expect(routeOfSubEntity("flow:only")).toBeNull();
+    expect(routeOfSubEntity(undefined)).toBeNull();
+  });
+});

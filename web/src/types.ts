@@ -1,0 +1,194 @@
+// Shapes of FlowDeck's tab API (internal/server/tab*.go, internal/ops, internal/flowdeck).
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  detail?: Record<string, string>;
+}
+
+export interface Access {
+  audience: string;
+  name: string;
+  granted: boolean;
+  code?: string;
+  message?: string;
+  consentUrl?: string;
+}
+
+export interface Me {
+  user: { tenantId: string; id: string; name?: string; upn?: string };
+  profile: { displayName: string; userPrincipalName: string; mail?: string; jobTitle?: string } | null;
+  profileError?: { code: string; message: string };
+  access: Access[];
+}
+
+export interface Partial {
+  environmentId: string;
+  name: string;
+  message: string;
+  code: string;
+}
+
+export interface Environment {
+  id: string;
+  displayName: string;
+  location?: string;
+  isDefault: boolean;
+  sku?: string;
+}
+
+export interface Flow {
+  environmentId: string;
+  id: string;
+  displayName: string;
+  state: string;
+  suspensionReason?: string;
+  suspendedAt?: string;
+  trigger?: string;
+  triggerKind?: string;
+  ownerId?: string;
+  shared: boolean;
+  solutionAware: boolean;
+  createdAt?: string;
+  modifiedAt?: string;
+}
+
+export interface FlowRow extends Flow {
+  environmentName: string;
+  failures?: number;
+}
+
+export interface Run {
+  environmentId: string;
+  flowId: string;
+  id: string;
+  status: string;
+  code?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  triggerName?: string;
+  startTime?: string;
+  endTime?: string;
+}
+
+export interface Action {
+  name: string;
+  status: string;
+  code?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  startTime?: string;
+  endTime?: string;
+}
+
+export interface Person {
+  id: string;
+  name?: string;
+  email?: string;
+}
+
+export interface ApprovalResponse {
+  responder: Person;
+  response: string;
+  comments?: string;
+  createdAt?: string;
+}
+
+export interface Approval {
+  environmentId: string;
+  id: string;
+  title: string;
+  details?: string;
+  status: string;
+  result?: string;
+  requester: Person;
+  createdAt?: string;
+  dueAt?: string;
+  completedAt?: string;
+  options: string[];
+  approvers?: Person[];
+  responses?: ApprovalResponse[];
+  itemLinks?: { title?: string; url: string }[];
+  link?: string;
+  awaitAll: boolean;
+  role?: string;
+}
+
+export interface Connection {
+  environmentId: string;
+  id: string;
+  displayName: string;
+  api: string;
+  status: string;
+  errorCode?: string;
+  errorMessage?: string;
+  createdAt?: string;
+}
+
+export interface App {
+  environmentId: string;
+  id: string;
+  displayName: string;
+  owner: Person;
+  modifiedAt?: string;
+  link?: string;
+}
+
+export interface FailingFlow {
+  flow: Flow;
+  environmentName: string;
+  count: number;
+  more: boolean;
+  latest: Run;
+  failedAction?: Action;
+  trend: number[];
+}
+
+export interface Dashboard {
+  window: string;
+  since: string;
+  failing: FailingFlow[];
+  off: Flow[] | null;
+  brokenConnections: Connection[] | null;
+  pendingApprovals: Approval[] | null;
+  partial?: Partial[];
+}
+
+export interface FlowList {
+  items: FlowRow[];
+  total: number;
+  partial?: Partial[];
+}
+
+export interface RunPage {
+  runs: Run[];
+  next?: string;
+}
+
+export interface RunDetail {
+  run: Run;
+  actions: Action[];
+  failedAction?: Action;
+}
+
+export interface RunResult {
+  runId: string;
+  ok: boolean;
+  code?: string;
+  message?: string;
+}
+
+export interface Settings {
+  timeZone: string;
+  digestTime: string;
+  quietStart: string;
+  quietEnd: string;
+}
+
+export interface Watch {
+  id: string;
+  target: string;
+  environmentId?: string;
+  flowId?: string;
+  flowName?: string;
+}
