@@ -1,0 +1,138 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/flowdeck/flowdeck/internal/cards"
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/ops"
+)
+
+// VerbFlowOff is the Action.Execute verb of the bot's "turn off" confirm
+// button; its data is FlowOffData.
+const VerbFlowOff = "flow.off"
+
+// FlowOffData is the data of the flow.off button.
+type FlowOffData struct {
+	EnvironmentID string `json:"environmentId"`
+	FlowID        string `json:"flowId"`
+	Confirm       bool   `json:"confirm"`
+}
+
+func (b *Bot) cmdEnvs(ctx context.Context, r *request) reply {
+	envs, err := b.o.Ops.Environments(ctx)
+	if err != nil {
+		return b.errorReply(ctx, r, err)
+	}
+	return cardReply(cards.EnvironmentsCard(envs))
+}
+
+func (b *Bot) cmdFlows(ctx context.Context, r *request) reply {
+	env, _, rest, err := b.splitEnvironment(ctx, r.cmd.Args)
+	if err != nil {
+		return b.errorReply(ctx, r, err)
+	}
+	start, _, _ := pageOf(r.cursor, 1<<30)
+	list, err := b.o.Ops.Flows(ctx, ops.FlowQuery{Environment: env, Text: clip(strings.Join(rest, " "), 200), Offset: start, Limit: cards.MaxListItems})
+	if err != nil {
+		return b.errorReply(ctx, r, err)
+	}
+	_, _, next := pageOf(r.cursor, list.Total)
+	flows := make([]flowdeck.Flow, len(list.Items))
+	names := map[string]string{}
+	for i, f := range list.Items {
+		flows[i] = f.Flow
+		names[f.EnvironmentID] = f.EnvironmentName
+	}
+	c := cards.FlowsCard(flows, names, cards.Page{Command: r.line(), Cursor: next, Total: list.Total}, b.o.TabLink)
+	return cardReply(withPartial(c, list.Partial))
+}
+
+// windows maps what users type to the dashboard windows.
+var windows = map[string]string{"24h": "24h", "1d": "24h", "day": "24h", "today": "24h", "7d": "7d", "week": "7d", "1w": "7d"}
+
+func (b *Bot) cmdFailed(ctx context.Context, r *request) reply {
+	args, window := r.cmd.Args, "24h"
+	if len(args) > 0 {
+		if w, ok := windows[strings.ToLower(args[0])]; ok {
+			window, args = w, args[1:]
+		}
+	}
+	env, envName, rest, err := b.splitEnvironment(ctx, args)
+	if err != nil {
+		return b.errorReply(ctx, r, err)
+	}
+	if len(rest) > 0 {
+		return textReply("I don't know the environment **" + cards.Escape(clip(strings.Join(rest, " "), 60)) + "**. Say **envs** to list yours.")
+	}
+	d, err := b.o.Ops.Dashboard(ctx, window)
+	if err != nil {
+		return b.errorReply(ctx, r, err)
+	}
+	var groups []cards.FlowFailures
+	for _, f := range d.Failing {
+		if env != "" && f.Flow.EnvironmentID != env {
+			continue
+		}
+		g := cards.FlowFailures{Flow: f.Flow, EnvironmentName: f.EnvironmentName, Count: f.Count, Latest: f.Latest}
+		if f.FailedAction != nil {
+			g.LatestAction = *f.FailedAction
+		}
+		groups = append(groups, g)
+	}
+	start, end, next := pageOf(r.cursor, len(groups))
+	c := cards.FailuresCard(groups[start:end], partialNames(d.Partial), cards.Page{Command: r.line(), Cursor: next, Total: len(groups)}, b.o.TabLink)
+	if envName != "" {
+		c.Body = append([]cards.Element{&cards.TextBlock{Text: "In " + cards.Escape(clip(envName, 80)) + ", last " + window + ".", Wrap: true, IsSubtle: true}}, c.Body...)
+	}
+	return cardReply(c)
+}
+
+func (b *Bot) cmdOn(ctx context.Context, r *request) reply {
+	f, rep, ok := b.resolveFlow(ctx, r, strings.Join(r.cmd.Args, " "))
+	if !ok {
+		return rep
+	}
+	got, err := b.o.Ops.SetFlowState(ctx, f.EnvironmentID, f.ID, true)
+	if err != nil {
+		return b.errorReply(ctx, r, err)
+	}
+	return textReply("**" + cards.Escape(cards.OneLine(clip(got.DisplayName, 80))) + "** is on (" + got.State + ").")
+}
+
+func (b *Bot) cmdOff(ctx context.Context, r *request) reply {
+	f, rep, ok := b.resolveFlow(ctx, r, strings.Join(r.cmd.Args, " "))
+	if !ok {
+		return rep
+	}
+	name := cards.Escape(cards.OneLine(clip(f.DisplayName, 80)))
+	c := &cards.AdaptiveCard{Schema: cards.Schema, Version: cards.Version, MSTeams: &cards.MSTeams{Width: "Full"},
+		FallbackText: "Turn off " + cards.OneLine(clip(f.DisplayName, 80)) + "?",
+		Body: []cards.Element{
+			&cards.TextBlock{Text: "Turn off **" + name + "**?", Wrap: true, Size: "Medium", Weight: "Bolder", Style: "heading"},
+			&cards.TextBlock{Text: "It stops running until someone turns it on again.", Wrap: true},
+		},
+		Actions: []cards.Action{
+			&cards.ExecuteAction{Title: "Turn off", Verb: VerbFlowOff, Style: "destructive", Data: FlowOffData{EnvironmentID: f.EnvironmentID, FlowID: f.ID, Confirm: true}},
+			&cards.OpenURLAction{Title: "Open in Power Automate", URL: f.PortalURL()},
+		}}
+	return cardReply(c)
+}
+
+// flowOff turns the flow off once confirmed (the flow.off button).
+func (b *Bot) flowOff(ctx context.Context, r *request, d FlowOffData) reply {
+	if !d.Confirm || d.EnvironmentID == "" || d.FlowID == "" {
+		return textReply("Nothing was changed.")
+	}
+	got, err := b.o.Ops.SetFlowState(ctx, d.EnvironmentID, d.FlowID, false)
+	if err != nil {
+		return b.errorReply(ctx, r, err)
+	}
+	name := cards.Escape(cards.OneLine(clip(got.DisplayName, 80)))
+	c := &cards.AdaptiveCard{Schema: cards.Schema, Version: cards.Version, MSTeams: &cards.MSTeams{Width: "Full"},
+		FallbackText: cards.OneLine(clip(got.DisplayName, 80)) + " is off",
+		Body:         []cards.Element{&cards.TextBlock{Text: "**" + name + "** is off (" + got.State + "). Say **on** and its name to turn it on again.", Wrap: true}},
+		Actions:      []cards.Action{&cards.OpenURLAction{Title: "Open in Power Automate", URL: got.PortalURL()}}}
+	return cardReply(c)
+}

@@ -1,0 +1,17 @@
+// Package bot is FlowDeck's conversation logic: what the bot does with every
+// activity Teams sends to POST /api/messages. It stores conversation
+// references on install and on every message, signs users in with Teams SSO
+// (the OAuth card, signin/tokenExchange with an On-Behalf-Of exchange per
+// audience, signin/verifyState), parses chat commands (case, quotes, partial
+// names, mentions and Teams' HTML forgiven), runs them through internal/ops,
+// and answers with the cards of internal/cards.
+//
+// Messages are acknowledged at once and answered asynchronously through the
+// Bot Connector; invokes are answered synchronously. In group chats and
+// channels the bot answers @mentions only and sends a user's data to their
+// personal chat, unless the user adds "post".
+//
+// The bot owns the Action.Execute verbs pick, list.more, bulk.resubmit,
+// bulk.cancel, signin and flow.off; every other verb (approval.*, alert.*) goes
+// to Options.CardActions.
+package bot

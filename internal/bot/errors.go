@@ -1,0 +1,89 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/flowdeck/flowdeck/internal/cards"
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/ops"
+)
+
+// errorReply explains err to the user with the next step: sign in again,
+// give consent, which permission is missing and who grants it, when to
+// retry. Internal details never reach the user; they are logged.
+func (b *Bot) errorReply(ctx context.Context, r *request, err error) reply {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		err = flowdeck.Wrap(flowdeck.ErrUnavailable, err, "That took too long; try again in a minute.")
+	}
+	kind := flowdeck.KindOf(err)
+	level := slog.LevelInfo
+	if kind == flowdeck.ErrInternal || kind == flowdeck.ErrMisconfigured || kind == flowdeck.ErrUnavailable {
+		level = slog.LevelWarn
+	}
+	b.log.LogAttrs(ctx, level, "bot: command failed", slog.String("command", r.cmd.Name),
+		slog.String("kind", flowdeck.Code(err)), slog.Any("err", err))
+	var fe *flowdeck.Error
+	errors.As(err, &fe)
+	switch kind {
+	case flowdeck.ErrUnauthenticated, flowdeck.ErrInteractionRequired:
+		if r.p.Valid() {
+			return b.oauthReply(ctx, r, "Sign in again to continue.")
+		}
+	case flowdeck.ErrConsentRequired:
+		u := ""
+		if fe != nil {
+			u = fe.Detail["consent_url"]
+		}
+		if u == "" && r.p.Valid() {
+			u, _ = b.o.Consent.StartURL(r.p, r.p.UPN, nil, "consent")
+		}
+		return cardReply(cards.ErrorCard(err, cards.ErrorOptions{ConsentURL: u}))
+	case flowdeck.ErrForbidden:
+		c := cards.ErrorCard(err, cards.ErrorOptions{})
+		if fe != nil && fe.Detail["scope"] != "" {
+			who := orDefault(fe.Detail["grantor"], "your tenant administrator")
+			c.Body = append(c.Body, &cards.TextBlock{Wrap: true, Text: "Missing permission: **" + cards.Escape(clip(fe.Detail["scope"], 80)) +
+				"**. Who can grant it: " + cards.Escape(clip(who, 120)) + "."})
+		}
+		return cardReply(c)
+	}
+	return cardReply(cards.ErrorCard(err, cards.ErrorOptions{}))
+}
+
+// withPartial adds a warning naming the environments that did not answer.
+func withPartial(c *cards.AdaptiveCard, partial []ops.Partial) *cards.AdaptiveCard {
+	if len(partial) == 0 {
+		return c
+	}
+	names := partialNames(partial)
+	c.Body = append(c.Body, &cards.TextBlock{Wrap: true, Color: "Warning",
+		Text: "Partial answer: " + cards.Escape(strings.Join(names, ", ")) + " did not answer. Try again in a minute."})
+	return c
+}
+
+func partialNames(partial []ops.Partial) []string {
+	names := make([]string, 0, len(partial))
+	for i, p := range partial {
+		if i == 10 {
+			names = append(names, "and more")
+			break
+		}
+		names = append(names, clip(orDefault(p.Name, p.EnvironmentID), 80))
+	}
+	return names
+}
+
+// kindOfCode returns the error kind whose wire code is code.
+func kindOfCode(code string) error {
+	for _, k := range []error{flowdeck.ErrInvalid, flowdeck.ErrNotFound, flowdeck.ErrConflict, flowdeck.ErrUnauthenticated,
+		flowdeck.ErrForbidden, flowdeck.ErrConsentRequired, flowdeck.ErrInteractionRequired, flowdeck.ErrThrottled,
+		flowdeck.ErrUnavailable, flowdeck.ErrMisconfigured} {
+		if flowdeck.Code(k) == code {
+			return k
+		}
+	}
+	return flowdeck.ErrInternal
+}

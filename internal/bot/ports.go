@@ -1,0 +1,74 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
+
+	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/ops"
+)
+
+// Ops is what the bot calls of the operations (*ops.Service).
+type Ops interface {
+	Environments(ctx context.Context) ([]flowdeck.Environment, error)
+	Flows(ctx context.Context, q ops.FlowQuery) (ops.FlowList, error)
+	FindFlows(ctx context.Context, environment, text string) ([]ops.FlowRow, error)
+	Flow(ctx context.Context, env, flowID string) (flowdeck.Flow, error)
+	SetFlowState(ctx context.Context, env, flowID string, on bool) (flowdeck.Flow, error)
+	Runs(ctx context.Context, env, flowID string, f flowdeck.RunFilter, cursor string) (ops.RunPage, error)
+	Run(ctx context.Context, env, flowID, runID string) (ops.RunDetail, error)
+	Resubmit(ctx context.Context, env, flowID string, runIDs []string) ([]ops.RunResult, error)
+	Cancel(ctx context.Context, env, flowID string, runIDs []string) ([]ops.RunResult, error)
+	Approvals(ctx context.Context, role string, active bool) (ops.ApprovalsReport, error)
+	Apps(ctx context.Context) (ops.AppsReport, error)
+	Connections(ctx context.Context) (ops.ConnectionsReport, error)
+	Dashboard(ctx context.Context, window string) (ops.Dashboard, error)
+	Watch(ctx context.Context, sub flowdeck.Subscription) (flowdeck.Subscription, error)
+	Watches(ctx context.Context) ([]flowdeck.Subscription, error)
+	Unwatch(ctx context.Context, id string) error
+	UnwatchAll(ctx context.Context) (int, error)
+	Settings(ctx context.Context) (flowdeck.UserSettings, error)
+	SetSettings(ctx context.Context, st flowdeck.UserSettings) (flowdeck.UserSettings, error)
+}
+
+var _ Ops = (*ops.Service)(nil)
+
+// Tokens is the token broker (*identity.Broker): the OBO exchange of the
+// bot's sign-in, sign-out, and whether each upstream service is reachable.
+type Tokens interface {
+	Exchange(ctx context.Context, p flowdeck.Principal, assertion string) (map[string]error, error)
+	SignOut(ctx context.Context, p flowdeck.Principal) error
+	Access(ctx context.Context, p flowdeck.Principal) []flowdeck.Access
+}
+
+// SSOVerifier verifies a Teams SSO token (*identity.Verifier).
+type SSOVerifier interface {
+	Principal(ctx context.Context, raw string) (flowdeck.Principal, error)
+}
+
+// Consent starts the interactive sign-in and consent flow (*identity.Consent).
+type Consent interface {
+	StartURL(p flowdeck.Principal, loginHint string, audiences []string, prompt string) (string, error)
+}
+
+// Connector is what the bot calls of the Bot Connector (*botframework.Client).
+type Connector interface {
+	SendToConversation(ctx context.Context, serviceURL, conversationID string, a *schema.Activity) (string, error)
+	ReplyToActivity(ctx context.Context, serviceURL, conversationID, activityID string, a *schema.Activity) (string, error)
+	SendTyping(ctx context.Context, serviceURL, conversationID string) error
+	CreateConversation(ctx context.Context, serviceURL, tenantID, botID, userID string) (string, error)
+}
+
+var _ Connector = (*botframework.Client)(nil)
+
+// CardActions handles the adaptiveCard/action verbs the bot does not own
+// (approval.*, alert.*). It answers false when it does not handle the verb.
+type CardActions interface {
+	OnCardAction(ctx context.Context, a *schema.Activity, verb string, data map[string]any) (*botframework.InvokeResponse, bool)
+}
+
+// DevSignIn returns a Teams SSO token (an assertion) for the caller, for the
+// Agents Playground, which has no SSO. Only `flowdeck dev` sets it.
+type DevSignIn func(ctx context.Context, c botframework.Caller) (assertion string, err error)

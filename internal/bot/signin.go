@@ -1,0 +1,202 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/infracloudio/msbotbuilder-go/schema"
+
+	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cards"
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// audienceFlow is the registry key of Power Automate, the audience every
+// token-needing command needs.
+const audienceFlow = "flow"
+
+// failureDetail is what a 412 answer to signin/tokenExchange says; Teams
+// then shows the OAuth card's sign-in button.
+const failureDetail = "The bot is unable to exchange token. Proceed with regular login."
+
+// tokenExchangeBody is the answer to signin/tokenExchange.
+type tokenExchangeBody struct {
+	ID             string `json:"id"`
+	ConnectionName string `json:"connectionName"`
+	FailureDetail  string `json:"failureDetail,omitempty"`
+}
+
+// flowAccess returns whether the user's Power Automate tokens are usable.
+func (b *Bot) flowAccess(ctx context.Context, p flowdeck.Principal) flowdeck.Access {
+	for _, a := range b.o.Tokens.Access(ctx, p) {
+		if a.Audience == audienceFlow {
+			return a
+		}
+	}
+	return flowdeck.Access{Audience: audienceFlow, Code: flowdeck.Code(flowdeck.ErrUnauthenticated)}
+}
+
+// ensureSignedIn checks that the user can reach Power Automate. When not,
+// it signs them in with DevSignIn (dev), or returns the sign-in or consent
+// card to answer with.
+func (b *Bot) ensureSignedIn(ctx context.Context, r *request) (context.Context, reply, bool) {
+	if !r.p.Valid() {
+		if b.o.DevSignIn != nil {
+			if ctx, ok := b.devSignIn(ctx, r); ok {
+				return ctx, reply{}, true
+			}
+		}
+		return ctx, textReply("I can't tell who you are, so I can't show your flows. Talk to me from Microsoft Teams while signed in."), false
+	}
+	acc := b.flowAccess(ctx, r.p)
+	if acc.Granted {
+		return ctx, reply{}, true
+	}
+	if b.o.DevSignIn != nil {
+		if ctx, ok := b.devSignIn(ctx, r); ok {
+			return ctx, reply{}, true
+		}
+	}
+	if acc.Code == flowdeck.Code(flowdeck.ErrConsentRequired) {
+		u := acc.ConsentURL
+		if u == "" {
+			u, _ = b.o.Consent.StartURL(r.p, r.p.UPN, nil, "consent")
+		}
+		err := flowdeck.Errorf(flowdeck.ErrConsentRequired, "FlowDeck needs your consent to reach %s.", orDefault(acc.Name, "Power Automate"))
+		return ctx, cardReply(cards.ErrorCard(err, cards.ErrorOptions{ConsentURL: u})), false
+	}
+	return ctx, b.oauthReply(ctx, r, "Sign in to FlowDeck so I can work with your flows."), false
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// oauthReply is the OAuth card that starts Teams SSO.
+func (b *Bot) oauthReply(ctx context.Context, r *request, text string) reply {
+	u, err := b.o.Consent.StartURL(r.p, r.p.UPN, nil, "")
+	if err != nil {
+		b.log.LogAttrs(ctx, slog.LevelWarn, "bot: no sign-in URL", slog.Any("err", err))
+		return textReply("I can't start the sign-in for you here. Open the FlowDeck tab to sign in.")
+	}
+	return reply{oauth: cards.NewOAuthCard(text, "", uuid.NewString(), b.o.AppIDURI, u)}
+}
+
+// cmdSignIn sends the OAuth card (1:1 only: deliver sends it there).
+func (b *Bot) cmdSignIn(ctx context.Context, r *request) reply {
+	if b.o.DevSignIn != nil {
+		if _, ok := b.devSignIn(ctx, r); ok {
+			return textReply("You're signed in. Type **help** to see what I can do.")
+		}
+	}
+	if !r.p.Valid() {
+		return textReply("I can't tell who you are; talk to me from Microsoft Teams while signed in.")
+	}
+	return b.oauthReply(ctx, r, "Sign in to FlowDeck")
+}
+
+// cmdSignOut forgets the user's tokens.
+func (b *Bot) cmdSignOut(ctx context.Context, r *request) reply {
+	if !r.p.Valid() {
+		return textReply("You're not signed in.")
+	}
+	if err := b.o.Tokens.SignOut(ctx, r.p); err != nil {
+		return b.errorReply(ctx, r, err)
+	}
+	b.devUsers.Delete(devKey(r.caller))
+	return textReply("You're signed out. Your alerts pause until you sign in again (type **signin**).")
+}
+
+// decodeValue reads an invoke's value into v.
+func decodeValue(m map[string]any, v any) error {
+	return remarshal(m, v)
+}
+
+// onTokenExchange answers signin/tokenExchange: 200 when every audience was
+// exchanged, 412 with a failureDetail otherwise (Teams then shows the
+// sign-in button); a duplicate of an exchange under way answers 200 with an
+// empty body and does nothing.
+func (b *Bot) onTokenExchange(ctx context.Context, a *schema.Activity) *botframework.InvokeResponse {
+	var v struct {
+		ID             string `json:"id"`
+		ConnectionName string `json:"connectionName"`
+		Token          string `json:"token"`
+	}
+	_ = decodeValue(a.Value, &v)
+	v.ID, v.ConnectionName = clip(v.ID, 128), clip(v.ConnectionName, 128)
+	fail := func(status int, reason string, err error) *botframework.InvokeResponse {
+		b.log.LogAttrs(ctx, slog.LevelInfo, "bot: token exchange failed", slog.String("reason", reason),
+			slog.String("kind", flowdeck.Code(err)), slog.Any("err", err))
+		return &botframework.InvokeResponse{Status: status, Body: tokenExchangeBody{ID: v.ID, ConnectionName: v.ConnectionName, FailureDetail: failureDetail}}
+	}
+	if v.ID == "" || v.Token == "" {
+		return fail(http.StatusBadRequest, "no id or token", nil)
+	}
+	ctx, r := b.newRequest(ctx, a, Command{Name: "signin"})
+	key := "tokenexchange/" + a.ChannelID + "/" + a.Conversation.ID + "/" + v.ID
+	if _, err := b.o.Dedupe.ClaimNotification(ctx, flowdeck.Notification{Key: key, TenantID: r.caller.TenantID, ConversationID: a.Conversation.ID}); err != nil {
+		if errors.Is(err, flowdeck.ErrConflict) {
+			b.log.LogAttrs(ctx, slog.LevelInfo, "bot: duplicate token exchange ignored")
+			return &botframework.InvokeResponse{Status: http.StatusOK}
+		}
+		return fail(http.StatusPreconditionFailed, "dedupe log", err)
+	}
+	p, err := b.o.SSO.Principal(ctx, v.Token)
+	if err != nil {
+		_ = b.o.Dedupe.ReleaseNotification(ctx, key)
+		return fail(http.StatusPreconditionFailed, "invalid SSO token", err)
+	}
+	if !strings.EqualFold(p.TenantID, r.caller.TenantID) || !strings.EqualFold(p.UserID, r.caller.UserID) {
+		_ = b.o.Dedupe.ReleaseNotification(ctx, key)
+		return fail(http.StatusPreconditionFailed, "the token's user is not the caller", nil)
+	}
+	res, err := b.o.Tokens.Exchange(ctx, p, v.Token)
+	if err == nil {
+		for _, k := range sortedKeys(res) {
+			if res[k] != nil {
+				err = res[k]
+				break
+			}
+		}
+	}
+	if err != nil {
+		_ = b.o.Dedupe.ReleaseNotification(ctx, key)
+		return fail(http.StatusPreconditionFailed, "exchange", err)
+	}
+	_ = b.o.Dedupe.CompleteNotification(ctx, key, "", 1)
+	r.p = p
+	b.goAsync(ctx, "signed in", func(ctx context.Context) {
+		b.send(ctx, r.caller.ServiceURL, r.caller.ConversationID, "", textReply(signedInText(p)))
+	})
+	return &botframework.InvokeResponse{Status: http.StatusOK, Body: tokenExchangeBody{ID: v.ID, ConnectionName: v.ConnectionName}}
+}
+
+func signedInText(p flowdeck.Principal) string {
+	who := ""
+	if p.Name != "" {
+		who = " as " + cards.Escape(cards.OneLine(clip(p.Name, 80)))
+	}
+	return "You're signed in" + who + ". Type **help** to see what I can do."
+}
+
+// onVerifyState answers signin/verifyState (the sign-in popup finished):
+// signed in now → a message; else the OAuth card again. Always 200.
+func (b *Bot) onVerifyState(ctx context.Context, a *schema.Activity) *botframework.InvokeResponse {
+	ctx, r := b.newRequest(ctx, a, Command{Name: "signin"})
+	if r.p.Valid() && b.flowAccess(ctx, r.p).Granted {
+		b.goAsync(ctx, "signed in", func(ctx context.Context) {
+			b.send(ctx, r.caller.ServiceURL, r.caller.ConversationID, "", textReply(signedInText(r.p)))
+		})
+		return &botframework.InvokeResponse{Status: http.StatusOK}
+	}
+	rep := b.oauthReply(ctx, r, "Sign in to FlowDeck")
+	b.goAsync(ctx, "oauth card", func(ctx context.Context) { b.deliver(ctx, r, rep) })
+	return &botframework.InvokeResponse{Status: http.StatusOK}
+}
