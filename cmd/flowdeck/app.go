@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 
@@ -32,6 +33,11 @@ type Main struct {
 	// Listener, when set, is served instead of listening on Config.Listen
 	// (dev binds first to learn its port). Run takes ownership of it.
 	Listener net.Listener
+	// DevHost is the dev Teams client served at /dev/ (`flowdeck dev` only).
+	DevHost http.Handler
+	// devBot, set by `flowdeck dev`, accepts Agents Playground activities and
+	// signs its user in as a demo user.
+	devBot *devOptions
 	// Background are long-running tasks started by Run and stopped by Close;
 	// each must return soon after its context is cancelled.
 	Background []func(ctx context.Context) error
@@ -67,7 +73,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if m.services, err = newServices(ctx, m.Config, m.store, registry, m.Logger); err != nil {
+	if m.services, err = newServices(ctx, m.Config, m.store, registry, m.Logger, m.devBot); err != nil {
 		return err
 	}
 	m.server, err = server.New(m.services.serverOptions(server.Options{
@@ -78,6 +84,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Ready:          m.services.ready.check,
 		Registry:       registry,
 		Dev:            m.Dev,
+		DevHost:        m.DevHost,
 	}))
 	if err != nil {
 		return fmt.Errorf("server: %w", err)
@@ -143,6 +150,11 @@ func (m *Main) Close() error {
 			errs = append(errs, fmt.Errorf("background work did not stop within %s", timeout))
 		}
 		m.bgCancel = nil
+	}
+	if m.services != nil && m.services.bot != nil {
+		if err := m.services.bot.Close(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("bot replies in flight: %w", err))
+		}
 	}
 	m.services.Close()
 	m.services = nil

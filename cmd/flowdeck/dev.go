@@ -65,10 +65,21 @@ func runDev(ctx context.Context, args []string, e env) int {
 		return exitFailure
 	}
 	defer lc.Close()
-	m := &Main{Config: c, Logger: logger, Version: version, Dev: true, Listener: ln}
+	adele := demo.Users()[0]
+	host, install, err := lc.devHost(&c, adele)
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(e.stderr, "flowdeck dev: the dev Teams client: %v\n", err)
+		return exitFailure
+	}
+	m := &Main{Config: c, Logger: logger, Version: version, Dev: true, Listener: ln, DevHost: host, devBot: lc.devSignIn(&c, adele)}
 	return serveUntilDone(ctx, m, e, func() {
+		if err := install(ctx); err != nil {
+			logger.Warn("dev: the bot did not greet the demo user", "err", err)
+		}
 		fmt.Fprintf(e.stdout, "FlowDeck is running on its local cloud (demo tenant Contoso, signed in as Adele Vance).\n"+
-			"  Open:    %[1]s/\n  Health:  %[1]s/healthz\nLocal cloud:\n%[2]sPress Ctrl-C to stop.\n", m.URL(), lc.describe())
+			"  Open:    %[1]s/dev/   (chat with the bot, the personal tab beside it)\n  Tab:     %[1]s/dev/teams/\n  Health:  %[1]s/healthz\n"+
+			"  Bot endpoint for the Agents Playground: %[1]s/api/messages\nLocal cloud:\n%[2]sPress Ctrl-C to stop.\n", m.URL(), lc.describe())
 	})
 }
 

@@ -1,18 +1,25 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 
+	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/config"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/devhost"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/fakeca"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/graph"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/teamshost"
 )
 
 // localCloud is the set of fakes `flowdeck dev` runs FlowDeck against: every
@@ -23,6 +30,7 @@ type localCloud struct {
 	entra *entra.Server
 	pp    *powerplatform.Server
 	graph *graph.Server
+	conn  *connector.Server
 }
 
 // startLocalCloud starts the fakes with the demo tenant (consent granted, as
@@ -54,6 +62,9 @@ func startLocalCloud(c *config.Config, logger *slog.Logger) (_ *localCloud, err 
 	if lc.graph, err = graph.New(graph.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, Logger: logger.With("fake", "graph")}); err != nil {
 		return nil, fmt.Errorf("fake Graph: %w", err)
 	}
+	if lc.conn, err = connector.New(connector.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, BotID: c.ClientID, Logger: logger.With("fake", "connector")}); err != nil {
+		return nil, fmt.Errorf("fake Bot Connector: %w", err)
+	}
 	caFile := filepath.Join(c.DataDir, "local-cloud-ca.pem")
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
@@ -72,6 +83,7 @@ func startLocalCloud(c *config.Config, logger *slog.Logger) (_ *localCloud, err 
 	set(&c.PowerAppsAPIURL, lc.pp.PowerAppsURL())
 	set(&c.BAPAPIURL, lc.pp.BAPURL())
 	set(&c.GraphAPIURL, lc.graph.URL())
+	set(&c.BotOpenIDMetadataURL, lc.conn.MetadataURL())
 	// The fakes issue tokens for the public cloud's audiences.
 	c.Cloud = "public"
 	return lc, err
@@ -79,13 +91,16 @@ func startLocalCloud(c *config.Config, logger *slog.Logger) (_ *localCloud, err 
 
 // describe lists the fakes for the start-up banner.
 func (lc *localCloud) describe() string {
-	return fmt.Sprintf("  Entra ID:        %s\n  Power Automate:  %s\n  Power Apps:      %s\n  Graph:           %s\n",
-		lc.entra.URL(), lc.pp.FlowURL(), lc.pp.PowerAppsURL(), lc.graph.URL())
+	return fmt.Sprintf("  Entra ID:        %s\n  Power Automate:  %s\n  Power Apps:      %s\n  Graph:           %s\n  Bot Connector:   %s\n",
+		lc.entra.URL(), lc.pp.FlowURL(), lc.pp.PowerAppsURL(), lc.graph.URL(), lc.conn.ServiceURL())
 }
 
 // Close stops every fake that started.
 func (lc *localCloud) Close() error {
 	var errs []error
+	if lc.conn != nil {
+		errs = append(errs, lc.conn.Close())
+	}
 	if lc.graph != nil {
 		errs = append(errs, lc.graph.Close())
 	}
@@ -96,4 +111,37 @@ func (lc *localCloud) Close() error {
 		errs = append(errs, lc.entra.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// devHost builds the dev Teams client served at /dev/: the chat with the bot
+// (through the fake Teams client and Bot Connector) beside the fake Teams
+// host framing the tab, both signed in as u. install greets u in the chat.
+func (lc *localCloud) devHost(c *config.Config, u demo.User) (h http.Handler, install func(context.Context) error, err error) {
+	mint := func(context.Context) (string, error) {
+		return lc.entra.MintSSOToken(entra.SSORequest{TenantID: u.TenantID, UserID: u.ID, Audience: c.AppIDURI})
+	}
+	driver, err := connector.NewDriver(connector.DriverOptions{Server: lc.conn, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck"})
+	if err != nil {
+		return nil, nil, err
+	}
+	teams, err := teamshost.New(teamshost.Options{TabURL: "/", User: u, Token: mint})
+	if err != nil {
+		return nil, nil, err
+	}
+	chat, err := devhost.New(devhost.Options{Driver: driver, Connector: lc.conn, User: u, TeamsURL: "/dev/teams/", RendererURL: "/vendor/adaptivecards.min.js"})
+	if err != nil {
+		return nil, nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/teams/", http.StripPrefix("/teams", teams))
+	mux.Handle("/", chat)
+	return http.StripPrefix("/dev", mux), chat.Install, nil
+}
+
+// devSignIn signs the Agents Playground's user (which has no Teams SSO) in
+// as u, with an SSO token the fake Entra ID mints.
+func (lc *localCloud) devSignIn(c *config.Config, u demo.User) *devOptions {
+	return &devOptions{signIn: func(context.Context, botframework.Caller) (string, error) {
+		return lc.entra.MintSSOToken(entra.SSORequest{TenantID: u.TenantID, UserID: u.ID, Audience: c.AppIDURI})
+	}}
 }

@@ -73,8 +73,8 @@ func startDev(tb testing.TB, bin string) *devProcess {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if u, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "Open:"); ok {
-				urls <- strings.TrimSuffix(strings.TrimSpace(u), "/")
+			if u, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "Health:"); ok {
+				urls <- strings.TrimSuffix(strings.TrimSpace(u), "/healthz")
 			}
 		}
 		io.Copy(io.Discard, stdout)

@@ -12,6 +12,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/flowdeck/flowdeck/internal/actions"
+	"github.com/flowdeck/flowdeck/internal/bot"
+	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/graph"
@@ -37,9 +40,15 @@ type services struct {
 	apps     *powerapps.Client
 	graph    *graph.Client
 	ops      *ops.Service
+	appToken *identity.AppTokenSource
+	channel  *botframework.ChannelVerifier
+	conn     *botframework.Client
+	actions  *actions.Handler
+	bot      *bot.Bot
+	endpoint *botframework.Endpoint
 }
 
-func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg *prometheus.Registry, logger *slog.Logger) (*services, error) {
+func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg *prometheus.Registry, logger *slog.Logger, dev *devOptions) (*services, error) {
 	tokens, subs := flowdeck.TokenStore(store), flowdeck.SubscriptionStore(store)
 	hc, err := outboundClient(c)
 	if err != nil {
@@ -101,6 +110,9 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	s.apps = powerapps.New(powerapps.Options{BaseURL: c.PowerAppsAPIURL, BAPURL: c.BAPAPIURL, HTTP: api})
 	s.graph = graph.New(graph.Options{BaseURL: c.GraphAPIURL, HTTP: api})
 	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs})
+	if err := s.newBot(c, store, cred, hc, logger, dev); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -110,6 +122,7 @@ func (s *services) serverOptions(o server.Options) server.Options {
 	o.Account = account{graph: s.graph, broker: s.broker}
 	o.Ops = s.ops
 	o.SignOut = s.broker.SignOut
+	o.Bot = s.endpoint
 	o.Auth = &server.AuthHandlers{
 		Start:      http.HandlerFunc(s.consent.Start),
 		End:        http.HandlerFunc(s.consent.End),

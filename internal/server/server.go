@@ -61,6 +61,8 @@ type Options struct {
 	Verifier TokenVerifier
 	// Account answers GET /api/me; nil leaves the route out.
 	Account Account
+	// DevHost is the dev Teams client served at /dev/ when Dev is set.
+	DevHost http.Handler
 	// Bot is the Bot Framework endpoint (POST /api/messages); nil leaves it out.
 	Bot http.Handler
 	// Auth serves the consent and sign-in pages (/auth/start, /auth/end); nil leaves them out.
@@ -188,6 +190,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.tabRoutes()
 	s.authRoutes(e)
 	s.botRoutes(e)
+	s.devRoutes(e)
 }
 
 // Handler returns the Echo instance as an http.Handler, for httptest.
