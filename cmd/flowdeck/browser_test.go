@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -106,7 +107,12 @@ func newBrowserFixture(tb testing.TB, tenant *powerplatform.Tenant) *browserFixt
 		parse(f.entra.URL()), parse(f.pp.FlowURL()), parse(f.pp.PowerAppsURL()), parse(f.pp.BAPURL()), parse(gr.URL())
 
 	flowdeckLn, hostLn := mustListen(tb), mustListen(tb)
-	c.PublicURL = &url.URL{Scheme: "http", Host: hostLn.Addr().String()}
+	// HTTPS, as in Teams: teams-js opens only https URLs in the sign-in popup.
+	c.PublicURL = &url.URL{Scheme: "https", Host: hostLn.Addr().String()}
+	hostTLS, err := ca.ServerTLSConfig(hostLn.Addr().(*net.TCPAddr).IP.String())
+	if err != nil {
+		tb.Fatal(err)
+	}
 	c.AppIDURI = "api://" + c.PublicURL.Host + "/botid-" + c.ClientID
 	if err := f.entra.AddRedirectURI(c.ClientID, c.PublicURL.String()+"/auth/end"); err != nil {
 		tb.Fatal(err)
@@ -133,6 +139,7 @@ func newBrowserFixture(tb testing.TB, tenant *powerplatform.Tenant) *browserFixt
 		},
 		Listener: hostLn,
 		Backend:  &url.URL{Scheme: "http", Host: flowdeckLn.Addr().String()},
+		TLS:      hostTLS,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -179,7 +186,7 @@ func newBrowser(tb testing.TB) context.Context {
 
 // run runs browser actions with a deadline; on failure it saves a screenshot
 // and fails the test.
-func (f *browserFixture) run(t *testing.T, what string, actions ...chromedp.Action) {
+func (f *browserFixture) run(t testing.TB, what string, actions ...chromedp.Action) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(f.ctx, 30*time.Second)
 	defer cancel()
@@ -190,7 +197,7 @@ func (f *browserFixture) run(t *testing.T, what string, actions ...chromedp.Acti
 }
 
 // screenshot saves the page as it looks now and logs where.
-func (f *browserFixture) screenshot(t *testing.T, what string) {
+func (f *browserFixture) screenshot(t testing.TB, what string) {
 	t.Helper()
 	var png []byte
 	ctx, cancel := context.WithTimeout(f.ctx, 10*time.Second)

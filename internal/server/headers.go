@@ -45,7 +45,10 @@ func contentSecurityPolicy(extra []string) (string, error) {
 		"default-src 'self'",
 		// The Teams JavaScript SDK from Microsoft's CDN, for the sign-in end page.
 		"script-src 'self' https://res.cdn.office.net",
-		"style-src 'self'",
+		// Fluent UI (Griffel) inserts its styles as <style> elements at run
+		// time; without 'unsafe-inline' for styles the tab renders unstyled.
+		// Scripts stay 'self' only: inline styles cannot run code.
+		"style-src 'self' 'unsafe-inline'",
 		"img-src 'self' data:",
 		"connect-src 'self'",
 		"object-src 'none'",

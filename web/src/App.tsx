@@ -97,6 +97,10 @@ export function App() {
   useEffect(() => {
     document.documentElement.dataset["theme"] = theme;
     document.documentElement.style.colorScheme = theme === "default" ? "light" : "dark";
+    // The page behind the provider follows the theme too (overscroll, short
+    // pages, the iframe's own background in Teams).
+    document.body.style.backgroundColor = themes[theme].colorNeutralBackground3;
+    document.body.style.color = themes[theme].colorNeutralForeground1;
   }, [theme]);
 
   let body;

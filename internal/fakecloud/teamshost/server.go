@@ -2,6 +2,7 @@ package teamshost
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/http"
@@ -23,12 +24,16 @@ type ServerOptions struct {
 	// host page's origin (teams-js and the tab's frame-ancestors need that).
 	// FlowDeck's public URL should then be the Server's URL.
 	Backend *url.URL
+	// TLS, when set, serves HTTPS (as Teams requires of a tab, and teams-js
+	// of authentication.authenticate's URL); nil serves plain HTTP.
+	TLS *tls.Config
 }
 
 // Server serves a Handler on loopback.
 type Server struct {
-	srv *http.Server
-	ln  net.Listener
+	srv    *http.Server
+	ln     net.Listener
+	scheme string
 }
 
 // Start serves the host page at HostPath on o.Listener (or a new loopback
@@ -55,13 +60,17 @@ func Start(o ServerOptions) (*Server, error) {
 	} else {
 		mux.Handle("/{$}", http.RedirectHandler(HostPath, http.StatusFound))
 	}
-	s := &Server{ln: ln, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
+	s := &Server{ln: ln, scheme: "http", srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
+	if o.TLS != nil {
+		s.scheme = "https"
+		ln = tls.NewListener(ln, o.TLS)
+	}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
 }
 
-// URL is the server's base URL (http://127.0.0.1:port).
-func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
+// URL is the server's base URL (http://127.0.0.1:port, or https:// with TLS).
+func (s *Server) URL() string { return s.scheme + "://" + s.ln.Addr().String() }
 
 // HostURL is the host page's URL.
 func (s *Server) HostURL() string { return s.URL() + HostPath }

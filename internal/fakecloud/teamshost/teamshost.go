@@ -135,8 +135,25 @@ type configUser struct {
 	UPN      string `json:"upn"`
 }
 
-// page serves the host page. ?subEntityId= plays a Teams deep link into the
-// tab; ?theme= overrides the starting theme.
+// subEntityOf reads the deep link's sub-entity from the host page's query:
+// ?subEntityId=…, or ?context={"subEntityId":"…"} as in a Teams deep link
+// (https://teams.microsoft.com/l/entity/<app>/<entity>?context=…), so a
+// card's "Open in tab" query can be replayed on the host page as is.
+func subEntityOf(q url.Values) string {
+	if s := q.Get("subEntityId"); s != "" {
+		return s
+	}
+	var ctx struct {
+		SubEntityID string `json:"subEntityId"`
+	}
+	if c := q.Get("context"); c != "" && json.Unmarshal([]byte(c), &ctx) == nil {
+		return ctx.SubEntityID
+	}
+	return ""
+}
+
+// page serves the host page. ?subEntityId= (or a deep link's ?context=)
+// plays a Teams deep link into the tab; ?theme= overrides the starting theme.
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	theme := h.o.Theme
 	if t := r.URL.Query().Get("theme"); t != "" && validTheme(t) {
@@ -148,7 +165,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		TabURL:      h.o.TabURL,
 		Locale:      h.o.Locale,
 		Theme:       theme,
-		SubEntityID: r.URL.Query().Get("subEntityId"),
+		SubEntityID: subEntityOf(r.URL.Query()),
 		SessionID:   hex.EncodeToString(sid[:]),
 		SDKVersion:  SDKVersion,
 		TokenPath:   "token",

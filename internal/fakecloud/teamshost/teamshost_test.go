@@ -64,6 +64,28 @@ func TestHostPage(t *testing.T) {
 	}
 }
 
+func TestHostPageTakesATeamsDeepLinkContext(t *testing.T) {
+	for q, want := range map[string]string{
+		"context=" + url.QueryEscape(`{"subEntityId":"flow:Default-1:f1"}`):                    "flow:Default-1:f1",
+		"context=" + url.QueryEscape(`{"subEntityId":"approvals"}`) + "&subEntityId=run:e:f:r": "run:e:f:r",
+		"context=not-json": "",
+		"":                 "",
+	} {
+		if got := subEntityOf(mustQuery(t, q)); got != want {
+			t.Errorf("subEntityOf(%s) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+func mustQuery(t *testing.T, q string) url.Values {
+	t.Helper()
+	v, err := url.ParseQuery(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 func TestHostPageEscapesTheDeepLink(t *testing.T) {
 	h := newHandler(t, func(context.Context) (string, error) { return "tok", nil })
 	_, body := get(t, h, "GET", "/?subEntityId="+url.QueryEscape(`"><script>alert(1)</script>`))

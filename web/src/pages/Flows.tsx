@@ -16,7 +16,7 @@ const useStyles = makeStyles({
   filters: { display: "flex", flexWrap: "wrap", gap: "8px", alignItems: "end" },
   table: { tableLayout: "auto" },
   wrap: { overflowX: "auto" },
-  name: { overflowWrap: "anywhere", wordBreak: "break-word" },
+
 });
 
 const sortLabels: Record<SortKey, string> = {
@@ -76,7 +76,7 @@ export default function FlowsPage(props: { filter: FlowFilter }) {
       {list.error ? <Problem error={list.error} onRetry={list.reload} /> : !list.data ? <Spinner label="Loading flows…" /> : (
         <>
           <PartialNotice partial={list.data.partial} />
-          <div className={s.wrap}>
+          <div className={`fd-scroll-x ${s.wrap}`}>
             <Table className={s.table} aria-label="Flows" size="small">
               <TableHeader>
                 <TableRow>
@@ -89,8 +89,13 @@ export default function FlowsPage(props: { filter: FlowFilter }) {
               <TableBody>
                 {list.data.items.map((row) => (
                   <TableRow key={row.environmentId + "/" + row.id}>
-                    <TableCell className={s.name}>
-                      <Link href={hrefOf({ page: "flow", env: row.environmentId, flow: row.id, status: "" })}>{row.displayName}</Link>
+                    <TableCell>
+                      {/* Long names end in an ellipsis (the full name is the
+                          link's title): fd-ellipsis in base.css. */}
+                      <div className="fd-ellipsis">
+                        <Link title={row.displayName} data-testid="flow-name"
+                          href={hrefOf({ page: "flow", env: row.environmentId, flow: row.id, status: "" })}>{row.displayName}</Link>
+                      </div>
                     </TableCell>
                     <TableCell>{row.environmentName}</TableCell>
                     <TableCell><Badge appearance="outline" color={row.state === "Started" ? "success" : row.state === "Suspended" ? "danger" : "informative"}>{stateLabel(row.state)}</Badge></TableCell>
