@@ -27,6 +27,10 @@ func outboundClient(c config.Config) (*http.Client, error) {
 		}
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	// A few upstream hosts take all the traffic (the Bot Connector, the Power
+	// Platform APIs): keep enough idle connections to them that busy periods
+	// reuse connections instead of paying a TLS handshake per request.
+	tr.MaxIdleConnsPerHost = 64
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	return &http.Client{Transport: tr, Timeout: 30 * time.Second}, nil
 }

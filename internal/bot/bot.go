@@ -65,6 +65,7 @@ type Bot struct {
 	closed bool
 
 	devUsers sync.Map // devKey(caller) → flowdeck.Principal (DevSignIn only)
+	stored   refCache // conversation references already in the store
 }
 
 // New returns a Bot. Missing options are flowdeck.ErrMisconfigured.

@@ -79,7 +79,9 @@ func (b *Bot) onMessage(ctx context.Context, a *schema.Activity) {
 		return
 	}
 	b.goAsync(ctx, "message", func(ctx context.Context) {
-		b.putConversation(ctx, a)
+		// The answer does not need the stored reference: store it after
+		// answering, so the user never waits on the database for it.
+		defer b.putConversation(ctx, a)
 		ctx, r := b.newRequest(ctx, a, ParseCommand(a.Text))
 		rep := b.execute(ctx, r)
 		b.deliver(ctx, r, rep)

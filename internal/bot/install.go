@@ -64,6 +64,7 @@ func (b *Bot) install(ctx context.Context, a *schema.Activity) {
 // uninstall forgets the conversation.
 func (b *Bot) uninstall(ctx context.Context, a *schema.Activity) {
 	c := rootConversation(a.Conversation.ID)
+	b.stored.forget(tenantOf(a), c)
 	if err := b.o.Conversations.DeleteConversation(ctx, tenantOf(a), c); err != nil {
 		b.log.LogAttrs(ctx, slog.LevelWarn, "bot: forget conversation", slog.Any("err", err))
 	}
@@ -116,9 +117,13 @@ func (b *Bot) putConversation(ctx context.Context, a *schema.Activity) (flowdeck
 	if ref.TenantID == "" || ref.ConversationID == "" || ref.ServiceURL == "" || len(ref.ConversationID) > 512 || len(ref.ServiceURL) > 512 {
 		return ref, false
 	}
+	if b.stored.has(ref) {
+		return ref, true // unchanged since it was last stored: no write
+	}
 	if err := b.o.Conversations.PutConversation(ctx, ref); err != nil {
 		b.log.LogAttrs(ctx, slog.LevelWarn, "bot: store conversation", slog.Any("err", err))
 		return ref, false
 	}
+	b.stored.add(ref)
 	return ref, true
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,6 +43,35 @@ type Driver struct {
 	o   DriverOptions
 	hc  *http.Client
 	seq atomic.Int64
+
+	mu     sync.Mutex
+	tokens map[string]cachedToken // serviceUrl → channel token
+}
+
+// cachedToken is a channel token and when the driver stops reusing it. Like
+// the Teams channel, the driver reuses a token for most of its hour.
+type cachedToken struct {
+	token string
+	until time.Time
+}
+
+// channelToken returns a channel token for serviceURL, reusing a cached one
+// while it has more than 10 minutes to live.
+func (d *Driver) channelToken(serviceURL string) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if t, ok := d.tokens[serviceURL]; ok && d.o.Server.now().Before(t.until) {
+		return t.token, nil
+	}
+	tok, err := d.o.Server.ChannelToken(d.o.Server.BotID(), serviceURL)
+	if err != nil {
+		return "", err
+	}
+	if d.tokens == nil {
+		d.tokens = map[string]cachedToken{}
+	}
+	d.tokens[serviceURL] = cachedToken{token: tok, until: d.o.Server.now().Add(50 * time.Minute)}
+	return tok, nil
 }
 
 // Result is the bot's HTTP answer to one activity.
@@ -124,7 +154,7 @@ func (d *Driver) Send(ctx context.Context, a map[string]any) (Result, error) {
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	if !d.o.Unauthenticated {
 		su, _ := a["serviceUrl"].(string)
-		tok, err := d.o.Server.ChannelToken(d.o.Server.BotID(), su)
+		tok, err := d.channelToken(su)
 		if err != nil {
 			return Result{}, err
 		}

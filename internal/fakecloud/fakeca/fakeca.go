@@ -121,6 +121,7 @@ func (ca *CA) ServerTLSConfig(hosts ...string) (*tls.Config, error) {
 // Client returns an HTTP client that trusts this CA only.
 func (ca *CA) Client() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64 // as FlowDeck's outbound client keeps
 	tr.TLSClientConfig = &tls.Config{RootCAs: ca.pool, MinVersion: tls.VersionTLS12}
 	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 }
