@@ -65,7 +65,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.w.PingContext(ctx); err != nil {
+	if err := s.connect(ctx); err != nil {
 		s.Close()
 		return nil, s.dbError("connect", err)
 	}
@@ -75,6 +75,27 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s.log.InfoContext(ctx, "store opened", "dialect", s.d.name)
 	return s, nil
+}
+
+// connect makes the first connection. Switching a fresh SQLite file to WAL
+// can fail with SQLITE_BUSY without waiting for the busy timeout while
+// another process does the same; that first connection is retried for a
+// bounded time. Other errors return at once.
+func (s *Store) connect(ctx context.Context) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		err := s.w.PingContext(ctx)
+		if err == nil || s.d.name != "sqlite" || !s.d.isUnavailable(err) || time.Now().After(deadline) {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
 }
 
 func isPostgresURL(u string) bool {
