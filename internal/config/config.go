@@ -23,6 +23,8 @@ const (
 	Serve Mode = iota
 	// Dev runs on the local cloud: `flowdeck dev` supplies the tenant, app and key itself.
 	Dev
+	// Manifest builds the Teams app package: it needs the public URL and the client id only.
+	Manifest
 )
 
 // Config is FlowDeck's whole configuration.

@@ -78,6 +78,13 @@ func (l *loader) addf(format string, args ...any) {
 // validate checks what needs several variables at once, and what serve requires.
 func (l *loader) validate() {
 	c := &l.c
+	if l.mode == Manifest {
+		for _, name := range []string{"FLOWDECK_PUBLIC_URL", "FLOWDECK_CLIENT_ID"} {
+			if !l.seen[name] {
+				l.addf("%s is required to build the app package", name)
+			}
+		}
+	}
 	if l.mode == Serve {
 		for _, v := range vars {
 			if v.Required && !l.seen[v.Name] {
