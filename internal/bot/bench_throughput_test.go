@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -11,8 +12,13 @@ import (
 // once, as Teams delivers them: the bot's throughput on this machine, with
 // the Teams client, the fake Bot Connector and FlowDeck sharing its cores.
 func BenchmarkHelpThroughput(b *testing.B) {
+	for _, workers := range []int{4, 16, 64} {
+		b.Run(fmt.Sprint(workers), func(b *testing.B) { helpThroughput(b, workers) })
+	}
+}
+
+func helpThroughput(b *testing.B, workers int) {
 	w := newWorld(b, worldOptions{fast: true, quiet: true})
-	const workers = 32
 	var (
 		next atomic.Int64
 		mu   sync.Mutex

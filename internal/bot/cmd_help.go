@@ -2,14 +2,29 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
+	"sync"
 
 	"github.com/flowdeck/flowdeck/internal/cards"
 )
 
 // cmdHelp is the help card.
 func (b *Bot) cmdHelp(context.Context, *request) reply {
-	return reply{card: cards.HelpCard(Commands()), public: true}
+	card, encoded := helpCard()
+	return reply{card: card, encoded: encoded, public: true}
 }
+
+// helpCard is the help card, built and encoded once: it only depends on the
+// command table. The answer to `help` is the most frequent and needs no
+// upstream call, so its cost is all encoding.
+var helpCard = sync.OnceValues(func() (*cards.AdaptiveCard, json.RawMessage) {
+	c := cards.HelpCard(Commands())
+	b, err := json.Marshal(c)
+	if err != nil {
+		return c, nil // encoded on each use instead
+	}
+	return c, b
+})
 
 // unknown is the help card that names the closest command.
 func (b *Bot) unknown(name string) reply {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 
@@ -14,9 +15,12 @@ import (
 
 // reply is an answer: a card, an OAuth (sign-in) card, or a short text.
 type reply struct {
-	text  string
-	card  *cards.AdaptiveCard
-	oauth *cards.OAuthCard
+	text string
+	card *cards.AdaptiveCard
+	// encoded, when set, is card already encoded (a card that never changes,
+	// encoded once per process).
+	encoded json.RawMessage
+	oauth   *cards.OAuthCard
 	// public: the answer shows nobody's data, so a group may see it.
 	public bool
 }
@@ -31,6 +35,8 @@ func (rep reply) activity() *schema.Activity {
 	case rep.oauth != nil:
 		at := rep.oauth.Attachment()
 		a.Attachments = []schema.Attachment{{ContentType: at.ContentType, Content: at.Content}}
+	case rep.encoded != nil:
+		a.Attachments = []schema.Attachment{{ContentType: cards.ContentType, Content: rep.encoded}}
 	case rep.card != nil:
 		at := rep.card.Attachment()
 		a.Attachments = []schema.Attachment{{ContentType: at.ContentType, Content: at.Content}}

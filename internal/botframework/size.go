@@ -1,8 +1,11 @@
 package botframework
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
@@ -34,9 +37,15 @@ var opaqueFields = map[string]bool{"attachments": true, "channelData": true, "va
 
 // marshalActivity serializes a without the zero values schema.Activity
 // cannot omit (year-1 timestamps, empty nested objects), so the connector
-// gets only what the bot set.
+// gets only what the bot set. The opaque fields (attachments — the cards —,
+// channelData, value, entities, suggested actions) are encoded once and
+// spliced in as they are: they are most of the bytes, and re-encoding them
+// through a map of raw messages would validate and compact them twice more.
 func marshalActivity(a *schema.Activity) ([]byte, error) {
-	raw, err := json.Marshal(a)
+	rest := *a
+	rest.Attachments, rest.ChannelData, rest.Value, rest.Entities = nil, nil, nil, nil
+	rest.SuggestedActions = schema.SuggestedActions{}
+	raw, err := json.Marshal(&rest)
 	if err != nil {
 		return nil, fmt.Errorf("marshal activity: %w", err)
 	}
@@ -45,16 +54,46 @@ func marshalActivity(a *schema.Activity) ([]byte, error) {
 		return nil, fmt.Errorf("marshal activity: %w", err)
 	}
 	for k, v := range m {
-		if opaqueFields[k] {
-			continue
-		}
-		if pruned, keep := prune(v); keep {
+		if pruned, keep := prune(v); keep && !opaqueFields[k] {
 			m[k] = pruned
 		} else {
 			delete(m, k)
 		}
 	}
-	return json.Marshal(m)
+	for _, o := range []struct {
+		key  string
+		v    any
+		keep bool
+	}{
+		{"attachments", a.Attachments, len(a.Attachments) > 0},
+		{"channelData", a.ChannelData, len(a.ChannelData) > 0},
+		{"value", a.Value, len(a.Value) > 0},
+		{"entities", a.Entities, len(a.Entities) > 0},
+		{"suggestedActions", a.SuggestedActions, len(a.SuggestedActions.Actions) > 0 || len(a.SuggestedActions.To) > 0},
+	} {
+		if !o.keep {
+			continue
+		}
+		b, err := json.Marshal(o.v)
+		if err != nil {
+			return nil, fmt.Errorf("marshal activity %s: %w", o.key, err)
+		}
+		m[o.key] = b
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(raw) + 256)
+	buf.WriteByte('{')
+	for i, k := range slices.Sorted(maps.Keys(m)) {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		buf.Write(kb)
+		buf.WriteByte(':')
+		buf.Write(m[k])
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
 }
 
 const zeroTime = `"0001-01-01T00:00:00Z"`
