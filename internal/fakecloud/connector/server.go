@@ -51,6 +51,7 @@ type Server struct {
 	now          func() time.Time
 	botID        string
 	keyfunc      jwt.Keyfunc
+	verified     tokenCache // bot tokens already verified, until they expire
 	maxBytes     int
 	rateLimit    bool
 	endorsements []string
@@ -210,11 +211,18 @@ func (s *Server) checkToken(h string) string {
 	}
 	p := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithAudience("https://api.botframework.com"),
 		jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.now), jwt.WithLeeway(5*time.Minute))
-	if _, err := p.ParseWithClaims(h[len(prefix):], &c, s.keyfunc); err != nil {
+	raw := h[len(prefix):]
+	if exp, ok := s.verified.get(raw); ok && s.now().Before(exp) {
+		return "" // verified before and not expired: the same token comes with every request
+	}
+	if _, err := p.ParseWithClaims(raw, &c, s.keyfunc); err != nil {
 		return err.Error()
 	}
 	if c.AppID != s.botID && c.Azp != s.botID {
 		return "token is for another app"
+	}
+	if c.ExpiresAt != nil {
+		s.verified.put(raw, c.ExpiresAt.Time)
 	}
 	return ""
 }
@@ -227,4 +235,27 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, status int, code, message string) {
 	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": message}})
+}
+
+// tokenCache remembers verified bot tokens and their expiry; it forgets
+// everything past a bound (the bot uses one token an hour).
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[string]time.Time
+}
+
+func (c *tokenCache) get(tok string) (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	exp, ok := c.m[tok]
+	return exp, ok
+}
+
+func (c *tokenCache) put(tok string, exp time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= 1024 {
+		c.m = map[string]time.Time{}
+	}
+	c.m[tok] = exp
 }
