@@ -7,104 +7,24 @@ package appmanifest
 // testdata/schema/.npm-cache; both are git-ignored.
 
 import (
+	"github.com/flowdeck/flowdeck/internal/nodetest"
+
 	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 )
 
 const schemaDir = "testdata/schema"
 
-var (
-	npmMu    sync.Mutex // serialises installs within this test binary
-	npmReady bool
-)
-
-// schemaNode returns the path of node, once testdata/schema/node_modules
-// matches package-lock.json (running npm ci if it does not).
+// schemaNode returns the path of node, once testdata/schema's packages are installed.
 func schemaNode(t *testing.T) string {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("node is not installed: the JSON schema test needs Node.js (https://nodejs.org) on PATH: %v", err)
-	}
-	npmMu.Lock()
-	defer npmMu.Unlock()
-	if !npmReady {
-		installSchemaPackages(t)
-		npmReady = true
-	}
-	return node
-}
-
-// installSchemaPackages runs npm ci in schemaDir unless node_modules was
-// installed from the current package-lock.json, as recorded in a stamp
-// file. A file lock in the npm cache folder keeps concurrent test processes
-// (go test -race next to go test, say) from installing at the same time.
-func installSchemaPackages(t *testing.T) {
-	t.Helper()
-	dir, err := filepath.Abs(schemaDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lock, err := os.ReadFile(filepath.Join(dir, "package-lock.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(lock)
-	want := hex.EncodeToString(sum[:]) + "\n"
-	stamp := filepath.Join(dir, "node_modules", ".flowdeck-package-lock.sha256")
-	installed := func() bool {
-		got, err := os.ReadFile(stamp)
-		return err == nil && string(got) == want
-	}
-	if installed() {
-		return
-	}
-
-	cache := filepath.Join(dir, ".npm-cache")
-	if err := os.MkdirAll(cache, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(filepath.Join(cache, "flowdeck-install.lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	unlock, err := lockFile(f)
-	if err != nil {
-		t.Fatalf("lock %s: %v", f.Name(), err)
-	}
-	defer unlock()
-	if installed() { // another process installed while we waited
-		return
-	}
-
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Fatalf("npm is not installed: the JSON schema test installs its node packages with npm ci: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--cache", cache)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")
-	t.Logf("installing the manifest schema packages: npm ci in %s", dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci in %s failed: %v\n%s", dir, err, out)
-	}
-	if err := os.WriteFile(stamp, []byte(want), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	return nodetest.Node(t, schemaDir)
 }
 
 // validateSchema runs validate.js on manifest and returns its output and

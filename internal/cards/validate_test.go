@@ -8,108 +8,23 @@ package cards
 // without node or npm it fails and says what to install.
 
 import (
+	"github.com/flowdeck/flowdeck/internal/nodetest"
+
 	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 )
 
 const validateDir = "testdata/validate"
 
-var (
-	npmMu    sync.Mutex // serialises installs within this test binary
-	npmReady bool
-)
-
-// validatorNode returns the path of node once testdata/validate/node_modules
-// matches package-lock.json (running npm ci if it does not).
+// validatorNode returns the path of node, once the validator's packages are installed.
 func validatorNode(t *testing.T) string {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("node is not installed: the card validation test needs Node.js (https://nodejs.org) on PATH: %v", err)
-	}
-	npmMu.Lock()
-	defer npmMu.Unlock()
-	if !npmReady {
-		installValidator(t)
-		npmReady = true
-	}
-	return node
-}
-
-// installValidator runs npm ci in validateDir unless node_modules was
-// installed from the current package-lock.json, as recorded in a stamp file.
-// A file lock in the npm cache folder keeps concurrent test processes from
-// installing at the same time.
-func installValidator(t *testing.T) {
-	t.Helper()
-	dir, err := filepath.Abs(validateDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sums []byte
-	for _, f := range []string{"package.json", "package-lock.json", ".npmrc"} {
-		b, err := os.ReadFile(filepath.Join(dir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := sha256.Sum256(b)
-		sums = append(sums, s[:]...)
-	}
-	sum := sha256.Sum256(sums)
-	want := hex.EncodeToString(sum[:]) + "\n"
-	stamp := filepath.Join(dir, "node_modules", ".flowdeck-install.sha256")
-	installed := func() bool {
-		got, err := os.ReadFile(stamp)
-		return err == nil && string(got) == want
-	}
-	if installed() {
-		return
-	}
-
-	cache := filepath.Join(dir, ".npm-cache")
-	if err := os.MkdirAll(cache, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(filepath.Join(cache, "flowdeck-install.lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	unlock, err := lockFile(f)
-	if err != nil {
-		t.Fatalf("lock %s: %v", f.Name(), err)
-	}
-	defer unlock()
-	if installed() { // another process installed while we waited
-		return
-	}
-
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Fatalf("npm is not installed: the card validation test installs adaptivecards with npm ci: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--cache", cache)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")
-	t.Logf("installing the card validator: npm ci in %s", dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci in %s failed: %v\n%s", dir, err, out)
-	}
-	if err := os.WriteFile(stamp, []byte(want), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	return nodetest.Node(t, validateDir)
 }
 
 // validateCards runs validate.js on files and returns its output and exit

@@ -17,7 +17,7 @@ func TestImportRules(t *testing.T) {
 		OnlyImportedBy(t, []string{Module + "/cmd"})
 	})
 	t.Run("production code does not import testing", func(t *testing.T) {
-		OnlyImportedBy(t, []string{"testing", "net/http/httptest"}, Module+"/internal/deptest", Module+"/internal/sqlstore/storetest", Module+"/internal/fakecloud")
+		OnlyImportedBy(t, []string{"testing", "net/http/httptest"}, Module+"/internal/deptest", Module+"/internal/sqlstore/storetest", Module+"/internal/fakecloud", Module+"/internal/nodetest")
 	})
 }
 

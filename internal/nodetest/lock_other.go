@@ -1,6 +1,6 @@
 //go:build !unix
 
-package appmanifest
+package nodetest
 
 import "os"
 
