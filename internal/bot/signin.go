@@ -40,6 +40,16 @@ func (b *Bot) flowAccess(ctx context.Context, p flowdeck.Principal) flowdeck.Acc
 	return flowdeck.Access{Audience: audienceFlow, Code: flowdeck.Code(flowdeck.ErrUnauthenticated)}
 }
 
+// allAccess reports whether FlowDeck holds a usable token for every service.
+func (b *Bot) allAccess(ctx context.Context, p flowdeck.Principal) bool {
+	for _, a := range b.o.Tokens.Access(ctx, p) {
+		if !a.Granted {
+			return false
+		}
+	}
+	return true
+}
+
 // ensureSignedIn checks that the user can reach Power Automate. When not,
 // it signs them in with DevSignIn (dev), or returns the sign-in or consent
 // card to answer with.
@@ -51,6 +61,17 @@ func (b *Bot) ensureSignedIn(ctx context.Context, r *request) (context.Context, 
 			}
 		}
 		return ctx, textReply("I can't tell who you are, so I can't show your flows. Talk to me from Microsoft Teams while signed in."), false
+	}
+	if b.o.DevSignIn != nil {
+		// Under flowdeck dev, a user is signed in only when every service is:
+		// the tab may have obtained some tokens for the same user a moment
+		// ago, and a command that needs another would fail half-way.
+		if b.allAccess(ctx, r.p) {
+			return ctx, reply{}, true
+		}
+		if ctx, ok := b.devSignIn(ctx, r); ok {
+			return ctx, reply{}, true
+		}
 	}
 	acc := b.flowAccess(ctx, r.p)
 	if acc.Granted {

@@ -92,10 +92,26 @@
     fetch("chat/say", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text: text }) });
   });
 
+  // Teams renders the markdown subset of TextBlocks; the Adaptive Cards
+  // library leaves that to its host. Escape first, then bold, italics and
+  // backslash escapes only: no links, no HTML from card text.
+  function markdown(text, result) {
+    const esc = String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+    const held = [];
+    let out = esc.replace(/\\([\\`*_{}\[\]()#+\-.!~|])/g, (_, c) => { held.push(c); return "\u0000" + (held.length - 1) + "\u0000"; });
+    out = out.replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>").replace(/(^|\W)_([^_]+)_(?=\W|$)/g, "$1<em>$2</em>");
+    out = out.replace(/\u0000(\d+)\u0000/g, (_, i) => held[Number(i)]);
+    result.outputHtml = out;
+    result.didProcess = true;
+  }
+
   if (cfg.rendererUrl) {
     const s = document.createElement("script");
     s.src = cfg.rendererUrl;
-    s.onload = poll;
+    s.onload = function () {
+      if (window.AdaptiveCards) window.AdaptiveCards.AdaptiveCard.onProcessMarkdown = markdown;
+      poll();
+    };
     s.onerror = poll;
     document.head.appendChild(s);
   } else {
