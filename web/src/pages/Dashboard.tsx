@@ -17,6 +17,7 @@ const useStyles = makeStyles({
   number: { fontSize: tokens.fontSizeHero800, fontWeight: tokens.fontWeightSemibold, lineHeight: tokens.lineHeightHero800 },
   list: { listStyle: "none", padding: 0, margin: 0, display: "flex", flexDirection: "column", gap: "8px" },
   row: { padding: "8px 12px" },
+  count: { whiteSpace: "nowrap", flexShrink: 0 },
   error: { color: tokens.colorPaletteRedForeground1, overflowWrap: "anywhere" },
   name: { overflowWrap: "anywhere" },
 });
@@ -82,7 +83,7 @@ export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
                       </Link>
                     }
                     description={<Caption1>{f.environmentName}</Caption1>}
-                    action={<Badge color="danger">{plural(f.count, "failure") + (f.more ? "+" : "")}</Badge>}
+                    action={<Badge className={s.count} color="danger">{plural(f.count, "failure") + (f.more ? "+" : "")}</Badge>}
                   />
                   <Trend values={f.trend} label={`Failures over time for ${f.flow.displayName}`} />
                   <Caption1 className={s.error}>
