@@ -9,11 +9,8 @@ package appmanifest
 import (
 	"github.com/flowdeck/flowdeck/internal/nodetest"
 
-	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,35 +18,15 @@ import (
 
 const schemaDir = "testdata/schema"
 
-// schemaNode returns the path of node, once testdata/schema's packages are installed.
-func schemaNode(t *testing.T) string {
-	t.Helper()
-	return nodetest.Node(t, schemaDir)
-}
-
 // validateSchema runs validate.js on manifest and returns its output and
-// exit status: 0 valid, 1 schema errors. Any other outcome fails the test.
+// exit status: 0 valid, 1 schema errors.
 func validateSchema(t *testing.T, manifest []byte) (string, int) {
 	t.Helper()
-	node := schemaNode(t)
 	file := filepath.Join(t.TempDir(), "manifest.json")
 	if err := os.WriteFile(file, manifest, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(t.Context(), node, filepath.Join(schemaDir, "validate.js"), file)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return stdout.String(), 0
-	case errors.As(err, &exit) && exit.ExitCode() == 1:
-		return stdout.String(), 1
-	default:
-		t.Fatalf("node validate.js: %v\n%s%s", err, stdout.String(), stderr.String())
-		return "", -1
-	}
+	return nodetest.Run(t, schemaDir, "validate.js", file)
 }
 
 func TestSchemaValid(t *testing.T) {

@@ -117,9 +117,7 @@ func (lc *localCloud) Close() error {
 // (through the fake Teams client and Bot Connector) beside the fake Teams
 // host framing the tab, both signed in as u. install greets u in the chat.
 func (lc *localCloud) devHost(c *config.Config, u demo.User) (h http.Handler, install func(context.Context) error, err error) {
-	mint := func(context.Context) (string, error) {
-		return lc.entra.MintSSOToken(entra.SSORequest{TenantID: u.TenantID, UserID: u.ID, Audience: c.AppIDURI})
-	}
+	mint := func(context.Context) (string, error) { return lc.ssoToken(c, u) }
 	driver, err := connector.NewDriver(connector.DriverOptions{Server: lc.conn, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck"})
 	if err != nil {
 		return nil, nil, err
@@ -141,7 +139,11 @@ func (lc *localCloud) devHost(c *config.Config, u demo.User) (h http.Handler, in
 // devSignIn signs the Agents Playground's user (which has no Teams SSO) in
 // as u, with an SSO token the fake Entra ID mints.
 func (lc *localCloud) devSignIn(c *config.Config, u demo.User) *devOptions {
-	return &devOptions{signIn: func(context.Context, botframework.Caller) (string, error) {
-		return lc.entra.MintSSOToken(entra.SSORequest{TenantID: u.TenantID, UserID: u.ID, Audience: c.AppIDURI})
-	}}
+	return &devOptions{signIn: func(context.Context, botframework.Caller) (string, error) { return lc.ssoToken(c, u) }}
+}
+
+// ssoToken is the Teams SSO token the fake Entra ID mints for u, as a Teams
+// client would get it for FlowDeck's Application ID URI.
+func (lc *localCloud) ssoToken(c *config.Config, u demo.User) (string, error) {
+	return lc.entra.MintSSOToken(entra.SSORequest{TenantID: u.TenantID, UserID: u.ID, Audience: c.AppIDURI})
 }

@@ -10,10 +10,7 @@ package cards
 import (
 	"github.com/flowdeck/flowdeck/internal/nodetest"
 
-	"bytes"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,31 +18,11 @@ import (
 
 const validateDir = "testdata/validate"
 
-// validatorNode returns the path of node, once the validator's packages are installed.
-func validatorNode(t *testing.T) string {
-	t.Helper()
-	return nodetest.Node(t, validateDir)
-}
-
 // validateCards runs validate.js on files and returns its output and exit
-// status: 0 valid, 1 problems. Any other outcome fails the test.
+// status: 0 valid, 1 problems.
 func validateCards(t *testing.T, files ...string) (string, int) {
 	t.Helper()
-	node := validatorNode(t)
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(t.Context(), node, append([]string{filepath.Join(validateDir, "validate.js")}, files...)...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return stdout.String(), 0
-	case errors.As(err, &exit) && exit.ExitCode() == 1:
-		return stdout.String(), 1
-	default:
-		t.Fatalf("node validate.js: %v\n%s%s", err, stdout.String(), stderr.String())
-		return "", -1
-	}
+	return nodetest.Run(t, validateDir, "validate.js", files...)
 }
 
 // TestGoldenCardsValid parses every golden Adaptive Card with the official

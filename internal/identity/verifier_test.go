@@ -1,7 +1,6 @@
 package identity
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -19,36 +18,6 @@ import (
 	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
-
-// vfClock is a settable clock shared by the fake Entra ID and the verifier.
-type vfClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *vfClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// vfLogs is a goroutine-safe log sink.
-type vfLogs struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *vfLogs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *vfLogs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
 
 // countingTransport counts key-set fetches.
 type countingTransport struct {
@@ -69,8 +38,8 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 type vfEnv struct {
 	tb     testing.TB
 	entra  *entra.Server
-	clock  *vfClock
-	logs   *vfLogs
+	clock  *testClock
+	logs   *syncBuffer
 	counts *countingTransport
 	v      *Verifier
 
@@ -83,13 +52,13 @@ var jwtShaped = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}`)
 
 func newVFEnv(tb testing.TB, mod func(*VerifierOptions)) *vfEnv {
 	tb.Helper()
-	clock := &vfClock{t: time.Now().UTC().Truncate(time.Second)}
+	clock := &testClock{t: time.Now().UTC().Truncate(time.Second)}
 	es, err := entra.New(entra.Options{Demo: true, Now: clock.Now})
 	if err != nil {
 		tb.Fatalf("entra.New: %v", err)
 	}
 	tb.Cleanup(func() { _ = es.Close() })
-	e := &vfEnv{tb: tb, entra: es, clock: clock, logs: &vfLogs{}}
+	e := &vfEnv{tb: tb, entra: es, clock: clock, logs: &syncBuffer{}}
 	base := es.Client()
 	e.counts = &countingTransport{base: base.Transport}
 	hc := *base

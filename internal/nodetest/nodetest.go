@@ -7,9 +7,11 @@
 package nodetest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,5 +102,27 @@ func install(tb testing.TB, dir string) {
 	}
 	if err := os.WriteFile(stamp, []byte(want), 0o644); err != nil {
 		tb.Fatal(err)
+	}
+}
+
+// Run runs dir/script with node (after Node's install) and returns its
+// standard output and exit status, following the validators' convention:
+// 0 valid, 1 problems found. Any other outcome fails the test.
+func Run(tb testing.TB, dir, script string, args ...string) (string, int) {
+	tb.Helper()
+	node := Node(tb, dir)
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(node, append([]string{filepath.Join(dir, script)}, args...)...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return stdout.String(), 0
+	case errors.As(err, &exit) && exit.ExitCode() == 1:
+		return stdout.String(), 1
+	default:
+		tb.Fatalf("node %s: %v\n%s%s", script, err, stdout.String(), stderr.String())
+		return "", -1
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -63,3 +64,30 @@ func containsAny(b []byte, needles ...string) bool {
 
 // flowdeckConflict reports whether err is ErrConflict.
 func flowdeckConflict(err error) bool { return errors.Is(err, flowdeck.ErrConflict) }
+
+// openRace opens the store at url from four goroutines at once: every Open
+// succeeds and the migrations are applied once (the migration lock).
+func openRace(t *testing.T, url string) {
+	t.Helper()
+	keys := testKeyring(t)
+	const n = 4
+	stores := make([]*Store, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			stores[i], errs[i] = Open(t.Context(), Options{URL: url, Keyring: keys, Logger: testLogger(t)})
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("Open %d: %v", i, err)
+		}
+		t.Cleanup(func() { stores[i].Close() })
+	}
+	checkMigratedOnce(t, stores[0])
+}

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -127,26 +126,5 @@ func dumpPostgres(t *testing.T, fs flowdeck.Store) []byte {
 }
 
 func TestPostgresOpenRace(t *testing.T) {
-	u := postgresSchema(t)
-	keys := testKeyring(t)
-	const n = 4
-	stores := make([]*Store, n)
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			stores[i], errs[i] = Open(t.Context(), Options{URL: u, Keyring: keys, Logger: testLogger(t)})
-		})
-	}
-	close(start)
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Fatalf("Open %d: %v", i, err)
-		}
-		t.Cleanup(func() { stores[i].Close() })
-	}
-	checkMigratedOnce(t, stores[0])
+	openRace(t, postgresSchema(t))
 }

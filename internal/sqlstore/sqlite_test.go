@@ -83,28 +83,7 @@ func TestSQLiteFileDSN(t *testing.T) {
 }
 
 func TestSQLiteOpenRace(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "race.db")
-	keys := testKeyring(t)
-	const n = 4
-	stores := make([]*Store, n)
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			stores[i], errs[i] = Open(t.Context(), Options{URL: path, Keyring: keys, Logger: testLogger(t)})
-		})
-	}
-	close(start)
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Fatalf("Open %d: %v", i, err)
-		}
-		t.Cleanup(func() { stores[i].Close() })
-	}
-	checkMigratedOnce(t, stores[0])
+	openRace(t, filepath.Join(t.TempDir(), "race.db"))
 }
 
 // checkMigratedOnce fails unless every migration is recorded exactly once.

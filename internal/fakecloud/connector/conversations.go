@@ -243,14 +243,24 @@ func utf16Size(b []byte) int {
 	return n
 }
 
-func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
+// readActivity reads the request's activity, answering 400 as the connector
+// does when it is not one.
+func readActivity(w http.ResponseWriter, r *http.Request) ([]byte, schema.Activity, bool) {
+	var a schema.Activity
 	body, ok := readBody(w, r)
 	if !ok {
-		return
+		return nil, a, false
 	}
-	var a schema.Activity
 	if err := json.Unmarshal(body, &a); err != nil || a.Type == "" {
 		writeError(w, http.StatusBadRequest, "BadArgument", "Invalid input")
+		return nil, a, false
+	}
+	return body, a, true
+}
+
+func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
+	body, a, ok := readActivity(w, r)
+	if !ok {
 		return
 	}
 	cid, replyTo := r.PathValue("cid"), r.PathValue("aid")
@@ -280,13 +290,8 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request) {
-	body, ok := readBody(w, r)
+	body, a, ok := readActivity(w, r)
 	if !ok {
-		return
-	}
-	var a schema.Activity
-	if err := json.Unmarshal(body, &a); err != nil || a.Type == "" {
-		writeError(w, http.StatusBadRequest, "BadArgument", "Invalid input")
 		return
 	}
 	cid, aid := r.PathValue("cid"), r.PathValue("aid")
