@@ -22,4 +22,11 @@ type LeaseStore interface {
 	// ReleaseLease gives the lease up if holder holds it. Releasing a lease held by
 	// another or by no one is not an error.
 	ReleaseLease(ctx context.Context, name, holder string) error
+	// ClaimLeases renews every lease among names that holder holds, then
+	// claims free or expired ones among names until holder holds max of them
+	// (fewer when the rest are held by others), and returns the leases holder
+	// now holds, sorted by name. Rows locked by a concurrent claim are skipped,
+	// not waited for (PostgreSQL FOR UPDATE SKIP LOCKED), so replicas claiming
+	// at once split the names between them. max ≤ 0 only renews.
+	ClaimLeases(ctx context.Context, names []string, holder string, ttl time.Duration, max int) ([]Lease, error)
 }

@@ -96,8 +96,10 @@ type SubscriptionStore interface {
 	// returns ErrConflict when the stored watermark is no longer `from` (another
 	// replica moved it), and ErrNotFound when the subscription is gone.
 	AdvanceWatermark(ctx context.Context, id string, from, to time.Time) error
-	// SetPaused pauses or resumes every subscription of the user.
-	SetPaused(ctx context.Context, tenantID, userID string, paused bool) error
+	// SetPaused pauses or resumes every subscription of the user and returns
+	// how many changed state; of several concurrent calls that pause the same
+	// user, exactly one sees a non-zero count.
+	SetPaused(ctx context.Context, tenantID, userID string, paused bool) (int, error)
 	// SetMutedUntil mutes one subscription until t (zero unmutes), or returns ErrNotFound.
 	SetMutedUntil(ctx context.Context, id string, t time.Time) error
 	// PutSettings inserts or replaces the user's settings.

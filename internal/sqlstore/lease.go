@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
@@ -59,4 +61,115 @@ func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
 		return s.dbError("release lease", err)
 	}
 	return nil
+}
+
+// ClaimLeases renews holder's leases among names and claims free or expired
+// ones until holder holds max, in one transaction. Missing rows are first
+// inserted as free (expired) placeholders so that they can be locked. On
+// PostgreSQL the candidates are selected FOR UPDATE SKIP LOCKED: replicas
+// claiming at the same moment skip each other's rows instead of queueing
+// behind them, and so split the names. SQLite has one writer and needs no
+// row locks.
+func (s *Store) ClaimLeases(ctx context.Context, names []string, holder string, ttl time.Duration, max int) ([]flowdeck.Lease, error) {
+	switch {
+	case len(names) == 0:
+		return nil, nil
+	case holder == "":
+		return nil, invalid("A lease needs a holder.")
+	case ttl <= 0:
+		return nil, invalid("A lease needs a positive duration.")
+	}
+	for _, n := range names {
+		if n == "" {
+			return nil, invalid("A lease needs a name.")
+		}
+	}
+	now := s.now()
+	expires := dbTime(now.Add(ttl))
+	args := make([]any, len(names))
+	for i, n := range names {
+		args[i] = n
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, s.dbError("claim leases", err)
+	}
+	defer tx.Rollback()
+	for _, n := range names {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO leases (name, holder, expires_at) VALUES ($1, '', $2) ON CONFLICT (name) DO NOTHING`,
+			n, s.tv(time.Unix(0, 0))); err != nil {
+			return nil, s.dbError("claim leases", err)
+		}
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE leases SET expires_at = $1 WHERE holder = $2 AND name IN (`+inFrom(3, len(names))+`)`,
+		append([]any{s.tv(expires), holder}, args...)...)
+	if err != nil {
+		return nil, s.dbError("claim leases", err)
+	}
+	held, err := res.RowsAffected()
+	if err != nil {
+		return nil, s.dbError("claim leases", err)
+	}
+	if need := int64(max) - held; need > 0 {
+		lock := ""
+		if s.d.name == "postgres" {
+			lock = " FOR UPDATE SKIP LOCKED"
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT name FROM leases WHERE holder <> $1 AND expires_at <= $2 AND name IN (`+inFrom(3, len(names))+`)
+			ORDER BY name LIMIT `+strconv.FormatInt(need, 10)+lock, append([]any{holder, s.tv(now)}, args...)...)
+		if err != nil {
+			return nil, s.dbError("claim leases", err)
+		}
+		var free []string
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				rows.Close()
+				return nil, s.dbError("claim leases", err)
+			}
+			free = append(free, n)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, s.dbError("claim leases", err)
+		}
+		for _, n := range free {
+			if _, err := tx.ExecContext(ctx, `UPDATE leases SET holder = $1, expires_at = $2 WHERE name = $3 AND expires_at <= $4`,
+				holder, s.tv(expires), n, s.tv(now)); err != nil {
+				return nil, s.dbError("claim leases", err)
+			}
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT name, holder, expires_at FROM leases WHERE holder = $1 AND name IN (`+inFrom(2, len(names))+`) ORDER BY name`,
+		append([]any{holder}, args...)...)
+	if err != nil {
+		return nil, s.dbError("claim leases", err)
+	}
+	var out []flowdeck.Lease
+	for rows.Next() {
+		var l flowdeck.Lease
+		if err := rows.Scan(&l.Name, &l.Holder, timeValue{&l.ExpiresAt}); err != nil {
+			rows.Close()
+			return nil, s.dbError("claim leases", err)
+		}
+		out = append(out, l)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, s.dbError("claim leases", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, s.dbError("claim leases", err)
+	}
+	return out, nil
+}
+
+// inFrom returns n placeholders "$first, …, $first+n-1".
+func inFrom(first, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(first+i))
+	}
+	return b.String()
 }

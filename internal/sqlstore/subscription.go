@@ -129,13 +129,21 @@ func (s *Store) AdvanceWatermark(ctx context.Context, id string, from, to time.T
 	return flowdeck.Errorf(flowdeck.ErrConflict, "The subscription's watermark moved; reload and try again.")
 }
 
-// SetPaused pauses or resumes every subscription of the user.
-func (s *Store) SetPaused(ctx context.Context, tenantID, userID string, paused bool) error {
-	if _, err := s.w.ExecContext(ctx, `UPDATE subscriptions SET paused = $1, updated_at = $2 WHERE tenant_id = $3 AND user_id = $4`,
-		paused, s.tv(s.now()), tenantID, userID); err != nil {
-		return s.dbError("set paused", err)
+// SetPaused pauses or resumes every subscription of the user and returns how
+// many changed. Only rows in the other state are touched, so of concurrent
+// calls pausing the same user exactly one sees a non-zero count (the others
+// wait for its row locks and then find nothing left to change).
+func (s *Store) SetPaused(ctx context.Context, tenantID, userID string, paused bool) (int, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE subscriptions SET paused = $1, updated_at = $2 WHERE tenant_id = $3 AND user_id = $4 AND paused <> $1`,
+		paused, s.tv(s.now()), tenantID, userID)
+	if err != nil {
+		return 0, s.dbError("set paused", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, s.dbError("set paused", err)
+	}
+	return int(n), nil
 }
 
 // SetMutedUntil mutes one subscription until t (zero unmutes), or returns ErrNotFound.

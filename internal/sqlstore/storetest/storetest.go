@@ -40,6 +40,9 @@ func Run(t *testing.T, open Opener, dump Dumper) {
 	t.Run("CardsConcurrent", func(t *testing.T) { testCardsConcurrent(t, open) })
 	t.Run("Leases", func(t *testing.T) { testLeases(t, open) })
 	t.Run("LeasesConcurrent", func(t *testing.T) { testLeasesConcurrent(t, open) })
+	t.Run("LeaseSet", func(t *testing.T) { testLeaseSet(t, open) })
+	t.Run("LeaseSetConcurrent", func(t *testing.T) { testLeaseSetConcurrent(t, open) })
+	t.Run("PauseConcurrent", func(t *testing.T) { testPauseConcurrent(t, open) })
 	t.Run("Ping", func(t *testing.T) {
 		s, _ := setup(t, open)
 		if err := s.Ping(t.Context()); err != nil {

@@ -117,9 +117,10 @@ func testSubscriptionList(t *testing.T, open Opener) {
 	checkIDs(t, "user-1 of tenant-1", list(flowdeck.SubscriptionFilter{TenantID: "tenant-1", UserID: "user-1"}), []string{ids[0], ids[1], ids[3]})
 	checkIDs(t, "nobody", list(flowdeck.SubscriptionFilter{TenantID: "tenant-9"}), nil)
 
-	must(t, "SetPaused", s.SetPaused(ctx, "tenant-1", "user-1", true))
+	wantPaused(t, "SetPaused", 3)(s.SetPaused(ctx, "tenant-1", "user-1", true))
 	checkIDs(t, "active", list(flowdeck.SubscriptionFilter{Active: true}), []string{ids[2], ids[4]})
-	must(t, "SetPaused resume", s.SetPaused(ctx, "tenant-1", "user-1", false))
+	wantPaused(t, "SetPaused again", 0)(s.SetPaused(ctx, "tenant-1", "user-1", true))
+	wantPaused(t, "SetPaused resume", 3)(s.SetPaused(ctx, "tenant-1", "user-1", false))
 	checkIDs(t, "active after resume", list(flowdeck.SubscriptionFilter{Active: true}), ids)
 }
 
@@ -144,7 +145,7 @@ func testSubscriptionState(t *testing.T, open Opener) {
 	must(t, "CreateSubscription", err)
 
 	now := clk.Advance(time.Minute)
-	must(t, "SetPaused", s.SetPaused(ctx, "tenant-1", "user-1", true))
+	wantPaused(t, "SetPaused", 1)(s.SetPaused(ctx, "tenant-1", "user-1", true))
 	got, err := s.GetSubscription(ctx, a.ID)
 	must(t, "GetSubscription", err)
 	if !got.Paused {
@@ -154,7 +155,7 @@ func testSubscriptionState(t *testing.T, open Opener) {
 	if got, _ := s.GetSubscription(ctx, b.ID); got.Paused {
 		t.Error("SetPaused paused another user's subscription")
 	}
-	must(t, "SetPaused of nobody", s.SetPaused(ctx, "tenant-9", "user-9", true))
+	wantPaused(t, "SetPaused of nobody", 0)(s.SetPaused(ctx, "tenant-9", "user-9", true))
 
 	until := base.Add(8 * time.Hour)
 	must(t, "SetMutedUntil", s.SetMutedUntil(ctx, a.ID, until))
@@ -260,4 +261,47 @@ func checkSettings(t *testing.T, got, want flowdeck.UserSettings, now time.Time)
 		t.Errorf("settings = %+v, want %+v", got, want)
 	}
 	wantTime(t, "settings UpdatedAt", updated, now)
+}
+
+// wantPaused checks the count SetPaused returned.
+func wantPaused(t *testing.T, what string, want int) func(int, error) {
+	return func(n int, err error) {
+		t.Helper()
+		must(t, what, err)
+		if n != want {
+			t.Fatalf("%s changed %d subscriptions, want %d", what, n, want)
+		}
+	}
+}
+
+// testPauseConcurrent pauses one user from many goroutines at once: exactly
+// one of them sees its subscriptions change (the monitor sends the sign-in
+// card on that one).
+func testPauseConcurrent(t *testing.T, open Opener) {
+	s, _ := setup(t, open)
+	ctx := t.Context()
+	for _, f := range []string{"flow-1", "flow-2"} {
+		_, err := s.CreateSubscription(ctx, newSub("user-1", f))
+		must(t, "CreateSubscription", err)
+	}
+	counts := make([]int, workers)
+	errs := parallel(workers, func(i int) error {
+		var err error
+		counts[i], err = s.SetPaused(ctx, "tenant-1", "user-1", true)
+		return err
+	})
+	winners := 0
+	for i, err := range errs {
+		must(t, "SetPaused", err)
+		switch counts[i] {
+		case 0:
+		case 2:
+			winners++
+		default:
+			t.Fatalf("a concurrent SetPaused changed %d subscriptions, want 0 or 2", counts[i])
+		}
+	}
+	if winners != 1 {
+		t.Fatalf("%d concurrent SetPaused calls saw the change, want exactly 1", winners)
+	}
 }
