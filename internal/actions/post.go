@@ -110,21 +110,7 @@ func (h *Handler) post(ctx context.Context, conv flowdeck.ConversationRef, key, 
 	if err != nil {
 		return "", err
 	}
-	raw, err := json.Marshal(d)
-	if err != nil {
-		return id, flowdeck.Wrap(flowdeck.ErrInternal, err, "actions: encode the card state")
-	}
-	cs := flowdeck.CardState{Key: key, TenantID: conv.TenantID, ConversationID: conv.ConversationID, ActivityID: id, Kind: kind, Data: raw}
-	_, err = h.o.Cards.PutCard(ctx, cs)
-	if errors.Is(err, flowdeck.ErrConflict) {
-		// The same card was posted here before: this one replaces it.
-		var old flowdeck.CardState
-		if old, err = h.o.Cards.GetCard(ctx, key, conv.ConversationID); err == nil {
-			cs.Version = old.Version
-			_, err = h.o.Cards.PutCard(ctx, cs)
-		}
-	}
-	return id, err
+	return id, h.record(ctx, conv, key, kind, id, d)
 }
 
 // cardOf returns the card the action came from: the CardState of key in the

@@ -154,3 +154,62 @@ func (s *Server) Approval(approvalID string) (Approval, error) {
 	}
 	return cp, nil
 }
+
+// SetFlowState turns a flow on (Started), off (Stopped) or suspends it with
+// reason, as an admin or the platform would outside FlowDeck, for monitor
+// tests. The flow's Modified (and SuspensionTime) become now.
+func (s *Server) SetFlowState(env, flow, state, reason string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, err := s.helperFlow(env, flow)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	switch state {
+	case "Started", "Stopped":
+		f.State, f.SuspensionReason, f.SuspensionTime = state, "", time.Time{}
+	case "Suspended":
+		f.State, f.SuspensionReason, f.SuspensionTime = state, reason, now
+	default:
+		return fmt.Errorf("state %q: %w", state, ErrInvalid)
+	}
+	f.Modified = now
+	return nil
+}
+
+// AddApproval adds a pending approval (as a flow's "Start and wait for an
+// approval" action would) and returns its name. Name, Created, Status and
+// Options default to a new GUID, now, Pending and Approve/Reject.
+func (s *Server) AddApproval(a Approval) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.st.envAny(a.Environment)
+	if e == nil {
+		return "", fmt.Errorf("environment %q: %w", a.Environment, ErrNotFound)
+	}
+	a.Environment = e.Name
+	if a.Name == "" {
+		s.seq++
+		a.Name = fmt.Sprintf("%08x-0000-4000-8000-%012x", s.seq, s.seq*7919)
+	}
+	if _, dup := s.st.approvals[strings.ToLower(a.Name)]; dup {
+		return "", fmt.Errorf("approval %q: %w", a.Name, ErrConflict)
+	}
+	if a.Created.IsZero() {
+		a.Created = s.now()
+	}
+	if a.Status == "" {
+		a.Status = "Pending"
+	}
+	if a.Type == "" {
+		a.Type = "Basic"
+	}
+	if len(a.Options) == 0 {
+		a.Options = []string{"Approve", "Reject"}
+	}
+	p := &a
+	s.st.approvals[strings.ToLower(p.Name)] = p
+	s.st.apprByEnv[p.Environment] = append(s.st.apprByEnv[p.Environment], p)
+	return p.Name, nil
+}
