@@ -106,4 +106,7 @@ type SubscriptionStore interface {
 	PutSettings(ctx context.Context, s UserSettings) error
 	// GetSettings returns the user's settings, or ErrNotFound.
 	GetSettings(ctx context.Context, tenantID, userID string) (UserSettings, error)
+	// ListDigests returns the settings of every user with a digest time, for
+	// the monitor, which sends digests also to users who watch nothing.
+	ListDigests(ctx context.Context) ([]UserSettings, error)
 }

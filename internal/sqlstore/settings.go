@@ -41,3 +41,26 @@ func (s *Store) GetSettings(ctx context.Context, tenantID, userID string) (flowd
 	}
 	return us, nil
 }
+
+// ListDigests returns the settings of every user with a digest time.
+func (s *Store) ListDigests(ctx context.Context) ([]flowdeck.UserSettings, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT tenant_id, user_id, time_zone, digest_time, quiet_start, quiet_end, updated_at
+		FROM user_settings WHERE digest_time <> '' ORDER BY tenant_id, user_id`)
+	if err != nil {
+		return nil, s.dbError("list digests", err)
+	}
+	defer rows.Close()
+	var out []flowdeck.UserSettings
+	for rows.Next() {
+		var us flowdeck.UserSettings
+		if err := rows.Scan(&us.TenantID, &us.UserID, &us.TimeZone, &us.DigestTime, &us.QuietStart, &us.QuietEnd, timeValue{&us.UpdatedAt}); err != nil {
+			return nil, s.dbError("list digests", err)
+		}
+		out = append(out, us)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.dbError("list digests", err)
+	}
+	return out, nil
+}

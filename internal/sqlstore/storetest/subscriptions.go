@@ -241,12 +241,24 @@ func testSettings(t *testing.T, open Opener) {
 	must(t, "GetSettings", err)
 	checkSettings(t, got, in, clk.Now())
 
+	other := flowdeck.UserSettings{TenantID: "tenant-1", UserID: "user-0", TimeZone: "UTC", QuietStart: "22:00", QuietEnd: "06:00"}
+	must(t, "PutSettings without digest", s.PutSettings(ctx, other))
+	digests, err := s.ListDigests(ctx)
+	must(t, "ListDigests", err)
+	if len(digests) != 1 {
+		t.Fatalf("ListDigests = %+v, want user-1's only", digests)
+	}
+	checkSettings(t, digests[0], in, clk.Now())
+
 	now := clk.Advance(time.Hour)
 	in.DigestTime, in.QuietStart, in.QuietEnd = "", "", ""
 	must(t, "PutSettings replace", s.PutSettings(ctx, in))
 	got, err = s.GetSettings(ctx, "tenant-1", "user-1")
 	must(t, "GetSettings after replace", err)
 	checkSettings(t, got, in, now)
+	if digests, err = s.ListDigests(ctx); err != nil || len(digests) != 0 {
+		t.Fatalf("ListDigests after the digest was turned off = %+v, %v; want none", digests, err)
+	}
 
 	_, err = s.GetSettings(ctx, "tenant-1", "user-2")
 	wantKind(t, "GetSettings other user", err, flowdeck.ErrNotFound)
