@@ -56,6 +56,9 @@ type worldOptions struct {
 	// coldCache makes the Power Automate overview cache nothing.
 	coldCache bool
 	quiet     bool
+	// echo puts the no-op echo handler behind the endpoint instead of the
+	// bot: the ceiling of the benchmarks (see echoHandler).
+	echo bool
 }
 
 // world is the local cloud, a real store, broker, SSO verifier and consent
@@ -142,6 +145,9 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	var handler http.Handler
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { handler.ServeHTTP(rw, r) }))
 	eo := botframework.EndpointOptions{Handler: w.bot, Logger: log}
+	if o.echo {
+		eo.Handler = echoHandler(client)
+	}
 	if o.playground {
 		eo.DevUnauthenticated, eo.ListenAddr = true, srv.Listener.Addr().String()
 	} else {
