@@ -23,7 +23,10 @@ type DriverOptions struct {
 	Server *Server
 	// BotURL is the bot's messaging endpoint, e.g. http://127.0.0.1:3978/api/messages. Required.
 	BotURL string
-	// HTTPClient posts to the bot; default a client with a 30 s timeout.
+	// HTTPClient posts to the bot; default a client with a 30 s timeout that
+	// keeps up to 256 idle connections to the bot, as the Teams channel keeps
+	// its connections open (net/http's default keeps 2, so concurrent
+	// activities would open and close a connection each).
 	HTTPClient *http.Client
 	// BotName is the bot's display name; default "FlowDeck".
 	BotName string
@@ -100,7 +103,9 @@ func NewDriver(o DriverOptions) (*Driver, error) {
 	}
 	hc := o.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
+		hc = &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	}
 	return &Driver{o: o, hc: hc}, nil
 }
