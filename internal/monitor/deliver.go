@@ -1,0 +1,68 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// sendTimeout bounds one card's delivery and its record.
+const sendTimeout = 30 * time.Second
+
+// errInFlight means another worker is delivering the same card right now.
+var errInFlight = errors.New("monitor: that card is being delivered elsewhere")
+
+// once delivers the card named key to conv exactly once: it claims key in the
+// notification log, sends, and records the activity id. When key was
+// delivered before it sends nothing and returns that delivery's activity id
+// with sent false. A claim left pending by a replica that died mid-send is
+// taken over once it is older than a lease period (the dead replica's shard
+// is this replica's now). The send and its record run under a context that
+// shutting down does not cut, so a card never goes out unrecorded because the
+// replica was stopping.
+func (m *Monitor) once(ctx context.Context, kind, key string, conv flowdeck.ConversationRef, subID string, count int,
+	send func(context.Context) (string, error)) (id string, sent bool, err error) {
+	n := flowdeck.Notification{Key: key, SubscriptionID: subID, TenantID: conv.TenantID, ConversationID: conv.ConversationID,
+		State: flowdeck.NotificationPending, Count: count}
+	prev, err := m.o.Store.ClaimNotification(ctx, n)
+	if errors.Is(err, flowdeck.ErrConflict) {
+		if prev.State == flowdeck.NotificationSent {
+			m.countNote(kind, "deduplicated")
+			return prev.ActivityID, false, nil
+		}
+		if m.clock.Now().Sub(prev.CreatedAt) < m.o.LeaseTTL {
+			return "", false, errInFlight
+		}
+		m.log.LogAttrs(ctx, slog.LevelWarn, "monitor: taking over a delivery left pending", slog.String("kind", kind))
+		if err := m.o.Store.ReleaseNotification(ctx, key); err != nil && !errors.Is(err, flowdeck.ErrNotFound) {
+			return "", false, err
+		}
+		if _, err = m.o.Store.ClaimNotification(ctx, n); err != nil {
+			if errors.Is(err, flowdeck.ErrConflict) {
+				return "", false, errInFlight
+			}
+			return "", false, err
+		}
+	} else if err != nil {
+		return "", false, err
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	defer cancel()
+	id, err = send(sctx)
+	if err != nil {
+		m.countNote(kind, "failed")
+		if rerr := m.o.Store.ReleaseNotification(sctx, key); rerr != nil {
+			m.log.LogAttrs(ctx, slog.LevelError, "monitor: release a failed delivery", slog.String("kind", kind), slog.Any("err", rerr))
+		}
+		return "", false, err
+	}
+	m.countNote(kind, "sent")
+	if err := m.o.Store.CompleteNotification(sctx, key, id, count); err != nil {
+		// The card is out; the pending claim is retaken after a lease period.
+		m.log.LogAttrs(ctx, slog.LevelError, "monitor: record a delivery", slog.String("kind", kind), slog.Any("err", err))
+	}
+	return id, true, nil
+}

@@ -1,0 +1,209 @@
+package monitor
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// user is one user's work in a tick: their subscriptions and settings.
+type user struct {
+	p        flowdeck.Principal
+	key      string
+	subs     []flowdeck.Subscription // active ones
+	paused   bool                    // the user's subscriptions are paused (dead tokens)
+	settings flowdeck.UserSettings
+	digest   bool // settings carry a digest time
+}
+
+func userKey(tenantID, userID string) string {
+	return strings.ToLower(tenantID) + "/" + strings.ToLower(userID)
+}
+
+// shardName is the lease name of shard i.
+func shardName(i int) string { return fmt.Sprintf("monitor/shard-%03d", i) }
+
+// shardOf returns the lease name of the shard a user belongs to.
+func (m *Monitor) shardOf(key string) string {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return shardName(int(h.Sum32() % uint32(m.o.Shards)))
+}
+
+// claim renews this replica's leases and claims free ones: a quarter of
+// the shards more per tick, so that replicas starting together split the
+// shards and one left alone takes over every shard within four ticks.
+func (m *Monitor) claim(ctx context.Context) (map[string]bool, error) {
+	names := make([]string, m.o.Shards)
+	for i := range names {
+		names[i] = shardName(i)
+	}
+	m.mu.Lock()
+	want := len(m.held) + (m.o.Shards+3)/4
+	m.mu.Unlock()
+	leases, err := m.o.Store.ClaimLeases(ctx, names, m.o.Replica, m.o.LeaseTTL, want)
+	held := make(map[string]bool, len(leases))
+	list := make([]string, 0, len(leases))
+	for _, l := range leases {
+		held[l.Name] = true
+		list = append(list, l.Name)
+	}
+	m.mu.Lock()
+	if err == nil {
+		m.held = list
+	} else {
+		// Keep working only on the leases that surely have not expired yet.
+		m.held = nil
+	}
+	m.mu.Unlock()
+	if m.o.Metrics != nil {
+		m.o.Metrics.Shards.Set(float64(len(list)))
+	}
+	return held, err
+}
+
+// Tick renews and claims shard leases, then works on every due user of the
+// held shards and returns when all are done. The loop calls it every Tick;
+// tests call it directly and move their clock between calls.
+func (m *Monitor) Tick(ctx context.Context) {
+	start := m.clock.Now()
+	held, err := m.claim(ctx)
+	if err != nil {
+		m.log.LogAttrs(ctx, slog.LevelError, "monitor: claim leases", slog.Any("err", err))
+		return
+	}
+	if len(held) == 0 {
+		return
+	}
+	users, err := m.users(ctx, held)
+	if err != nil {
+		m.log.LogAttrs(ctx, slog.LevelError, "monitor: list subscriptions", slog.Any("err", err))
+		return
+	}
+	work := make(chan *user)
+	var wg sync.WaitGroup
+	for range min(m.o.Workers, len(users)) {
+		wg.Go(func() {
+			for u := range work {
+				m.runUser(ctx, u, m.clock.Now())
+				m.mu.Lock()
+				delete(m.running, u.key)
+				m.mu.Unlock()
+			}
+		})
+	}
+	renewed := start
+	for _, u := range users {
+		if ctx.Err() != nil {
+			break
+		}
+		// A long tick renews the leases before they could expire, and stops
+		// handing out users of shards it lost.
+		if now := m.clock.Now(); now.Sub(renewed) >= m.o.Tick {
+			renewed = now
+			if held, err = m.claim(ctx); err != nil {
+				m.log.LogAttrs(ctx, slog.LevelError, "monitor: renew leases", slog.Any("err", err))
+				break
+			}
+		}
+		if !held[m.shardOf(u.key)] {
+			continue
+		}
+		m.mu.Lock()
+		busy := m.running[u.key]
+		m.running[u.key] = true
+		m.mu.Unlock()
+		if busy {
+			continue
+		}
+		work <- u
+	}
+	close(work)
+	wg.Wait()
+	if m.o.Metrics != nil {
+		m.o.Metrics.TickSeconds.Observe(m.clock.Now().Sub(start).Seconds())
+	}
+}
+
+// users returns the users of the held shards: everyone with a subscription
+// and everyone with a digest.
+func (m *Monitor) users(ctx context.Context, held map[string]bool) ([]*user, error) {
+	subs, err := m.o.Store.ListSubscriptions(ctx, flowdeck.SubscriptionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	digests, err := m.o.Store.ListDigests(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]*user{}
+	var out []*user
+	get := func(tenantID, userID string) *user {
+		k := userKey(tenantID, userID)
+		if !held[m.shardOf(k)] {
+			return nil
+		}
+		u := byKey[k]
+		if u == nil {
+			u = &user{p: flowdeck.Principal{TenantID: tenantID, UserID: userID}, key: k}
+			byKey[k] = u
+			out = append(out, u)
+		}
+		return u
+	}
+	for _, s := range subs {
+		if u := get(s.TenantID, s.UserID); u != nil {
+			if s.Paused {
+				u.paused = true
+			} else {
+				u.subs = append(u.subs, s)
+			}
+		}
+	}
+	for _, st := range digests {
+		if u := get(st.TenantID, st.UserID); u != nil {
+			u.settings, u.digest = st, true
+		}
+	}
+	return out, nil
+}
+
+// dueAt is when the user's next cycle is due: a period after the oldest
+// watermark, less a jitter of up to half a tick that spreads users apart.
+func (m *Monitor) dueAt(u *user) time.Time {
+	var oldest time.Time
+	for i, s := range u.subs {
+		if i == 0 || s.Watermark.Before(oldest) {
+			oldest = s.Watermark
+		}
+	}
+	h := fnv.New32a()
+	h.Write([]byte(u.key))
+	jitter := time.Duration(h.Sum32()%1000) * (m.o.Tick / 2) / 1000
+	return oldest.Add(m.o.Interval - jitter)
+}
+
+// deferUser leaves the user alone until t.
+func (m *Monitor) deferUser(u *user, t time.Time) {
+	m.mu.Lock()
+	m.backoff[u.key] = t
+	m.mu.Unlock()
+}
+
+// deferred reports whether the user is being left alone at now.
+func (m *Monitor) deferred(u *user, now time.Time) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.backoff[u.key]
+	if ok && !now.Before(t) {
+		delete(m.backoff, u.key)
+		return false
+	}
+	return ok
+}
