@@ -123,7 +123,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatal("no word shared by two flow names")
 		}
 		r := w.ask(t, adele, `runs "`+strings.ToUpper(word)+`"`)
-		data := actionData(t, r.Activity.Attachments[0].Content, cards.VerbPick)
+		data := actionData(t, r.Activity().Attachments[0].Content, cards.VerbPick)
 		res, err := w.drv.CardAction(ctx, adele, r.ActivityID, cards.VerbPick, data, true)
 		must(t, err)
 		if _, body := cardOf(t, res); !strings.Contains(body, "Runs of") {
@@ -162,7 +162,7 @@ func TestEndToEnd(t *testing.T) {
 		before, err := w.ops.Runs(as(adele), ff.Flow.EnvironmentID, ff.Flow.ID, flowdeck.RunFilter{Top: 50}, "")
 		must(t, err)
 		r := w.ask(t, adele, "resubmit "+ff.Latest.ID)
-		data := actionData(t, r.Activity.Attachments[0].Content, cards.VerbBulkResubmit)
+		data := actionData(t, r.Activity().Attachments[0].Content, cards.VerbBulkResubmit)
 		res, err := w.drv.CardAction(ctx, adele, r.ActivityID, cards.VerbBulkResubmit, data, true)
 		must(t, err)
 		if _, body := cardOf(t, res); !strings.Contains(body, "1 of 1 run resubmitted") {
@@ -176,7 +176,7 @@ func TestEndToEnd(t *testing.T) {
 	})
 	t.Run("off confirms then stops the flow; on starts it", func(t *testing.T) {
 		r := w.ask(t, adele, "off "+flow.ID)
-		data := actionData(t, r.Activity.Attachments[0].Content, "flow.off")
+		data := actionData(t, r.Activity().Attachments[0].Content, "flow.off")
 		res, err := w.drv.CardAction(ctx, adele, r.ActivityID, "flow.off", data, true)
 		must(t, err)
 		if _, body := cardOf(t, res); !strings.Contains(body, "is off") {

@@ -45,8 +45,8 @@ func TestGroupChatMention(t *testing.T) {
 		t.Fatalf("personal answer: %s", content(r))
 	}
 	note := w.next(t, group, 0)
-	if note.Activity.Text != "I've sent you the answer in our personal chat." || len(note.Activity.Attachments) != 0 {
-		t.Fatalf("group note: %+v", note.Activity.Text)
+	if note.Activity().Text != "I've sent you the answer in our personal chat." || len(note.Activity().Attachments) != 0 {
+		t.Fatalf("group note: %+v", note.Activity().Text)
 	}
 
 	say("<at>FlowDeck</at> approvals post", true)

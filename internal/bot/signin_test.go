@@ -59,7 +59,7 @@ func TestConsentNeeded(t *testing.T) {
 	if res.Status != http.StatusOK {
 		t.Fatalf("verifyState: %d", res.Status)
 	}
-	if r := w.next(t, cid, n); !strings.Contains(r.Activity.Text, "You're signed in") {
+	if r := w.next(t, cid, n); !strings.Contains(r.Activity().Text, "You're signed in") {
 		t.Fatalf("verifyState after consent sent %s", content(r))
 	}
 }

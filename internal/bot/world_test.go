@@ -224,25 +224,25 @@ func (w *world) signIn(tb testing.TB, u demo.User) {
 	if res.Status != http.StatusOK {
 		tb.Fatalf("token exchange: %d %s", res.Status, res.Body)
 	}
-	if r := w.next(tb, cid, n); !strings.Contains(r.Activity.Text, "signed in") {
-		tb.Fatalf("after the exchange the bot said %q", r.Activity.Text)
+	if r := w.next(tb, cid, n); !strings.Contains(r.Activity().Text, "signed in") {
+		tb.Fatalf("after the exchange the bot said %q", r.Activity().Text)
 	}
 }
 
 // content is the JSON of the record's first attachment, or its text.
 func content(r connector.Record) string {
-	if len(r.Activity.Attachments) == 0 {
-		return r.Activity.Text
+	if len(r.Activity().Attachments) == 0 {
+		return r.Activity().Text
 	}
-	b, _ := json.Marshal(r.Activity.Attachments[0].Content)
+	b, _ := json.Marshal(r.Activity().Attachments[0].Content)
 	return string(b)
 }
 
 func contentType(r connector.Record) string {
-	if len(r.Activity.Attachments) == 0 {
+	if len(r.Activity().Attachments) == 0 {
 		return ""
 	}
-	return r.Activity.Attachments[0].ContentType
+	return r.Activity().Attachments[0].ContentType
 }
 
 // actionData finds the Action.Execute with verb in a card and returns its data.

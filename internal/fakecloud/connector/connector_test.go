@@ -186,11 +186,22 @@ func TestConnectorRecordsAndWaitFor(t *testing.T) {
 		t.Fatalf("update = %d", status)
 	}
 	recs := <-waited
-	if len(recs) != 3 || recs[0].Op != connector.OpSend || recs[1].Op != connector.OpTyping || recs[2].Op != connector.OpUpdate || recs[2].Activity.Text != "updated" {
+	if len(recs) != 3 || recs[0].Op != connector.OpSend || recs[1].Op != connector.OpTyping || recs[2].Op != connector.OpUpdate || recs[2].Activity().Text != "updated" {
 		t.Fatalf("records = %+v", recs)
 	}
-	if status, _, body := w.do(t, http.MethodPost, path, `{"text":"no type"}`); status != http.StatusBadRequest || !bytes.Contains(body, []byte("BadArgument")) {
-		t.Fatalf("no type = %d %s", status, body)
+	// Not an activity: 400 BadArgument, and nothing recorded. The body is
+	// kept as sent, so malformed JSON must be caught before it is kept.
+	for _, bad := range []string{`{"text":"no type"}`, `{"type":"message","text":"cut`, `{"type":"message"} trailing`,
+		`["type","message"]`, `"message"`, `null`, `{"type":"message","attachments":[{]}`} {
+		if status, _, body := w.do(t, http.MethodPost, path, bad); status != http.StatusBadRequest || !bytes.Contains(body, []byte("BadArgument")) {
+			t.Fatalf("%s = %d %s", bad, status, body)
+		}
+	}
+	if n := len(w.bf.Records(cid)); n != 3 {
+		t.Fatalf("%d records after the bad bodies, want 3", n)
+	}
+	if a := recs[0].Activity(); a.Type != "message" || a.Text != "card" || string(recs[0].Raw) != `{"type":"message","text":"card"}` {
+		t.Fatalf("first record = %+v, raw %s", a, recs[0].Raw)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
@@ -317,7 +328,7 @@ func TestDriverEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if recs[0].Op != connector.OpReply || recs[0].Activity.Text != "you said pending as "+u.ID {
+	if recs[0].Op != connector.OpReply || recs[0].Activity().Text != "you said pending as "+u.ID {
 		t.Fatalf("reply = %+v", recs[0])
 	}
 	res, err := d.CardAction(t.Context(), u, recs[0].ActivityID, "approve", map[string]any{"requestId": "REQ-42"}, false)
