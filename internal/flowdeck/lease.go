@@ -24,9 +24,10 @@ type LeaseStore interface {
 	ReleaseLease(ctx context.Context, name, holder string) error
 	// ClaimLeases renews every lease among names that holder holds, then
 	// claims free or expired ones among names until holder holds max of them
-	// (fewer when the rest are held by others), and returns the leases holder
-	// now holds, sorted by name. Rows locked by a concurrent claim are skipped,
-	// not waited for (PostgreSQL FOR UPDATE SKIP LOCKED), so replicas claiming
-	// at once split the names between them. max ≤ 0 only renews.
+	// (fewer when the rest are held by others), and returns every lease among
+	// names that is held now — holder's and the others' — sorted by name.
+	// Rows locked by a concurrent claim are skipped, not waited for
+	// (PostgreSQL FOR UPDATE SKIP LOCKED), so replicas claiming at once split
+	// the names between them. max ≤ 0 only renews.
 	ClaimLeases(ctx context.Context, names []string, holder string, ttl time.Duration, max int) ([]Lease, error)
 }

@@ -211,7 +211,7 @@ func (m *Monitor) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	m.mu.Lock()
-	held := m.held
+	held := append(m.held, m.names("member")...)
 	m.held = nil
 	m.mu.Unlock()
 	var errs []error

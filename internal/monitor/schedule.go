@@ -26,46 +26,79 @@ func userKey(tenantID, userID string) string {
 	return strings.ToLower(tenantID) + "/" + strings.ToLower(userID)
 }
 
-// shardName is the lease name of shard i.
-func shardName(i int) string { return fmt.Sprintf("monitor/shard-%03d", i) }
-
 // shardOf returns the lease name of the shard a user belongs to.
 func (m *Monitor) shardOf(key string) string {
 	h := fnv.New32a()
 	h.Write([]byte(key))
-	return shardName(int(h.Sum32() % uint32(m.o.Shards)))
+	return fmt.Sprintf("monitor/shard-%03d", h.Sum32()%uint32(m.o.Shards))
 }
 
-// claim renews this replica's leases and claims free ones: a quarter of
-// the shards more per tick, so that replicas starting together split the
-// shards and one left alone takes over every shard within four ticks.
-func (m *Monitor) claim(ctx context.Context) (map[string]bool, error) {
+// names returns the lease names "monitor/<kind>-NNN" for i < Shards.
+func (m *Monitor) names(kind string) []string {
 	names := make([]string, m.o.Shards)
 	for i := range names {
-		names[i] = shardName(i)
+		names[i] = fmt.Sprintf("monitor/%s-%03d", kind, i)
+	}
+	return names
+}
+
+// claim keeps this replica's membership and its fair share of the shards.
+// Each replica holds one member lease; the live member leases say how many
+// replicas run, and so each one's share (the shards divided among them,
+// rounded up). A replica claims free shards up to its share and gives back
+// what it holds beyond it, so a replica that joins gets shards within a
+// tick or two, and the shards of one that stops are taken over once its
+// leases expire.
+func (m *Monitor) claim(ctx context.Context) (map[string]bool, error) {
+	members, err := m.o.Store.ClaimLeases(ctx, m.names("member"), m.o.Replica, m.o.LeaseTTL, 1)
+	if err != nil {
+		return nil, m.lose(err)
+	}
+	alive := map[string]bool{m.o.Replica: true}
+	for _, l := range members {
+		alive[l.Holder] = true
+	}
+	share := (m.o.Shards + len(alive) - 1) / len(alive)
+	shards, err := m.o.Store.ClaimLeases(ctx, m.names("shard"), m.o.Replica, m.o.LeaseTTL, share)
+	if err != nil {
+		return nil, m.lose(err)
+	}
+	var list []string
+	for _, l := range shards {
+		if l.Holder == m.o.Replica {
+			list = append(list, l.Name)
+		}
+	}
+	for len(list) > share {
+		last := list[len(list)-1]
+		list = list[:len(list)-1]
+		if err := m.o.Store.ReleaseLease(ctx, last, m.o.Replica); err != nil {
+			m.log.LogAttrs(ctx, slog.LevelWarn, "monitor: give back a shard", slog.Any("err", err))
+		}
+	}
+	held := make(map[string]bool, len(list))
+	for _, n := range list {
+		held[n] = true
 	}
 	m.mu.Lock()
-	want := len(m.held) + (m.o.Shards+3)/4
-	m.mu.Unlock()
-	leases, err := m.o.Store.ClaimLeases(ctx, names, m.o.Replica, m.o.LeaseTTL, want)
-	held := make(map[string]bool, len(leases))
-	list := make([]string, 0, len(leases))
-	for _, l := range leases {
-		held[l.Name] = true
-		list = append(list, l.Name)
-	}
-	m.mu.Lock()
-	if err == nil {
-		m.held = list
-	} else {
-		// Keep working only on the leases that surely have not expired yet.
-		m.held = nil
-	}
+	m.held = list
 	m.mu.Unlock()
 	if m.o.Metrics != nil {
 		m.o.Metrics.Shards.Set(float64(len(list)))
 	}
-	return held, err
+	return held, nil
+}
+
+// lose forgets the held shards after a failed claim: they may expire before
+// the next successful one, so no work is done on them meanwhile.
+func (m *Monitor) lose(err error) error {
+	m.mu.Lock()
+	m.held = nil
+	m.mu.Unlock()
+	if m.o.Metrics != nil {
+		m.o.Metrics.Shards.Set(0)
+	}
+	return err
 }
 
 // Tick renews and claims shard leases, then works on every due user of the

@@ -64,7 +64,8 @@ func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
 }
 
 // ClaimLeases renews holder's leases among names and claims free or expired
-// ones until holder holds max, in one transaction. Missing rows are first
+// ones until holder holds max, in one transaction, and returns every live
+// lease among names. Missing rows are first
 // inserted as free (expired) placeholders so that they can be locked. On
 // PostgreSQL the candidates are selected FOR UPDATE SKIP LOCKED: replicas
 // claiming at the same moment skip each other's rows instead of queueing
@@ -139,8 +140,8 @@ func (s *Store) ClaimLeases(ctx context.Context, names []string, holder string, 
 			}
 		}
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT name, holder, expires_at FROM leases WHERE holder = $1 AND name IN (`+inFrom(2, len(names))+`) ORDER BY name`,
-		append([]any{holder}, args...)...)
+	rows, err := tx.QueryContext(ctx, `SELECT name, holder, expires_at FROM leases WHERE holder <> '' AND expires_at > $1 AND name IN (`+inFrom(2, len(names))+`) ORDER BY name`,
+		append([]any{s.tv(now)}, args...)...)
 	if err != nil {
 		return nil, s.dbError("claim leases", err)
 	}

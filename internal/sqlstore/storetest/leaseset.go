@@ -17,6 +17,17 @@ func shardNames(n int) []string {
 	return names
 }
 
+// mine returns the leases of holder among ls.
+func mine(ls []flowdeck.Lease, holder string) []flowdeck.Lease {
+	var out []flowdeck.Lease
+	for _, l := range ls {
+		if l.Holder == holder {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 func leaseNames(ls []flowdeck.Lease) []string {
 	out := make([]string, len(ls))
 	for i, l := range ls {
@@ -32,8 +43,9 @@ func testLeaseSet(t *testing.T, open Opener) {
 	ctx := t.Context()
 	names := shardNames(6)
 
-	a, err := s.ClaimLeases(ctx, names, "replica-a", ttl, 3)
+	all, err := s.ClaimLeases(ctx, names, "replica-a", ttl, 3)
 	must(t, "ClaimLeases a", err)
+	a := mine(all, "replica-a")
 	if got := leaseNames(a); !slices.Equal(got, names[:3]) {
 		t.Fatalf("replica-a holds %v, want %v", got, names[:3])
 	}
@@ -44,8 +56,12 @@ func testLeaseSet(t *testing.T, open Opener) {
 		wantTime(t, "ExpiresAt", l.ExpiresAt, clk.Now().Add(ttl))
 	}
 	// Asking for more than is free gives what is free.
-	b, err := s.ClaimLeases(ctx, names, "replica-b", ttl, 6)
+	all, err = s.ClaimLeases(ctx, names, "replica-b", ttl, 6)
 	must(t, "ClaimLeases b", err)
+	if len(all) != 6 {
+		t.Fatalf("ClaimLeases returned %d live leases, want all 6 (both holders')", len(all))
+	}
+	b := mine(all, "replica-b")
 	if got := leaseNames(b); !slices.Equal(got, names[3:]) {
 		t.Fatalf("replica-b holds %v, want %v", got, names[3:])
 	}
@@ -55,8 +71,9 @@ func testLeaseSet(t *testing.T, open Opener) {
 
 	// Renewal moves every expiry; max 0 only renews.
 	now := clk.Advance(ttl / 2)
-	a, err = s.ClaimLeases(ctx, names, "replica-a", ttl, 0)
+	all, err = s.ClaimLeases(ctx, names, "replica-a", ttl, 0)
 	must(t, "ClaimLeases renew", err)
+	a = mine(all, "replica-a")
 	if got := leaseNames(a); !slices.Equal(got, names[:3]) {
 		t.Fatalf("after renewal replica-a holds %v, want %v", got, names[:3])
 	}
@@ -66,21 +83,24 @@ func testLeaseSet(t *testing.T, open Opener) {
 
 	// replica-b stops renewing: after its expiry replica-a takes its leases over.
 	clk.Advance(ttl/2 + time.Microsecond)
-	a, err = s.ClaimLeases(ctx, names, "replica-a", ttl, 6)
+	all, err = s.ClaimLeases(ctx, names, "replica-a", ttl, 6)
 	must(t, "ClaimLeases takeover", err)
+	a = mine(all, "replica-a")
 	if got := leaseNames(a); !slices.Equal(got, names) {
 		t.Fatalf("after replica-b expired replica-a holds %v, want all %v", got, names)
 	}
-	b, err = s.ClaimLeases(ctx, names, "replica-b", ttl, 6)
+	all, err = s.ClaimLeases(ctx, names, "replica-b", ttl, 6)
 	must(t, "ClaimLeases by the old holder", err)
+	b = mine(all, "replica-b")
 	if len(b) != 0 {
 		t.Fatalf("the old holder still holds %v", leaseNames(b))
 	}
 
 	// Released leases are free again.
 	must(t, "ReleaseLease", s.ReleaseLease(ctx, names[5], "replica-a"))
-	b, err = s.ClaimLeases(ctx, names, "replica-b", ttl, 6)
+	all, err = s.ClaimLeases(ctx, names, "replica-b", ttl, 6)
 	must(t, "ClaimLeases after release", err)
+	b = mine(all, "replica-b")
 	if got := leaseNames(b); !slices.Equal(got, names[5:]) {
 		t.Fatalf("after release replica-b holds %v, want %v", got, names[5:])
 	}
@@ -104,7 +124,9 @@ func testLeaseSetConcurrent(t *testing.T, open Opener) {
 		held := make([][]flowdeck.Lease, workers)
 		errs := parallel(workers, func(i int) error {
 			var err error
-			held[i], err = s.ClaimLeases(ctx, names, fmt.Sprintf("replica-%d-%d", round, i), ttl, len(names)/2)
+			name := fmt.Sprintf("replica-%d-%d", round, i)
+			all, err := s.ClaimLeases(ctx, names, name, ttl, len(names)/2)
+			held[i] = mine(all, name)
 			return err
 		})
 		owner := map[string]int{}
