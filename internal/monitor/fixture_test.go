@@ -2,8 +2,8 @@ package monitor_test
 
 import (
 	"context"
-	"log/slog"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -259,4 +259,3 @@ func check(tb testing.TB, err error) {
 		tb.Fatal(err)
 	}
 }
-
