@@ -19,9 +19,12 @@ const failedPage = 50
 type targetFlow struct {
 	t   *target
 	sub flowdeck.Subscription
-	// since is where this target's window of failed runs starts.
-	since time.Time
-	muted bool
+	// since is where this target's window of failed runs starts; watched
+	// is when the target started watching the flow (its oldest covering
+	// subscription): runs that ended before are not news.
+	since   time.Time
+	watched time.Time
+	muted   bool
 }
 
 // rank is how specifically s covers f: -1 not at all, 0 all flows, 1 its
@@ -43,13 +46,14 @@ func rank(s flowdeck.Subscription, f flowdeck.Flow) int {
 // cover returns how t watches f, or nil when it does not.
 func (c *cycle) cover(t *target, f flowdeck.Flow) *targetFlow {
 	best, bestRank := -1, -1
-	since := c.now
+	since, watched := c.now, c.now
 	for i, s := range t.subs {
 		r := rank(s, f)
 		if r < 0 {
 			continue
 		}
 		since = minTime(since, s.Watermark.Add(-c.m.o.Lookback))
+		watched = minTime(watched, s.CreatedAt)
 		if r > bestRank {
 			best, bestRank = i, r
 		}
@@ -58,7 +62,7 @@ func (c *cycle) cover(t *target, f flowdeck.Flow) *targetFlow {
 		return nil
 	}
 	s := t.subs[best]
-	return &targetFlow{t: t, sub: s, since: maxTime(since, c.now.Add(-maxCatchUp)), muted: s.MutedUntil.After(c.now)}
+	return &targetFlow{t: t, sub: s, since: maxTime(since, c.now.Add(-maxCatchUp)), watched: watched, muted: s.MutedUntil.After(c.now)}
 }
 
 // flowFailures is one flow's failures of the day, for the digest.
@@ -125,7 +129,7 @@ func (c *cycle) watch(tf *targetFlow, f flowdeck.Flow, page flowdeck.RunPage, ca
 	}
 	var fresh []flowdeck.Run // newest first, like the page
 	for _, r := range page.Runs {
-		if !r.StartTime.Before(tf.since) && !rec.seen(r.ID) {
+		if !r.StartTime.Before(tf.since) && !ended(r).Before(tf.watched) && !rec.seen(r.ID) {
 			fresh = append(fresh, r)
 		}
 	}
@@ -301,4 +305,12 @@ func ignoreInFlight(err error) error {
 		return nil
 	}
 	return err
+}
+
+// ended is when a run ended (its start while it has no end).
+func ended(r flowdeck.Run) time.Time {
+	if r.EndTime.IsZero() {
+		return r.StartTime
+	}
+	return r.EndTime
 }
