@@ -113,4 +113,3 @@ func TestDeadRefreshTokenOneSignInCard(t *testing.T) {
 		t.Fatalf("after signing in again: %d cards, want the sign-in card and the failure of the meantime", len(posts))
 	}
 }
-
