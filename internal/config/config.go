@@ -79,6 +79,13 @@ type Config struct {
 	LogIDs string
 	// MonitorInterval is the period of the background monitor's cycle.
 	MonitorInterval time.Duration
+	// MonitorShards is how many shards the monitor splits users into.
+	MonitorShards int
+	// MonitorIdleDays is how long a watched flow may not run before its
+	// owner is told (0: never).
+	MonitorIdleDays int
+	// ApprovalReminder is how long an approval waits before a reminder (0: off).
+	ApprovalReminder time.Duration
 	// RequestTimeout bounds every inbound request.
 	RequestTimeout time.Duration
 	// ShutdownTimeout bounds the drain of in-flight requests and background work.

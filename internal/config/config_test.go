@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 var key32 = base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
@@ -214,6 +215,35 @@ func TestEveryVarIsDocumentedAndUnique(t *testing.T) {
 	for name := range seen {
 		if !strings.Contains(usage, name) {
 			t.Errorf("Usage() does not list %s", name)
+		}
+	}
+}
+
+func TestMonitorSettings(t *testing.T) {
+	c, err := Load(env(validServe()), Serve)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MonitorShards != 16 || c.MonitorIdleDays != 7 || c.ApprovalReminder != 0 {
+		t.Fatalf("defaults: shards %d, idle days %d, reminder %s; want 16, 7, off", c.MonitorShards, c.MonitorIdleDays, c.ApprovalReminder)
+	}
+	m := validServe()
+	m["FLOWDECK_MONITOR_SHARDS"], m["FLOWDECK_MONITOR_IDLE_DAYS"], m["FLOWDECK_APPROVAL_REMINDER"] = "64", "0", "4h"
+	if c, err = Load(env(m), Serve); err != nil {
+		t.Fatal(err)
+	}
+	if c.MonitorShards != 64 || c.MonitorIdleDays != 0 || c.ApprovalReminder != 4*time.Hour {
+		t.Fatalf("set: shards %d, idle days %d, reminder %s; want 64, 0, 4h", c.MonitorShards, c.MonitorIdleDays, c.ApprovalReminder)
+	}
+	m["FLOWDECK_MONITOR_SHARDS"], m["FLOWDECK_MONITOR_IDLE_DAYS"], m["FLOWDECK_APPROVAL_REMINDER"] = "0", "many", "5m"
+	_, err = Load(env(m), Serve)
+	var p Problems
+	if !errors.As(err, &p) || len(p) != 3 {
+		t.Fatalf("bad values: err = %v, want 3 problems", err)
+	}
+	for _, want := range []string{"FLOWDECK_MONITOR_SHARDS must be between 1 and 1024", "FLOWDECK_MONITOR_IDLE_DAYS must be a whole number", "FLOWDECK_APPROVAL_REMINDER must be between"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
 		}
 	}
 }

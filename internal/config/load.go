@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -311,6 +312,19 @@ func (l *loader) duration(name, v string, lo, hi time.Duration) time.Duration {
 		return 0
 	}
 	return d
+}
+
+func (l *loader) integer(name, v string, lo, hi int) int {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		l.addf("%s must be a whole number (got %q)", name, v)
+		return 0
+	}
+	if n < lo || n > hi {
+		l.addf("%s must be between %d and %d (got %d)", name, lo, hi, n)
+		return 0
+	}
+	return n
 }
 
 func (l *loader) prefixes(v string) []netip.Prefix {

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -63,6 +64,9 @@ func (c Config) Settings() []Setting {
 		"FLOWDECK_LOG_FORMAT":              c.LogFormat,
 		"FLOWDECK_LOG_IDS":                 c.LogIDs,
 		"FLOWDECK_MONITOR_INTERVAL":        duration(c.MonitorInterval),
+		"FLOWDECK_MONITOR_SHARDS":          strconv.Itoa(c.MonitorShards),
+		"FLOWDECK_MONITOR_IDLE_DAYS":       strconv.Itoa(c.MonitorIdleDays),
+		"FLOWDECK_APPROVAL_REMINDER":       reminder(c.ApprovalReminder),
 		"FLOWDECK_REQUEST_TIMEOUT":         duration(c.RequestTimeout),
 		"FLOWDECK_SHUTDOWN_TIMEOUT":        duration(c.ShutdownTimeout),
 		"FLOWDECK_TRUSTED_PROXIES":         strings.Join(prefixes, ","),
@@ -157,4 +161,11 @@ func Usage() string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+func reminder(d time.Duration) string {
+	if d <= 0 {
+		return "off"
+	}
+	return duration(d)
 }

@@ -83,6 +83,18 @@ var vars = []Var{
 		set: func(l *loader, v string) {
 			l.c.MonitorInterval = l.duration("FLOWDECK_MONITOR_INTERVAL", v, 30*time.Second, 24*time.Hour)
 		}},
+	{Name: "FLOWDECK_MONITOR_SHARDS", Default: "16", Doc: "How many shards the monitor splits users into; replicas share them out (1 to 1024; the same on every replica).",
+		set: func(l *loader, v string) { l.c.MonitorShards = l.integer("FLOWDECK_MONITOR_SHARDS", v, 1, 1024) }},
+	{Name: "FLOWDECK_MONITOR_IDLE_DAYS", Default: "7", Doc: "Tell owners about a watched flow that has not run for this many days (0 turns it off; at most 365).",
+		set: func(l *loader, v string) { l.c.MonitorIdleDays = l.integer("FLOWDECK_MONITOR_IDLE_DAYS", v, 0, 365) }},
+	{Name: "FLOWDECK_APPROVAL_REMINDER", Default: "off", Doc: "Remind approvers of an approval still pending after this long (1h to 720h), or off.",
+		set: func(l *loader, v string) {
+			if strings.EqualFold(v, "off") {
+				l.c.ApprovalReminder = -1
+				return
+			}
+			l.c.ApprovalReminder = l.duration("FLOWDECK_APPROVAL_REMINDER", v, time.Hour, 720*time.Hour)
+		}},
 	{Name: "FLOWDECK_REQUEST_TIMEOUT", Default: "30s", Doc: "Deadline of every inbound request (1s to 5m).",
 		set: func(l *loader, v string) {
 			l.c.RequestTimeout = l.duration("FLOWDECK_REQUEST_TIMEOUT", v, time.Second, 5*time.Minute)
@@ -147,6 +159,15 @@ func (l *loader) defaults() {
 	}
 	if c.MonitorInterval == 0 {
 		c.MonitorInterval = 5 * time.Minute
+	}
+	if c.MonitorShards == 0 {
+		c.MonitorShards = 16
+	}
+	if !l.seen["FLOWDECK_MONITOR_IDLE_DAYS"] {
+		c.MonitorIdleDays = 7
+	}
+	if c.ApprovalReminder < 0 {
+		c.ApprovalReminder = 0
 	}
 	if c.RequestTimeout == 0 {
 		c.RequestTimeout = 30 * time.Second
