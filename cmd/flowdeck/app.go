@@ -109,6 +109,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			}
 		}()
 	}
+	m.services.monitor.Start()
 	m.Logger.InfoContext(ctx, "flowdeck ready", "addr", m.URL(), "store", m.store.Dialect(), "version", m.Version)
 	return nil
 }
@@ -150,6 +151,11 @@ func (m *Main) Close() error {
 			errs = append(errs, fmt.Errorf("background work did not stop within %s", timeout))
 		}
 		m.bgCancel = nil
+	}
+	if m.services != nil && m.services.monitor != nil {
+		if err := m.services.monitor.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("stop the monitor: %w", err))
+		}
 	}
 	if m.services != nil && m.services.bot != nil {
 		if err := m.services.bot.Close(ctx); err != nil {

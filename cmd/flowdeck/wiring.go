@@ -15,10 +15,12 @@ import (
 	"github.com/flowdeck/flowdeck/internal/actions"
 	"github.com/flowdeck/flowdeck/internal/bot"
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/graph"
 	"github.com/flowdeck/flowdeck/internal/identity"
+	"github.com/flowdeck/flowdeck/internal/monitor"
 	"github.com/flowdeck/flowdeck/internal/ops"
 	"github.com/flowdeck/flowdeck/internal/powerapps"
 	"github.com/flowdeck/flowdeck/internal/powerautomate"
@@ -46,6 +48,7 @@ type services struct {
 	actions  *actions.Handler
 	bot      *bot.Bot
 	endpoint *botframework.Endpoint
+	monitor  *monitor.Monitor
 }
 
 func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg *prometheus.Registry, logger *slog.Logger, dev *devOptions) (*services, error) {
@@ -89,6 +92,12 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	if s.broker, err = identity.NewBroker(identity.BrokerOptions{
 		Registry: s.registry, Store: tokens, Authority: c.AuthorityURL.String(), ClientID: c.ClientID,
 		Credential: cred, HTTPClient: hc, Logger: logger, Metrics: brokerMetrics,
+		// s.monitor is set below, before any request can arrive.
+		OnSignInNeeded: func(ctx context.Context, p flowdeck.Principal) {
+			if s.monitor != nil {
+				s.monitor.SignInNeeded(ctx, p)
+			}
+		},
 	}); err != nil {
 		return nil, fmt.Errorf("token broker: %w", err)
 	}
@@ -112,6 +121,17 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs})
 	if err := s.newBot(c, store, cred, hc, logger, dev); err != nil {
 		return nil, err
+	}
+	monitorMetrics, err := monitor.NewMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	if s.monitor, err = monitor.New(monitor.Options{
+		Store: store, Source: s.ops, Poster: s.actions, Tokens: s.broker,
+		Interval: c.MonitorInterval, Shards: c.MonitorShards, IdleDays: c.MonitorIdleDays, ReminderAfter: c.ApprovalReminder,
+		TabLink: cards.TeamsTabLink(c.ClientID, "dashboard"), Logger: logger, Metrics: monitorMetrics,
+	}); err != nil {
+		return nil, fmt.Errorf("monitor: %w", err)
 	}
 	return s, nil
 }

@@ -79,7 +79,7 @@ var vars = []Var{
 		set: func(l *loader, v string) { l.c.LogFormat = l.oneOf("FLOWDECK_LOG_FORMAT", v, "json", "text") }},
 	{Name: "FLOWDECK_LOG_IDS", Default: "hashed", Doc: "How logs show tenant and user ids: hashed (a keyed hash, the same for one id, no personal data) or plain.",
 		set: func(l *loader, v string) { l.c.LogIDs = l.oneOf("FLOWDECK_LOG_IDS", v, "hashed", "plain") }},
-	{Name: "FLOWDECK_MONITOR_INTERVAL", Default: "5m", Doc: "Period of the background monitor's cycle (30s to 24h).",
+	{Name: "FLOWDECK_MONITOR_INTERVAL", Default: "5m (dev: 1m)", Doc: "Period of the background monitor's cycle (30s to 24h).",
 		set: func(l *loader, v string) {
 			l.c.MonitorInterval = l.duration("FLOWDECK_MONITOR_INTERVAL", v, 30*time.Second, 24*time.Hour)
 		}},
@@ -159,6 +159,9 @@ func (l *loader) defaults() {
 	}
 	if c.MonitorInterval == 0 {
 		c.MonitorInterval = 5 * time.Minute
+		if l.mode == Dev {
+			c.MonitorInterval = time.Minute // the demo shows alerts soon
+		}
 	}
 	if c.MonitorShards == 0 {
 		c.MonitorShards = 16

@@ -36,6 +36,8 @@ func TestArchitectureDirection(t *testing.T) {
 	// ops is the application layer: it sees the domain and its own ports only.
 	Forbid(t, in("ops"), adapters...)
 	Forbid(t, in("flowdeck"), adapters...)
+	// The monitor sees ports: no store, client, bot or card-action package.
+	Forbid(t, in("monitor"), append(adapters, in("ops"), in("actions"), in("bot"), in("botframework"))...)
 	Forbid(t, in("config"), adapters...)
 }
 
