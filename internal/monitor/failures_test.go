@@ -79,3 +79,24 @@ func TestFailureCardUpdatedThenRecovered(t *testing.T) {
 		t.Fatalf("a failure after recovery: %d posts, want a new card for %s", len(s.posts), again)
 	}
 }
+
+// TestChannelSubscription: a team channel watching a flow gets its alert
+// in the channel; the user who set it up gets nothing in their own chat.
+func TestChannelSubscription(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	adele := cloudtest.Adele()
+	f.signIn(t, adele)
+	fl := f.startedFlows(t, adele)[0]
+	channel := flowdeck.ConversationRef{TenantID: adele.TenantID, ConversationID: "19:ops-alerts@thread.tacv2", Scope: flowdeck.ScopeChannel,
+		ServiceURL: f.bf.ServiceURL(), BotID: f.personal(adele).BotID, ChannelID: "msteams", TeamID: "19:team@thread.tacv2", ChannelName: "Ops alerts"}
+	check(t, f.one().store.PutConversation(t.Context(), channel))
+	f.watch(t, adele, flowdeck.Subscription{Target: flowdeck.WatchFlow, EnvironmentID: fl.EnvironmentID, FlowID: fl.ID, ConversationID: channel.ConversationID})
+	run := f.fail(t, fl, 0)
+	f.tick(t, 5*time.Minute)
+	if posts := f.sentTo(channel.ConversationID).posts; len(posts) != 1 || len(containing(posts, run)) != 1 {
+		t.Fatalf("the channel got %d cards, want the alert for %s", len(posts), run)
+	}
+	if n := len(f.sentTo(f.personal(adele).ConversationID).posts); n != 0 {
+		t.Fatalf("Adele's own chat got %d cards for a channel subscription", n)
+	}
+}
