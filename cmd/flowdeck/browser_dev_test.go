@@ -15,10 +15,11 @@ import (
 // TestBrowserDevTeamsClient is `make demo` as a person meets it: the real
 // `flowdeck dev` process, /dev/ in Chromium. The bot's welcome card renders
 // with the official Adaptive Cards renderer; saying "failed" brings the
-// failures card; the tab beside the chat shows the dashboard.
+// failures card; the monitor posts a new approval, answered from its card;
+// the tab beside the chat shows the dashboard.
 func TestBrowserDevTeamsClient(t *testing.T) {
 	requireBrowser(t)
-	p := startDev(t, buildBinary(t))
+	p := startDev(t, buildBinary(t), "FLOWDECK_MONITOR_INTERVAL=30s")
 	t.Cleanup(func() { p.stop(t) })
 	ctx := newBrowser(t)
 	page := func(what string, actions ...chromedp.Action) {
@@ -46,6 +47,14 @@ func TestBrowserDevTeamsClient(t *testing.T) {
 		chromedp.SendKeys("#text", "failed"),
 		chromedp.Click("#say button"),
 		poll(fmt.Sprintf(`[...%s.querySelectorAll(".ac-adaptiveCard")].some(c => /fail/i.test(c.textContent) && !c.textContent.includes("Welcome"))`, log)))
+	// The monitor's first cycle (30 s after start here) posts the demo
+	// approval; Approve on its card answers it and the card says so.
+	approvalCard := fmt.Sprintf(`[...%s.querySelectorAll(".ac-adaptiveCard")].find(c => c.textContent.includes(%q))`, log, demoApprovalTitle)
+	page("the monitor posts the approval card",
+		chromedp.Poll(approvalCard+` && `+approvalCard+`.querySelector("button")`, nil, chromedp.WithPollingTimeout(90*time.Second)))
+	page("approve from the card",
+		chromedp.Evaluate(`[...`+approvalCard+`.querySelectorAll("button")].find(b => b.textContent.trim() === "Approve").click()`, nil),
+		poll(`[...`+log+`.querySelectorAll(".ac-adaptiveCard")].some(c => c.textContent.includes(`+fmt.Sprintf("%q", demoApprovalTitle)+`) && c.textContent.includes("You answered"))`))
 	// The tab sits in the fake Teams host's frame, in the page's frame; all
 	// three share FlowDeck's origin.
 	page("the tab shows the dashboard",

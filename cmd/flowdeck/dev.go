@@ -77,8 +77,12 @@ func runDev(ctx context.Context, args []string, e env) int {
 		if err := install(ctx); err != nil {
 			logger.Warn("dev: the bot did not greet the demo user", "err", err)
 		}
+		if err := lc.seedDemo(ctx, &c, m, adele); err != nil {
+			logger.Warn("dev: the demo watch and approval were not set up", "err", err)
+		}
 		fmt.Fprintf(e.stdout, "FlowDeck is running on its local cloud (demo tenant Contoso, signed in as Adele Vance).\n"+
 			"  Open:    %[1]s/dev/   (chat with the bot, the personal tab beside it)\n  Tab:     %[1]s/dev/teams/\n  Health:  %[1]s/healthz\n"+
+			"  Within a minute the monitor posts a new approval into the chat: answer it from its card.\n"+
 			"  Bot endpoint for the Agents Playground: %[1]s/api/messages\nLocal cloud:\n%[2]sPress Ctrl-C to stop.\n", m.URL(), lc.describe())
 	})
 }

@@ -56,10 +56,10 @@ type devProcess struct {
 
 // startDev starts `flowdeck dev` on a free loopback port and returns once it
 // printed its URL (it prints it only when ready).
-func startDev(tb testing.TB, bin string) *devProcess {
+func startDev(tb testing.TB, bin string, env ...string) *devProcess {
 	tb.Helper()
 	cmd := exec.Command(bin, "dev", "--listen", "127.0.0.1:0", "--data", tb.TempDir())
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)
