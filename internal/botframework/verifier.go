@@ -76,6 +76,10 @@ type ChannelVerifier struct {
 	tenant *keySource
 	tenIss []string
 	parser *jwt.Parser
+	// valid re-checks the claims of a cached token: the parser's checks
+	// without the signature.
+	valid *jwt.Validator
+	cache tokenCache
 }
 
 // Claims is what a verified channel token says.
@@ -127,17 +131,19 @@ func NewChannelVerifier(o VerifierOptions) (*ChannelVerifier, error) {
 			log:        o.Logger,
 		}
 	}
+	checks := []jwt.ParserOption{
+		jwt.WithValidMethods(allowedAlgs),
+		jwt.WithLeeway(ClockSkew),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithAudience(o.AppID),
+		jwt.WithTimeFunc(o.Now),
+	}
 	v := &ChannelVerifier{
 		appID: o.AppID, now: o.Now, log: o.Logger,
-		bf: newSource(o.OpenIDMetadataURL),
-		parser: jwt.NewParser(
-			jwt.WithValidMethods(allowedAlgs),
-			jwt.WithLeeway(ClockSkew),
-			jwt.WithExpirationRequired(),
-			jwt.WithIssuedAt(),
-			jwt.WithAudience(o.AppID),
-			jwt.WithTimeFunc(o.Now),
-		),
+		bf:     newSource(o.OpenIDMetadataURL),
+		parser: jwt.NewParser(checks...),
+		valid:  jwt.NewValidator(checks...),
 	}
 	if o.TenantID != "" {
 		url := o.TenantMetadataURL
@@ -163,7 +169,11 @@ type channelClaims struct {
 // activity a. Failures are *flowdeck.Error values: ErrUnauthenticated for a
 // missing, malformed, forged or expired token (HTTP 401), ErrForbidden when
 // the signing key is not endorsed for a.ChannelID (HTTP 403), ErrUnavailable
-// when the keys cannot be fetched (HTTP 503).
+// when the keys cannot be fetched (HTTP 503). The channel sends the same
+// token with every activity for most of its hour: a token whose signature
+// checked out is remembered with its key, and for as long as the key set
+// still holds that key only its times, audience, serviceurl claim and
+// endorsements are checked again.
 func (v *ChannelVerifier) Verify(ctx context.Context, authorization string, a *schema.Activity) (Claims, error) {
 	scheme, raw, ok := strings.Cut(authorization, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" {
@@ -172,45 +182,12 @@ func (v *ChannelVerifier) Verify(ctx context.Context, authorization string, a *s
 	if len(raw) > MaxTokenBytes {
 		return Claims{}, v.reject(ctx, a, flowdeck.ErrUnauthenticated, "token too large", nil)
 	}
-	var (
-		c       channelClaims
-		key     signingKey
-		isBF    bool
-		keyErr  error
-		keyfunc = func(t *jwt.Token) (any, error) {
-			if !slices.Contains(allowedAlgs, t.Method.Alg()) {
-				return nil, errors.New("signing method not allowed")
-			}
-			kid, _ := t.Header["kid"].(string)
-			if kid == "" {
-				return nil, errors.New("no kid")
-			}
-			var src *keySource
-			switch {
-			case c.Issuer == ChannelIssuer:
-				src, isBF = v.bf, true
-			case v.tenant != nil && slices.Contains(v.tenIss, c.Issuer):
-				src = v.tenant
-			default:
-				return nil, errors.New("issuer not accepted")
-			}
-			k, err := src.lookup(ctx, kid)
-			if err != nil {
-				keyErr = err
-				return nil, err
-			}
-			key = k
-			return k.pub, nil
+	c, key, isBF, ok := v.cached(ctx, raw)
+	if !ok {
+		var err error
+		if c, key, isBF, err = v.parse(ctx, raw, a); err != nil {
+			return Claims{}, err
 		}
-	)
-	if _, err := v.parser.ParseWithClaims(raw, &c, keyfunc); err != nil {
-		if keyErr != nil && !errors.Is(keyErr, errUnknownKID) {
-			return Claims{}, v.reject(ctx, a, flowdeck.ErrUnavailable, "signing keys unavailable", keyErr)
-		}
-		return Claims{}, v.reject(ctx, a, flowdeck.ErrUnauthenticated, "invalid token", err)
-	}
-	if key.pub == nil {
-		return Claims{}, v.reject(ctx, a, flowdeck.ErrUnauthenticated, "no signing key", nil)
 	}
 	if isBF {
 		if c.ServiceURL == "" || c.ServiceURL != a.ServiceURL {
@@ -230,6 +207,69 @@ func (v *ChannelVerifier) Verify(ctx context.Context, authorization string, a *s
 		out.ExpiresAt = c.ExpiresAt.Time
 	}
 	return out, nil
+}
+
+// cached returns the claims and key of raw when its signature was verified
+// before with the key its kid still names, and its claims (times, audience)
+// still hold now. Otherwise Verify checks it in full.
+func (v *ChannelVerifier) cached(ctx context.Context, raw string) (channelClaims, signingKey, bool, bool) {
+	e, ok := v.cache.get(raw)
+	if !ok {
+		return channelClaims{}, signingKey{}, false, false
+	}
+	k, err := e.src.lookup(ctx, e.kid)
+	if err != nil || k.pub != e.pub || v.valid.Validate(&e.claims) != nil {
+		return channelClaims{}, signingKey{}, false, false
+	}
+	return e.claims, k, e.isBF, true
+}
+
+// parse verifies raw's signature with the key of its issuer and kid, and its
+// claims, and remembers it when it checks out.
+func (v *ChannelVerifier) parse(ctx context.Context, raw string, a *schema.Activity) (channelClaims, signingKey, bool, error) {
+	var (
+		c       channelClaims
+		key     signingKey
+		kid     string
+		src     *keySource
+		isBF    bool
+		keyErr  error
+		keyfunc = func(t *jwt.Token) (any, error) {
+			if !slices.Contains(allowedAlgs, t.Method.Alg()) {
+				return nil, errors.New("signing method not allowed")
+			}
+			kid, _ = t.Header["kid"].(string)
+			if kid == "" {
+				return nil, errors.New("no kid")
+			}
+			switch {
+			case c.Issuer == ChannelIssuer:
+				src, isBF = v.bf, true
+			case v.tenant != nil && slices.Contains(v.tenIss, c.Issuer):
+				src = v.tenant
+			default:
+				return nil, errors.New("issuer not accepted")
+			}
+			k, err := src.lookup(ctx, kid)
+			if err != nil {
+				keyErr = err
+				return nil, err
+			}
+			key = k
+			return k.pub, nil
+		}
+	)
+	if _, err := v.parser.ParseWithClaims(raw, &c, keyfunc); err != nil {
+		if keyErr != nil && !errors.Is(keyErr, errUnknownKID) {
+			return c, key, false, v.reject(ctx, a, flowdeck.ErrUnavailable, "signing keys unavailable", keyErr)
+		}
+		return c, key, false, v.reject(ctx, a, flowdeck.ErrUnauthenticated, "invalid token", err)
+	}
+	if key.pub == nil {
+		return c, key, false, v.reject(ctx, a, flowdeck.ErrUnauthenticated, "no signing key", nil)
+	}
+	v.cache.put(raw, &verifiedToken{claims: c, src: src, kid: kid, pub: key.pub, isBF: isBF})
+	return c, key, isBF, nil
 }
 
 func (v *ChannelVerifier) reject(ctx context.Context, a *schema.Activity, kind error, reason string, cause error) error {

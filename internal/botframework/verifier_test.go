@@ -242,3 +242,60 @@ func TestKeyRefreshRateLimited(t *testing.T) {
 		t.Fatalf("fetches after 24 h = %d, want 4", got)
 	}
 }
+
+// A token verified once is remembered, but every check that depends on the
+// activity, the clock or the key set still runs for each activity.
+func TestVerifyRepeatedTokenStillChecked(t *testing.T) {
+	v := newEnv(t)
+	cv := v.verifier(t, botframework.VerifierOptions{})
+	su := v.bf.ServiceURL()
+	tok := v.bearer(t, connector.KeyCurrent, jwt.SigningMethodRS256, v.bf.ChannelClaims(demo.ClientID, su))
+	verify := func(edit func(a *schema.Activity)) error {
+		a := activityFor(su)
+		if edit != nil {
+			edit(a)
+		}
+		_, err := cv.Verify(t.Context(), tok, a)
+		return err
+	}
+	for range 3 {
+		if err := verify(nil); err != nil {
+			t.Fatalf("valid token: %v", err)
+		}
+	}
+	if err := verify(func(a *schema.Activity) { a.ServiceURL = "https://evil.example/teams/" }); !errors.Is(err, flowdeck.ErrUnauthenticated) {
+		t.Errorf("known token, activity for another serviceUrl: %v", err)
+	}
+	if err := verify(func(a *schema.Activity) { a.ChannelID = "slack" }); !errors.Is(err, flowdeck.ErrForbidden) {
+		t.Errorf("known token, activity for a channel the key is not endorsed for: %v", err)
+	}
+	if err := verify(nil); err != nil {
+		t.Fatalf("valid token after the mismatches: %v", err)
+	}
+	// Expired: an hour, plus the clock skew.
+	v.clock.Advance(time.Hour + pastSkew)
+	if err := verify(nil); !errors.Is(err, flowdeck.ErrUnauthenticated) {
+		t.Errorf("known token after its expiry: %v", err)
+	}
+
+	// Key retired: the next refresh drops it, and the token it signed is
+	// refused although it was accepted before.
+	old := v.bearer(t, connector.KeyCurrent, jwt.SigningMethodRS256, v.bf.ChannelClaims(demo.ClientID, su))
+	if _, err := cv.Verify(t.Context(), old, activityFor(su)); err != nil {
+		t.Fatalf("fresh token: %v", err)
+	}
+	if err := v.bf.RotateKeys(); err != nil {
+		t.Fatal(err)
+	}
+	v.bf.RetireOldKeys()
+	fresh := v.bearer(t, connector.KeyCurrent, jwt.SigningMethodRS256, v.bf.ChannelClaims(demo.ClientID, su))
+	if _, err := cv.Verify(t.Context(), fresh, activityFor(su)); err != nil {
+		t.Fatalf("token of the new key (its kid makes the verifier refresh): %v", err)
+	}
+	if _, err := cv.Verify(t.Context(), old, activityFor(su)); !errors.Is(err, flowdeck.ErrUnauthenticated) {
+		t.Errorf("known token of a retired key: %v", err)
+	}
+}
+
+// pastSkew is just past the verifier's leeway.
+const pastSkew = botframework.ClockSkew + time.Second
