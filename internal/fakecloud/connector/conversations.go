@@ -232,7 +232,7 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request, status int, code
 const maxBody = 262144
 
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	b, err := readAll(http.MaxBytesReader(w, r.Body, maxBody), r.ContentLength)
 	if err != nil {
 		writeError(w, http.StatusRequestEntityTooLarge, "MessageSizeTooBig", "The request is too large.")
 		return nil, false
@@ -240,9 +240,36 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	return b, true
 }
 
+// readAll is io.ReadAll into a buffer of the announced size: the body is
+// kept, and growing from 512 bytes would allocate it about four times over.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size <= 0 || size > maxBody {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1) // +1: the read that sees EOF needs room
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // longer than announced: let append grow it
+		}
+	}
+}
+
 func utf16Size(b []byte) int {
 	n := 0
 	for len(b) > 0 {
+		if b[0] < utf8.RuneSelf { // ASCII, most of a card
+			n += 2
+			b = b[1:]
+			continue
+		}
 		r, w := utf8.DecodeRune(b)
 		b = b[w:]
 		n += 2
