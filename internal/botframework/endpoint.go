@@ -109,7 +109,7 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "Unauthorized", "A channel token is required.")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, e.max))
+	body, err := readBody(http.MaxBytesReader(w, r.Body, e.max), r.ContentLength)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -179,6 +179,28 @@ func (e *Endpoint) dispatch(ctx context.Context, w http.ResponseWriter, a *schem
 		return
 	}
 	writeJSON(w, status, res.Body)
+}
+
+// readBody is io.ReadAll into a buffer of the announced size (the limit is
+// checked before), instead of growing one from 512 bytes.
+func readBody(r io.Reader, size int64) ([]byte, error) {
+	if size <= 0 {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1) // +1: the read that sees EOF needs room
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // longer than announced: let append grow it
+		}
+	}
 }
 
 // DecodeActivity parses an activity. It tolerates unknown fields and

@@ -20,6 +20,11 @@ const DefaultMaxMessageBytes = 80 * 1024
 func UTF16Size(s []byte) int {
 	n := 0
 	for len(s) > 0 {
+		if s[0] < utf8.RuneSelf { // ASCII, most of a card
+			n += 2
+			s = s[1:]
+			continue
+		}
 		r, w := utf8.DecodeRune(s)
 		s = s[w:]
 		if r >= 0x10000 {
