@@ -31,10 +31,9 @@ import (
 // Platform and Bot Connector on one fake clock; a real store, token broker,
 // upstream transport, clients, ops and card actions.
 type fixture struct {
-	clk    *fakeClock
-	cloud  *cloudtest.Cloud
-	bf     *connector.Server
-	stores []*sqlstore.Store
+	clk   *fakeClock
+	cloud *cloudtest.Cloud
+	bf    *connector.Server
 	// replicas share the cloud and the connector; each has its own store
 	// connections, broker, clients and monitor.
 	replicas []*replica
