@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sync"
 
+	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/cards"
 )
 
@@ -17,13 +18,13 @@ func (b *Bot) cmdHelp(context.Context, *request) reply {
 // helpCard is the help card, built and encoded once: it only depends on the
 // command table. The answer to `help` is the most frequent and needs no
 // upstream call, so its cost is all encoding.
-var helpCard = sync.OnceValues(func() (*cards.AdaptiveCard, json.RawMessage) {
+var helpCard = sync.OnceValues(func() (*cards.AdaptiveCard, botframework.CompactJSON) {
 	c := cards.HelpCard(Commands())
 	b, err := json.Marshal(c)
 	if err != nil {
 		return c, nil // encoded on each use instead
 	}
-	return c, b
+	return c, b // as json.Marshal wrote it: compact
 })
 
 // unknown is the help card that names the closest command.

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 
@@ -18,8 +17,8 @@ type reply struct {
 	text string
 	card *cards.AdaptiveCard
 	// encoded, when set, is card already encoded (a card that never changes,
-	// encoded once per process).
-	encoded json.RawMessage
+	// encoded once per process), sent as it is.
+	encoded botframework.CompactJSON
 	oauth   *cards.OAuthCard
 	// public: the answer shows nobody's data, so a group may see it.
 	public bool
