@@ -22,7 +22,9 @@ type TokenSource interface {
 
 // ClientOptions configure a Client.
 type ClientOptions struct {
-	// TokenSource gives the bearer token of every call. Required.
+	// TokenSource gives the bearer token of the calls. Required. A token
+	// that is a JWT is reused until 5 minutes before its exp, or until the
+	// connector answers 401; any other token is asked for on every call.
 	TokenSource TokenSource
 	// HTTPClient makes the calls; default a client with a 30 s timeout.
 	HTTPClient *http.Client
@@ -54,7 +56,7 @@ type ClientOptions struct {
 // Client calls the Bot Connector REST API (v3) of the conversations' serviceUrl.
 // It is safe for concurrent use.
 type Client struct {
-	ts       TokenSource
+	ts       *tokenMemo
 	hc       *http.Client
 	clock    Clock
 	limits   *limiterSet
@@ -105,7 +107,7 @@ func NewClient(o ClientOptions) (*Client, error) {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	return &Client{
-		ts: o.TokenSource, hc: o.HTTPClient, clock: o.Clock,
+		ts: &tokenMemo{ts: o.TokenSource, clock: o.Clock}, hc: o.HTTPClient, clock: o.Clock,
 		limits:  newLimiterSet(o.Limits, o.Clock, o.MaxConversations),
 		retries: o.MaxRetries, base: o.BaseBackoff, maxBack: o.MaxBackoff, maxRA: o.MaxRetryAfter,
 		maxBytes: o.MaxMessageBytes, log: o.Logger,

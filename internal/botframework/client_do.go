@@ -186,6 +186,9 @@ func (c *Client) once(ctx context.Context, k call, u string) (*ConnectorError, e
 		}
 		return nil, nil
 	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		c.ts.forget(tok) // ask the token source again next time
+	}
 	ce := &ConnectorError{Op: k.op, Status: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), c.clock.Now())}
 	var eb struct {
 		Error struct {
