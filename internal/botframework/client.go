@@ -49,6 +49,9 @@ type ClientOptions struct {
 	// MaxMessageBytes is the UTF-16 size an outbound activity must stay
 	// under; default DefaultMaxMessageBytes.
 	MaxMessageBytes int
+	// MaxRequestsPerHost bounds the calls in flight to one connector host
+	// (the first call to a host goes alone); default DefaultMaxRequestsPerHost.
+	MaxRequestsPerHost int
 	// Logger receives retries and failures (never a token); default discards.
 	Logger *slog.Logger
 }
@@ -65,6 +68,7 @@ type Client struct {
 	maxBack  time.Duration
 	maxRA    time.Duration
 	maxBytes int
+	gate     *hostGate
 	log      *slog.Logger
 }
 
@@ -103,10 +107,13 @@ func NewClient(o ClientOptions) (*Client, error) {
 	if o.MaxMessageBytes <= 0 {
 		o.MaxMessageBytes = DefaultMaxMessageBytes
 	}
+	if o.MaxRequestsPerHost <= 0 {
+		o.MaxRequestsPerHost = DefaultMaxRequestsPerHost
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Client{
+	return &Client{gate: &hostGate{max: o.MaxRequestsPerHost},
 		ts: &tokenMemo{ts: o.TokenSource, clock: o.Clock}, hc: o.HTTPClient, clock: o.Clock,
 		limits:  newLimiterSet(o.Limits, o.Clock, o.MaxConversations),
 		retries: o.MaxRetries, base: o.BaseBackoff, maxBack: o.MaxBackoff, maxRA: o.MaxRetryAfter,

@@ -169,7 +169,12 @@ func (c *Client) once(ctx context.Context, k call, u string) (*ConnectorError, e
 	if k.body != nil {
 		req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	}
+	leave, err := c.gate.enter(ctx, u)
+	if err != nil {
+		return nil, flowdeck.Wrap(flowdeck.ErrUnavailable, err, "botframework: "+k.op+" gave up waiting for a connection")
+	}
 	resp, err := c.hc.Do(req)
+	leave(err == nil)
 	if err != nil {
 		return nil, flowdeck.Wrap(flowdeck.ErrUnavailable, err, "botframework: "+k.op+": the Bot Connector cannot be reached")
 	}
