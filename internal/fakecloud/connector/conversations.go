@@ -3,12 +3,10 @@ package connector
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
@@ -229,81 +227,8 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request, status int, code
 	writeJSON(w, status, map[string]any{"error": body})
 }
 
-const maxBody = 262144
-
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	b, err := readAll(http.MaxBytesReader(w, r.Body, maxBody), r.ContentLength)
-	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, "MessageSizeTooBig", "The request is too large.")
-		return nil, false
-	}
-	return b, true
-}
-
-// readAll is io.ReadAll into a buffer of the announced size: the body is
-// kept, and growing from 512 bytes would allocate it about four times over.
-func readAll(r io.Reader, size int64) ([]byte, error) {
-	if size <= 0 || size > maxBody {
-		return io.ReadAll(r)
-	}
-	b := make([]byte, 0, size+1) // +1: the read that sees EOF needs room
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // longer than announced: let append grow it
-		}
-	}
-}
-
-func utf16Size(b []byte) int {
-	n := 0
-	for len(b) > 0 {
-		if b[0] < utf8.RuneSelf { // ASCII, most of a card
-			n += 2
-			b = b[1:]
-			continue
-		}
-		r, w := utf8.DecodeRune(b)
-		b = b[w:]
-		n += 2
-		if r >= 0x10000 {
-			n += 2
-		}
-	}
-	return n
-}
-
-// activityHead is what the connector reads of an activity when it accepts
-// it; the rest stays as sent (Record.Activity decodes it).
-type activityHead struct {
-	Type schema.ActivityTypes `json:"type"`
-}
-
-// readActivity reads the request's activity, answering 400 as the connector
-// does when it is not one: not a JSON object (json.Unmarshal checks the
-// whole body is well-formed JSON), or without a type.
-func readActivity(w http.ResponseWriter, r *http.Request) ([]byte, activityHead, bool) {
-	var a activityHead
-	body, ok := readBody(w, r)
-	if !ok {
-		return nil, a, false
-	}
-	if err := json.Unmarshal(body, &a); err != nil || a.Type == "" {
-		writeError(w, http.StatusBadRequest, "BadArgument", "Invalid input")
-		return nil, a, false
-	}
-	return body, a, true
-}
-
 func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
-	body, a, ok := readActivity(w, r)
+	body, typ, ok := readActivity(w, r)
 	if !ok {
 		return
 	}
@@ -317,7 +242,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	}
 	op := OpSend
 	switch {
-	case a.Type == schema.Typing:
+	case typ == schema.Typing:
 		op = OpTyping
 	case replyTo != "":
 		op = OpReply
