@@ -19,8 +19,8 @@ var errInFlight = errors.New("monitor: that card is being delivered elsewhere")
 // notification log, sends, and records the activity id. When key was
 // delivered before it sends nothing and returns that delivery's activity id
 // with sent false. A claim left pending by a replica that died mid-send is
-// taken over once it is older than a lease period (the dead replica's shard
-// is this replica's now). The send and its record run under a context that
+// taken over once it is older than a lease period and a send's timeout (the
+// dead replica's shard is this replica's now). The send and its record run under a context that
 // shutting down does not cut, so a card never goes out unrecorded because the
 // replica was stopping.
 func (m *Monitor) once(ctx context.Context, kind, key string, conv flowdeck.ConversationRef, subID string, count int,
@@ -33,7 +33,9 @@ func (m *Monitor) once(ctx context.Context, kind, key string, conv flowdeck.Conv
 			m.countNote(kind, "deduplicated")
 			return prev.ActivityID, false, nil
 		}
-		if m.clock.Now().Sub(prev.CreatedAt) < m.o.LeaseTTL {
+		// A live send may take sendTimeout; only a claim older than that
+		// (and than a lease period) was surely abandoned.
+		if m.clock.Now().Sub(prev.CreatedAt) < max(m.o.LeaseTTL, sendTimeout+m.o.Tick) {
 			return "", false, errInFlight
 		}
 		m.log.LogAttrs(ctx, slog.LevelWarn, "monitor: taking over a delivery left pending", slog.String("kind", kind))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -102,9 +103,17 @@ func (m *Monitor) lose(err error) error {
 }
 
 // Tick renews and claims shard leases, then works on every due user of the
-// held shards and returns when all are done. The loop calls it every Tick;
-// tests call it directly and move their clock between calls.
+// held shards and returns when all are done. While it runs, the leases are
+// renewed every Tick, and users of a shard lost meanwhile are not started.
+// The loop calls it every Tick; tests call it directly and move their clock
+// between calls. A closed monitor does nothing.
 func (m *Monitor) Tick(ctx context.Context) {
+	m.mu.Lock()
+	closed := m.closed
+	m.mu.Unlock()
+	if closed {
+		return
+	}
 	start := m.clock.Now()
 	held, err := m.claim(ctx)
 	if err != nil {
@@ -119,34 +128,33 @@ func (m *Monitor) Tick(ctx context.Context) {
 		m.log.LogAttrs(ctx, slog.LevelError, "monitor: list subscriptions", slog.Any("err", err))
 		return
 	}
+	rctx, stopRenewing := context.WithCancel(ctx)
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		m.renew(rctx)
+	}()
+	defer func() {
+		stopRenewing()
+		<-renewed
+	}()
 	work := make(chan *user)
 	var wg sync.WaitGroup
 	for range min(m.o.Workers, len(users)) {
 		wg.Go(func() {
 			for u := range work {
-				m.runUser(ctx, u, m.clock.Now())
+				if m.holds(m.shardOf(u.key)) {
+					m.runUser(ctx, u, m.clock.Now())
+				}
 				m.mu.Lock()
 				delete(m.running, u.key)
 				m.mu.Unlock()
 			}
 		})
 	}
-	renewed := start
 	for _, u := range users {
 		if ctx.Err() != nil {
 			break
-		}
-		// A long tick renews the leases before they could expire, and stops
-		// handing out users of shards it lost.
-		if now := m.clock.Now(); now.Sub(renewed) >= m.o.Tick {
-			renewed = now
-			if held, err = m.claim(ctx); err != nil {
-				m.log.LogAttrs(ctx, slog.LevelError, "monitor: renew leases", slog.Any("err", err))
-				break
-			}
-		}
-		if !held[m.shardOf(u.key)] {
-			continue
 		}
 		m.mu.Lock()
 		busy := m.running[u.key]
@@ -162,6 +170,30 @@ func (m *Monitor) Tick(ctx context.Context) {
 	if m.o.Metrics != nil {
 		m.o.Metrics.TickSeconds.Observe(m.clock.Now().Sub(start).Seconds())
 	}
+}
+
+// renew keeps the leases alive every Tick until ctx ends, so that a tick
+// longer than a lease period does not lose its shards to another replica.
+func (m *Monitor) renew(ctx context.Context) {
+	for {
+		t := m.clock.NewTimer(m.o.Tick)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C():
+		}
+		if _, err := m.claim(ctx); err != nil && ctx.Err() == nil {
+			m.log.LogAttrs(ctx, slog.LevelError, "monitor: renew leases", slog.Any("err", err))
+		}
+	}
+}
+
+// holds reports whether this replica holds the shard lease name now.
+func (m *Monitor) holds(name string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Contains(m.held, name)
 }
 
 // users returns the users of the held shards: everyone with a subscription
