@@ -7,6 +7,10 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
 // tokenMargin is how long before its expiry a token is no longer reused.
@@ -16,9 +20,12 @@ const tokenMargin = 5 * time.Minute
 // expires, so a send does not go through the token source (MSAL's cache
 // lookup costs about as much as encoding the reply). A token whose expiry
 // cannot be read is not kept; a token the connector refused is forgotten.
+// Calls that find no token share one call to the source: at start-up a burst
+// of sends would otherwise each fetch a token of their own.
 type tokenMemo struct {
 	ts    TokenSource
 	clock Clock
+	group singleflight.Group
 
 	mu    sync.Mutex
 	tok   string
@@ -33,16 +40,28 @@ func (m *tokenMemo) Token(ctx context.Context) (string, error) {
 	if tok != "" && now.Before(until) {
 		return tok, nil
 	}
-	tok, err := m.ts.Token(ctx)
-	if err != nil {
-		return "", err
+	ch := m.group.DoChan("token", func() (any, error) {
+		// Not cancelled with the caller that started it: others wait too.
+		tok, err := m.ts.Token(context.WithoutCancel(ctx))
+		if err != nil {
+			return "", err
+		}
+		if exp, ok := expiry(tok); ok && m.clock.Now().Before(exp.Add(-tokenMargin)) {
+			m.mu.Lock()
+			m.tok, m.until = tok, exp.Add(-tokenMargin)
+			m.mu.Unlock()
+		}
+		return tok, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return "", r.Err
+		}
+		return r.Val.(string), nil
+	case <-ctx.Done():
+		return "", flowdeck.Wrap(flowdeck.ErrUnavailable, ctx.Err(), "botframework: gave up waiting for a token")
 	}
-	if exp, ok := expiry(tok); ok && now.Before(exp.Add(-tokenMargin)) {
-		m.mu.Lock()
-		m.tok, m.until = tok, exp.Add(-tokenMargin)
-		m.mu.Unlock()
-	}
-	return tok, nil
 }
 
 // forget drops tok if it is the one kept.
