@@ -25,6 +25,13 @@ var errInFlight = errors.New("monitor: that card is being delivered elsewhere")
 // replica was stopping.
 func (m *Monitor) once(ctx context.Context, kind, key string, conv flowdeck.ConversationRef, subID string, count int,
 	send func(context.Context) (string, error)) (id string, sent bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return "", false, err // stopping: start no new delivery
+	}
+	// From the claim to the record, stopping does not cut the delivery: a
+	// claim left pending would hold the card back for a lease period.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	defer cancel()
 	n := flowdeck.Notification{Key: key, SubscriptionID: subID, TenantID: conv.TenantID, ConversationID: conv.ConversationID,
 		State: flowdeck.NotificationPending, Count: count}
 	prev, err := m.o.Store.ClaimNotification(ctx, n)
@@ -51,18 +58,16 @@ func (m *Monitor) once(ctx context.Context, kind, key string, conv flowdeck.Conv
 	} else if err != nil {
 		return "", false, err
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
-	defer cancel()
-	id, err = send(sctx)
+	id, err = send(ctx)
 	if err != nil {
 		m.countNote(kind, "failed")
-		if rerr := m.o.Store.ReleaseNotification(sctx, key); rerr != nil {
+		if rerr := m.o.Store.ReleaseNotification(ctx, key); rerr != nil {
 			m.log.LogAttrs(ctx, slog.LevelError, "monitor: release a failed delivery", slog.String("kind", kind), slog.Any("err", rerr))
 		}
 		return "", false, err
 	}
 	m.countNote(kind, "sent")
-	if err := m.o.Store.CompleteNotification(sctx, key, id, count); err != nil {
+	if err := m.o.Store.CompleteNotification(ctx, key, id, count); err != nil {
 		// The card is out; the pending claim is retaken after a lease period.
 		m.log.LogAttrs(ctx, slog.LevelError, "monitor: record a delivery", slog.String("kind", kind), slog.Any("err", err))
 	}
