@@ -18,6 +18,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/monitor"
+	"github.com/flowdeck/flowdeck/internal/sqlstore/storetest"
 )
 
 // ppRoutes are every Power Platform route of the fake, for the latency knob.
@@ -55,7 +56,7 @@ var ppRoutes = []string{
 // connector's acceptance of its card.
 func BenchmarkCycle1000Users(b *testing.B) {
 	b.Run("sqlite", func(b *testing.B) { benchCycle(b, "") })
-	b.Run("postgres", func(b *testing.B) { benchCycle(b, postgresSchema(b)) })
+	b.Run("postgres", func(b *testing.B) { benchCycle(b, storetest.PostgresSchema(b)) })
 }
 
 func benchCycle(b *testing.B, storeURL string) {

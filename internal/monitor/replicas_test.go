@@ -2,14 +2,9 @@ package monitor_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	mrand "math/rand/v2"
-	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -21,50 +16,8 @@ import (
 	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/monitor"
+	"github.com/flowdeck/flowdeck/internal/sqlstore/storetest"
 )
-
-// postgresEnv names the variable that points the tests at a PostgreSQL
-// server (make test and CI set it), as in internal/sqlstore.
-const postgresEnv = "FLOWDECK_TEST_POSTGRES_URL"
-
-// postgresSchema creates a uniquely named schema on the server of
-// FLOWDECK_TEST_POSTGRES_URL, drops it when the test ends, and returns a URL
-// whose connections use it. The test is skipped when the variable is unset,
-// like the store's PostgreSQL conformance tests.
-func postgresSchema(tb testing.TB) string {
-	tb.Helper()
-	base := os.Getenv(postgresEnv)
-	if base == "" {
-		tb.Skipf("set %s (for example postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL tests", postgresEnv)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatalf("%s: %v", postgresEnv, err)
-	}
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		tb.Fatal(err)
-	}
-	schema := "flowdeck_monitor_test_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base) // registered by the store's import of pgx/v5/stdlib
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := admin.ExecContext(context.Background(), `CREATE SCHEMA `+schema); err != nil {
-		admin.Close()
-		tb.Fatalf("create schema: %v", err)
-	}
-	tb.Cleanup(func() {
-		defer admin.Close()
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			tb.Errorf("drop schema: %v", err)
-		}
-	})
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 // loadUsers returns n generated users of the demo tenant (Contoso, where
 // the fake Entra ID grants the demo app's consent).
@@ -131,7 +84,7 @@ type event struct {
 // Bot Connector exactly once, and the survivor must hold every shard once
 // the dead replica's leases expired.
 func TestReplicasFailover(t *testing.T) {
-	t.Run("postgres", func(t *testing.T) { testReplicasFailover(t, postgresSchema(t)) })
+	t.Run("postgres", func(t *testing.T) { testReplicasFailover(t, storetest.PostgresSchema(t)) })
 	t.Run("sqlite", func(t *testing.T) { testReplicasFailover(t, "") })
 }
 

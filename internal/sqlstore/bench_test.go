@@ -8,15 +8,16 @@ import (
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/sqlstore/storetest"
 )
 
-// benchStores opens one store per dialect; PostgreSQL only when postgresEnv is set.
+// benchStores opens one store per dialect; PostgreSQL only when storetest.PostgresEnv is set.
 func benchStores(b *testing.B, f func(b *testing.B, s *Store)) {
 	b.Run("sqlite", func(b *testing.B) {
 		f(b, benchOpen(b, filepath.Join(b.TempDir(), "bench.db")))
 	})
 	b.Run("postgres", func(b *testing.B) {
-		f(b, benchOpen(b, postgresSchema(b)))
+		f(b, benchOpen(b, storetest.PostgresSchema(b)))
 	})
 }
 
