@@ -96,11 +96,14 @@ func (s *Store) ClaimLeases(ctx context.Context, names []string, holder string, 
 		return nil, s.dbError("claim leases", err)
 	}
 	defer tx.Rollback()
-	for _, n := range names {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO leases (name, holder, expires_at) VALUES ($1, '', $2) ON CONFLICT (name) DO NOTHING`,
-			n, s.tv(time.Unix(0, 0))); err != nil {
-			return nil, s.dbError("claim leases", err)
-		}
+	// One statement makes every missing row, as a free placeholder.
+	values := make([]string, len(names))
+	for i := range names {
+		values[i] = "($" + strconv.Itoa(i+2) + ", '', $1)"
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO leases (name, holder, expires_at) VALUES `+strings.Join(values, ", ")+` ON CONFLICT (name) DO NOTHING`,
+		append([]any{s.tv(time.Unix(0, 0))}, args...)...); err != nil {
+		return nil, s.dbError("claim leases", err)
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE leases SET expires_at = $1 WHERE holder = $2 AND name IN (`+inFrom(3, len(names))+`)`,
 		append([]any{s.tv(expires), holder}, args...)...)
@@ -121,7 +124,7 @@ func (s *Store) ClaimLeases(ctx context.Context, names []string, holder string, 
 		if err != nil {
 			return nil, s.dbError("claim leases", err)
 		}
-		var free []string
+		var free []any
 		for rows.Next() {
 			var n string
 			if err := rows.Scan(&n); err != nil {
@@ -133,9 +136,9 @@ func (s *Store) ClaimLeases(ctx context.Context, names []string, holder string, 
 		if err := rows.Close(); err != nil {
 			return nil, s.dbError("claim leases", err)
 		}
-		for _, n := range free {
-			if _, err := tx.ExecContext(ctx, `UPDATE leases SET holder = $1, expires_at = $2 WHERE name = $3 AND expires_at <= $4`,
-				holder, s.tv(expires), n, s.tv(now)); err != nil {
+		if len(free) > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE leases SET holder = $1, expires_at = $2 WHERE expires_at <= $3 AND name IN (`+inFrom(4, len(free))+`)`,
+				append([]any{holder, s.tv(expires), s.tv(now)}, free...)...); err != nil {
 				return nil, s.dbError("claim leases", err)
 			}
 		}
