@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"context"
 	"strings"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
@@ -23,7 +24,7 @@ func (c *cycle) approvals(t *target, pending []flowdeck.Approval) error {
 			continue
 		}
 		id := strings.ToLower(a.EnvironmentID) + ":" + strings.ToLower(a.ID)
-		_, sent, err := m.once(c.ctx, "approval", "approval:"+t.conv.ConversationID+":"+id, t.conv, subID, 1, func(ctx contextT) (string, error) {
+		_, sent, err := m.once(c.ctx, "approval", "approval:"+t.conv.ConversationID+":"+id, t.conv, subID, 1, func(ctx context.Context) (string, error) {
 			return m.o.Poster.PostApproval(ctx, t.conv, a, nil)
 		})
 		if err != nil {
@@ -37,7 +38,7 @@ func (c *cycle) approvals(t *target, pending []flowdeck.Approval) error {
 		}
 		// The reminder is a fresh card at the bottom of the chat; the first
 		// card then says it was replaced.
-		_, _, err = m.once(c.ctx, "reminder", "reminder:"+t.conv.ConversationID+":"+id, t.conv, subID, 1, func(ctx contextT) (string, error) {
+		_, _, err = m.once(c.ctx, "reminder", "reminder:"+t.conv.ConversationID+":"+id, t.conv, subID, 1, func(ctx context.Context) (string, error) {
 			return m.o.Poster.PostApproval(ctx, t.conv, a, nil)
 		})
 		if err = ignoreInFlight(err); err != nil {

@@ -1,15 +1,11 @@
 package monitor
 
 import (
-	"context"
 	"errors"
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
-
-// contextT shortens the signature of send functions.
-type contextT = context.Context
 
 // flowCalls makes the one call per flow and cycle allowed besides the
 // failed-runs query: the failed action of a new failure, the recovery check

@@ -66,7 +66,7 @@ func (c *cycle) sendDigest(flows []flowdeck.Flow, approvals int) error {
 			d.Off = append(d.Off, f)
 		}
 	}
-	_, _, err = m.once(c.ctx, "digest", digestKey(u, c.day), conv, "", total, func(ctx contextT) (string, error) {
+	_, _, err = m.once(c.ctx, "digest", digestKey(u, c.day), conv, "", total, func(ctx context.Context) (string, error) {
 		return m.o.Poster.Send(ctx, conv, cards.DigestCard(d, m.o.TabLink))
 	})
 	if err != nil {

@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -158,9 +159,9 @@ func (c *cycle) watch(tf *targetFlow, f flowdeck.Flow, page flowdeck.RunPage, ca
 			if err != nil {
 				return err
 			}
-			key := "alert:" + conv.ConversationID + ":" + strings.ToLower(f.EnvironmentID) + ":" + strings.ToLower(f.ID) + ":" + oldest.ID
+			key := eventKey("alert", conv, f, oldest.ID)
 			al := cards.Alert{Flow: f, EnvironmentName: envName, Run: newest, FailedAction: act, Count: len(fresh), Since: oldest.StartTime}
-			id, _, err := m.once(c.ctx, "alert", key, conv, tf.sub.ID, len(fresh), func(ctx contextT) (string, error) {
+			id, _, err := m.once(c.ctx, "alert", key, conv, tf.sub.ID, len(fresh), func(ctx context.Context) (string, error) {
 				return m.o.Poster.PostAlert(ctx, conv, al)
 			})
 			if err != nil {
@@ -256,12 +257,8 @@ func (c *cycle) stateNotice(tf *targetFlow, f flowdeck.Flow, before, envName str
 		return nil
 	}
 	conv := tf.t.conv
-	key := "notice:" + conv.ConversationID + ":" + strings.ToLower(f.EnvironmentID) + ":" + strings.ToLower(f.ID) + ":" + kind + ":" + strconv.FormatInt(at.Unix(), 10)
-	n := cards.FlowNotice{Kind: kind, Flow: f, EnvironmentName: envName}
-	_, _, err := c.m.once(c.ctx, "notice", key, conv, tf.sub.ID, 1, func(ctx contextT) (string, error) {
-		return c.m.o.Poster.Send(ctx, conv, cards.FlowNoticeCard(n, cards.AlertOptions{Tab: c.m.o.TabLink}))
-	})
-	return ignoreInFlight(err)
+	key := eventKey("notice", conv, f, kind+":"+strconv.FormatInt(at.Unix(), 10))
+	return ignoreInFlight(c.notice(tf, key, cards.FlowNotice{Kind: kind, Flow: f, EnvironmentName: envName}))
 }
 
 // idle looks up the flow's latest run, at most daily, and tells once per
@@ -285,17 +282,27 @@ func (c *cycle) idle(tf *targetFlow, f flowdeck.Flow, rec *flowRecord, calls *fl
 	if rec.IdleRun == runKey {
 		return true, nil
 	}
-	conv := tf.t.conv
-	key := "idle:" + conv.ConversationID + ":" + strings.ToLower(f.EnvironmentID) + ":" + strings.ToLower(f.ID) + ":" + runKey
 	n := cards.FlowNotice{Kind: cards.NoticeIdle, Flow: f, EnvironmentName: envName, LastRun: last, Days: c.m.o.IdleDays}
-	_, _, err = c.m.once(c.ctx, "notice", key, conv, tf.sub.ID, 1, func(ctx contextT) (string, error) {
-		return c.m.o.Poster.Send(ctx, conv, cards.FlowNoticeCard(n, cards.AlertOptions{Tab: c.m.o.TabLink}))
-	})
-	if err != nil {
+	if err := c.notice(tf, eventKey("idle", tf.t.conv, f, runKey), n); err != nil {
 		return true, ignoreInFlight(err)
 	}
 	rec.IdleRun = runKey
 	return true, nil
+}
+
+// notice sends the flow notice n to the target once, under key.
+func (c *cycle) notice(tf *targetFlow, key string, n cards.FlowNotice) error {
+	conv := tf.t.conv
+	_, _, err := c.m.once(c.ctx, "notice", key, conv, tf.sub.ID, 1, func(ctx context.Context) (string, error) {
+		return c.m.o.Poster.Send(ctx, conv, cards.FlowNoticeCard(n, cards.AlertOptions{Tab: c.m.o.TabLink}))
+	})
+	return err
+}
+
+// eventKey is the notification key of an event of flow f in conv:
+// "<kind>:<conversation>:<environment>:<flow>:<event>".
+func eventKey(kind string, conv flowdeck.ConversationRef, f flowdeck.Flow, event string) string {
+	return kind + ":" + conv.ConversationID + ":" + strings.ToLower(f.EnvironmentID) + ":" + strings.ToLower(f.ID) + ":" + event
 }
 
 // ignoreInFlight drops errInFlight: another worker is on it, and the next
