@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/fakecloud/cloudtest"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
@@ -111,5 +112,38 @@ func TestDeadRefreshTokenOneSignInCard(t *testing.T) {
 	posts = f.sentTo(chat).posts
 	if len(posts) != 2 || len(containing(posts[1:], "Flow run failed")) != 1 {
 		t.Fatalf("after signing in again: %d cards, want the sign-in card and the failure of the meantime", len(posts))
+	}
+}
+
+// TestThrottledUserBacksOff: Power Automate answers 429 with a Retry-After
+// of 3 minutes; the monitor asks nothing more for that user until then, and
+// the failure's card comes after.
+func TestThrottledUserBacksOff(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	adele := cloudtest.Adele()
+	f.signIn(t, adele)
+	fl := f.startedFlows(t, adele)[0]
+	f.watch(t, adele, flowdeck.Subscription{Target: flowdeck.WatchFlow, EnvironmentID: fl.EnvironmentID, FlowID: fl.ID})
+	chat := f.personal(adele).ConversationID
+	run := f.fail(t, fl, 0)
+	f.cloud.PP.SetKnob(powerplatform.RouteRunsList, powerplatform.Knob{Status: 429, Times: 1, RetryAfter: 3 * time.Minute})
+	before := f.cloud.PP.Calls(powerplatform.RouteRunsList)
+
+	f.tick(t, 5*time.Minute) // due: the runs query is throttled
+	if n := f.cloud.PP.Calls(powerplatform.RouteRunsList) - before; n != 1 {
+		t.Fatalf("%d runs queries in the throttled cycle, want 1 (no retry beyond the 30 s the transport waits)", n)
+	}
+	for range 5 { // 2.5 minutes: still inside the Retry-After
+		f.tick(t, 30*time.Second)
+	}
+	if n := f.cloud.PP.Calls(powerplatform.RouteRunsList) - before; n != 1 {
+		t.Fatalf("%d runs queries before the Retry-After passed, want still 1", n)
+	}
+	if n := len(f.sentTo(chat).posts); n != 0 {
+		t.Fatalf("%d cards while throttled", n)
+	}
+	f.tick(t, time.Minute)
+	if posts := f.sentTo(chat).posts; len(posts) != 1 || len(containing(posts, run)) != 1 {
+		t.Fatalf("after the Retry-After: %d cards, want the alert for %s", len(posts), run)
 	}
 }
