@@ -58,7 +58,7 @@ func runDev(ctx context.Context, args []string, e env) int {
 		c.PublicURL.Host = ln.Addr().String()
 		c.AppIDURI = fmt.Sprintf("api://%s/botid-%s", c.PublicURL.Host, c.ClientID)
 	}
-	lc, err := startLocalCloud(&c, logger)
+	lc, err := startLocalCloud(&c, logger, nil)
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(e.stderr, "flowdeck dev: start the local cloud: %v\n", err)

@@ -33,10 +33,10 @@ type localCloud struct {
 	conn  *connector.Server
 }
 
-// startLocalCloud starts the fakes with the demo tenant (consent granted, as
-// an admin would) and points c at them. The CA certificate is written to the
-// data folder and named in c.CAFile.
-func startLocalCloud(c *config.Config, logger *slog.Logger) (_ *localCloud, err error) {
+// startLocalCloud starts the fakes with tenant (nil: the demo tenant), with
+// consent granted as an admin would, and points c at them. The CA certificate
+// is written to the data folder and named in c.CAFile.
+func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatform.Tenant) (_ *localCloud, err error) {
 	lc := &localCloud{}
 	defer func() {
 		if err != nil {
@@ -56,7 +56,7 @@ func startLocalCloud(c *config.Config, logger *slog.Logger) (_ *localCloud, err 
 	if err := lc.entra.AddAppIDURI(c.ClientID, c.AppIDURI); err != nil {
 		return nil, fmt.Errorf("fake Entra ID: %w", err)
 	}
-	if lc.pp, err = powerplatform.New(powerplatform.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, Logger: logger.With("fake", "powerplatform")}); err != nil {
+	if lc.pp, err = powerplatform.New(powerplatform.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, Tenant: tenant, Logger: logger.With("fake", "powerplatform")}); err != nil {
 		return nil, fmt.Errorf("fake Power Platform: %w", err)
 	}
 	if lc.graph, err = graph.New(graph.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, Logger: logger.With("fake", "graph")}); err != nil {

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+
+	"github.com/flowdeck/flowdeck/internal/config"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
+)
+
+// stackOptions shape a stack.
+type stackOptions struct {
+	// Config is the base configuration: its store, encryption key, timeouts,
+	// limits and monitor settings are kept; the listener, public URL, app
+	// identity and every upstream URL are the stack's own.
+	Config config.Config
+	// Tenant is the Power Platform state (nil: the demo tenant).
+	Tenant *powerplatform.Tenant
+	// Users join the demo users in the fake Entra ID's directory; the
+	// tenant-wide consent covers them.
+	Users []demo.User
+	// Logger receives FlowDeck's and the fakes' logs (nil: discarded).
+	Logger *slog.Logger
+}
+
+// stack is FlowDeck as `serve` runs it — channel tokens verified, no dev
+// shortcuts — on loopback, against the whole local cloud, with a Teams client
+// driver that signs activities as the Bot Connector does. The load test and
+// the end-to-end fault and security tests drive it.
+type stack struct {
+	cloud  *localCloud
+	main   *Main
+	driver *connector.Driver
+	config config.Config
+	http   *http.Client
+}
+
+// startStack starts the local cloud and FlowDeck on 127.0.0.1 on a free port;
+// Close stops both.
+func startStack(ctx context.Context, o stackOptions) (_ *stack, err error) {
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	c := o.Config
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	c.Listen = ln.Addr().String()
+	c.PublicURL = &url.URL{Scheme: "http", Host: c.Listen}
+	c.TenantID, c.ClientID, c.ClientSecret, c.ClientCertFile = demo.TenantID, demo.ClientID, demo.ClientSecret, ""
+	if len(c.AllowedTenants) == 0 {
+		c.AllowedTenants = []string{demo.TenantID}
+	}
+	c.AppIDURI = fmt.Sprintf("api://%s/botid-%s", c.PublicURL.Host, c.ClientID)
+	s := &stack{}
+	defer func() {
+		if err != nil {
+			s.Close()
+			ln.Close()
+		}
+	}()
+	if s.cloud, err = startLocalCloud(&c, logger, o.Tenant); err != nil {
+		return nil, fmt.Errorf("start the local cloud: %w", err)
+	}
+	for _, u := range o.Users {
+		if err := s.cloud.entra.AddUser(u); err != nil {
+			return nil, fmt.Errorf("add %s to the directory: %w", u.Name, err)
+		}
+	}
+	s.config = c
+	s.driver, err = connector.NewDriver(connector.DriverOptions{Server: s.cloud.conn, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck"})
+	if err != nil {
+		return nil, err
+	}
+	s.main = &Main{Config: c, Logger: logger, Version: version, Listener: ln}
+	if err := s.main.Run(ctx); err != nil {
+		s.main = nil // Run closed what it opened, the listener included
+		return nil, err
+	}
+	s.http = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	return s, nil
+}
+
+// URL is FlowDeck's base URL.
+func (s *stack) URL() string { return s.main.URL() }
+
+// ssoToken is the Teams SSO token the fake Entra ID mints for u, as the Teams
+// client gets it for FlowDeck's Application ID URI.
+func (s *stack) ssoToken(u demo.User) (string, error) {
+	return s.cloud.entra.MintSSOToken(entra.SSORequest{TenantID: u.TenantID, UserID: u.ID, Audience: s.config.AppIDURI})
+}
+
+// Close stops FlowDeck, then the local cloud.
+func (s *stack) Close() error {
+	var errs []error
+	if s.main != nil {
+		errs = append(errs, s.main.Close())
+	}
+	if s.http != nil {
+		s.http.CloseIdleConnections()
+	}
+	if s.cloud != nil {
+		errs = append(errs, s.cloud.Close())
+	}
+	return errors.Join(errs...)
+}
