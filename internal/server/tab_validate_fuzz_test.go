@@ -1,0 +1,112 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// FuzzTabQuery reads an arbitrary query string the way the tab's list routes
+// do. Whatever comes in, every value read is within its declared bounds, and
+// a refusal is an "invalid" error with a sentence for the user.
+func FuzzTabQuery(f *testing.F) {
+	for _, seed := range []string{
+		"", "limit=50", "limit=0", "limit=+5", "limit=99999999999999999999", "limit=1&limit=2",
+		"q=approve%20me", "q=%00", "q=%ff%fe", "sort=name&desc=true", "desc=yes", "owner=0b8e6c4e-4f0e-4a39-9b8a-0c1d2e3f4a5b",
+		"owner=not-a-guid", "state=Started;state=Stopped", "%zz", "q=" + strings.Repeat("x", 300),
+	} {
+		f.Add(seed)
+	}
+	e := echo.New()
+	f.Fuzz(func(t *testing.T, raw string) {
+		req := httptest.NewRequest(http.MethodGet, "/api/flows", nil)
+		req.URL.RawQuery = raw
+		q := newQuery(e.NewContext(req, httptest.NewRecorder()))
+		limit := q.integer("limit", 50, 1, 200)
+		text := q.text("q", 100)
+		sortBy := q.enum("sort", "name", "name", "modified", "state")
+		desc := q.boolean("desc", false)
+		owner := q.guid("owner")
+
+		if limit < 1 || limit > 200 {
+			t.Errorf("limit %d is outside [1, 200]", limit)
+		}
+		if utf8.RuneCountInString(text) > 100 || !utf8.ValidString(text) || strings.IndexFunc(text, unicode.IsControl) >= 0 {
+			t.Errorf("text %q is not at most 100 printable characters", text)
+		}
+		if !slices.Contains([]string{"name", "modified", "state"}, sortBy) {
+			t.Errorf("sort %q is not one of the allowed values", sortBy)
+		}
+		if owner != "" && !guidRE.MatchString(owner) {
+			t.Errorf("owner %q is not a guid", owner)
+		}
+		if desc && !slices.Equal(q.v["desc"], []string{"true"}) {
+			t.Errorf("desc is true, but the query does not say desc=true once")
+		}
+		if q.err == nil {
+			return
+		}
+		if !errors.Is(q.err, flowdeck.ErrInvalid) {
+			t.Errorf("refusal %v is not an invalid-input error", q.err)
+		}
+		if msg := flowdeck.Message(q.err); msg == "" || !strings.HasSuffix(msg, ".") {
+			t.Errorf("refusal message %q is not a sentence", msg)
+		}
+	})
+}
+
+// FuzzTabJSONBody decodes an arbitrary body under an arbitrary Content-Type
+// the way the tab's mutating routes do: a body is accepted only when it is
+// one JSON object of known fields with the right types, and every refusal
+// is an "invalid" error with a sentence.
+func FuzzTabJSONBody(f *testing.F) {
+	for _, s := range []struct{ ct, body string }{
+		{"application/json", `{"runIds":["A1","B2"]}`},
+		{"application/json; charset=utf-8", `{"runIds":[]}`},
+		{"application/json", `{"runIds":"A1"}`},
+		{"application/json", `{"runIds":["A1"],"extra":1}`},
+		{"application/json", `{"runIds":["A1"]}{"runIds":["A2"]}`},
+		{"application/json", `[1,2]`},
+		{"text/plain", `{"runIds":["A1"]}`},
+		{"application/json", `{"runIds":["\u0000"]}`},
+		{"application/json", "\xff\xfe{"},
+		{"", ""},
+	} {
+		f.Add(s.ct, s.body)
+	}
+	e := echo.New()
+	f.Fuzz(func(t *testing.T, ctype, body string) {
+		req := httptest.NewRequest(http.MethodPost, "/api/runs/cancel", strings.NewReader(body))
+		req.Header.Set(echo.HeaderContentType, ctype)
+		var dst bulkRequest
+		err := decodeJSON(e.NewContext(req, httptest.NewRecorder()), &dst)
+		if err == nil {
+			var check map[string]json.RawMessage
+			if jerr := json.Unmarshal([]byte(body), &check); jerr != nil {
+				t.Fatalf("accepted a body that is not one JSON object: %v", jerr)
+			}
+			for k := range check {
+				if !strings.EqualFold(k, "runIds") {
+					t.Errorf("accepted an unknown field %q", k)
+				}
+			}
+			return
+		}
+		if !errors.Is(err, flowdeck.ErrInvalid) {
+			t.Errorf("refusal %v is not an invalid-input error", err)
+		}
+		if msg := flowdeck.Message(err); msg == "" || !strings.HasSuffix(msg, ".") {
+			t.Errorf("refusal message %q is not a sentence", msg)
+		}
+	})
+}
