@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
@@ -78,7 +79,13 @@ func startStack(ctx context.Context, o stackOptions) (_ *stack, err error) {
 		}
 	}
 	s.config = c
-	s.driver, err = connector.NewDriver(connector.DriverOptions{Server: s.cloud.conn, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck"})
+	// The driver and the tests share one transport, so that Close can close
+	// its idle connections before FlowDeck shuts down: a connection dialled
+	// for a request that then went out on another one is idle for the client
+	// but new for the server, which waits 5 s for it to send a request.
+	s.http = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	s.driver, err = connector.NewDriver(connector.DriverOptions{Server: s.cloud.conn, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck",
+		HTTPClient: &http.Client{Transport: s.http.Transport, Timeout: 30 * time.Second}})
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +94,6 @@ func startStack(ctx context.Context, o stackOptions) (_ *stack, err error) {
 		s.main = nil // Run closed what it opened, the listener included
 		return nil, err
 	}
-	s.http = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 	return s, nil
 }
 
@@ -103,11 +109,11 @@ func (s *stack) ssoToken(u demo.User) (string, error) {
 // Close stops FlowDeck, then the local cloud.
 func (s *stack) Close() error {
 	var errs []error
-	if s.main != nil {
-		errs = append(errs, s.main.Close())
-	}
 	if s.http != nil {
 		s.http.CloseIdleConnections()
+	}
+	if s.main != nil {
+		errs = append(errs, s.main.Close())
 	}
 	if s.cloud != nil {
 		errs = append(errs, s.cloud.Close())
