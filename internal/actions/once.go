@@ -56,8 +56,12 @@ func (h *Handler) once(ctx context.Context, n flowdeck.Notification, do func() e
 
 // notDone reports whether err means the upstream call certainly did not
 // happen (it was refused, or never sent). Timeouts, 5xx answers and
-// unknown failures may have happened.
+// unknown failures may have happened, unless the state was re-read and the
+// change found not done (flowdeck.ErrNotDone).
 func notDone(err error) bool {
+	if errors.Is(err, flowdeck.ErrNotDone) {
+		return true
+	}
 	switch flowdeck.KindOf(err) {
 	case flowdeck.ErrInvalid, flowdeck.ErrNotFound, flowdeck.ErrConflict, flowdeck.ErrForbidden,
 		flowdeck.ErrUnauthenticated, flowdeck.ErrConsentRequired, flowdeck.ErrInteractionRequired,

@@ -36,6 +36,11 @@ var (
 	ErrInternal = errors.New("internal error")
 )
 
+// ErrNotDone is not a kind but a cause: it marks a failed change that
+// certainly did not happen (FlowDeck re-read the state after an unclear
+// answer and found it unchanged), so that the user may simply try again.
+var ErrNotDone = errors.New("the change did not happen")
+
 // kinds lists every kind with its stable wire code, in the order KindOf tries them.
 var kinds = []struct {
 	err  error

@@ -96,6 +96,10 @@ func TestRespondUnclearOutcomeReReads(t *testing.T) {
 	if !errors.Is(err, flowdeck.ErrUnavailable) || !strings.Contains(flowdeck.Message(err), "not recorded") {
 		t.Fatalf("err = %v", err)
 	}
+	// Re-read and found not done: callers may let the user try again.
+	if !errors.Is(err, flowdeck.ErrNotDone) {
+		t.Errorf("err = %v, want it marked flowdeck.ErrNotDone", err)
+	}
 	if n := fx.pp.Calls(powerplatform.RouteApprovalsRespond); n != 1 {
 		t.Fatalf("respond sent %d times", n)
 	}

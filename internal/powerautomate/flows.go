@@ -118,5 +118,5 @@ func settle(ctx context.Context, orig error, happened func(context.Context) (boo
 	case ok:
 		return nil
 	}
-	return &flowdeck.Error{Kind: flowdeck.ErrUnavailable, Message: notDone, Err: fmt.Errorf("not done (re-read after: %s)", orig.Error())}
+	return &flowdeck.Error{Kind: flowdeck.ErrUnavailable, Message: notDone, Err: fmt.Errorf("%w (re-read after: %s)", flowdeck.ErrNotDone, orig.Error())}
 }
