@@ -49,6 +49,8 @@ type services struct {
 	bot      *bot.Bot
 	endpoint *botframework.Endpoint
 	monitor  *monitor.Monitor
+	// ipLimit and userLimit are FLOWDECK_RATE_LIMIT_IP and _USER.
+	ipLimit, userLimit server.RateLimit
 }
 
 func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg *prometheus.Registry, logger *slog.Logger, dev *devOptions) (*services, error) {
@@ -58,7 +60,8 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 		return nil, err
 	}
 	s := &services{ready: &readiness{store: store, client: hc, now: time.Now,
-		authority: c.Authority(c.TenantID) + "/v2.0/.well-known/openid-configuration"}}
+		authority: c.Authority(c.TenantID) + "/v2.0/.well-known/openid-configuration"},
+		ipLimit: server.RateLimit(c.RateLimitIP), userLimit: server.RateLimit(c.RateLimitUser)}
 	if s.registry, err = identity.NewRegistry(identity.RegistryOptions{
 		Cloud:        c.Cloud,
 		FlowAudience: c.FlowAudience, PowerAppsAudience: c.PowerAppsAudience, GraphAudience: c.GraphAudience,
@@ -143,6 +146,7 @@ func (s *services) serverOptions(o server.Options) server.Options {
 	o.Ops = s.ops
 	o.SignOut = s.broker.SignOut
 	o.Bot = s.endpoint
+	o.RateLimitIP, o.RateLimitUser = s.ipLimit, s.userLimit
 	o.Auth = &server.AuthHandlers{
 		Start:      http.HandlerFunc(s.consent.Start),
 		End:        http.HandlerFunc(s.consent.End),

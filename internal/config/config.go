@@ -92,6 +92,10 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// TrustedProxies are the address ranges whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	// RateLimitUser limits each signed-in user's tab API requests; zero is off.
+	RateLimitUser RateLimit
+	// RateLimitIP limits each client address's requests, before sign-in; zero is off.
+	RateLimitIP RateLimit
 }
 
 // IsPostgres reports whether the store is PostgreSQL rather than embedded SQLite.

@@ -70,6 +70,8 @@ func (c Config) Settings() []Setting {
 		"FLOWDECK_REQUEST_TIMEOUT":         duration(c.RequestTimeout),
 		"FLOWDECK_SHUTDOWN_TIMEOUT":        duration(c.ShutdownTimeout),
 		"FLOWDECK_TRUSTED_PROXIES":         strings.Join(prefixes, ","),
+		"FLOWDECK_RATE_LIMIT_USER":         c.RateLimitUser.String(),
+		"FLOWDECK_RATE_LIMIT_IP":           c.RateLimitIP.String(),
 	}
 	out := make([]Setting, 0, len(vars))
 	for _, v := range vars {

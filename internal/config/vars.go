@@ -105,6 +105,10 @@ var vars = []Var{
 		}},
 	{Name: "FLOWDECK_TRUSTED_PROXIES", Default: "— (use the peer address)", Doc: "Comma-separated CIDR ranges of reverse proxies whose X-Forwarded-For is believed.",
 		set: func(l *loader, v string) { l.c.TrustedProxies = l.prefixes(v) }},
+	{Name: "FLOWDECK_RATE_LIMIT_USER", Default: "10/s burst 40", Doc: "Requests each signed-in user may make to the tab API, as N/s, N/m or N/h plus a burst (10/s burst 40), or off. Over it: 429 with Retry-After.",
+		set: func(l *loader, v string) { l.c.RateLimitUser = l.rateLimit("FLOWDECK_RATE_LIMIT_USER", v) }},
+	{Name: "FLOWDECK_RATE_LIMIT_IP", Default: "100/s burst 500", Doc: "Requests each client address may make, checked before sign-in (the bot endpoint, health and metrics are exempt); same syntax, or off. Generous: a NAT can hide thousands of users.",
+		set: func(l *loader, v string) { l.c.RateLimitIP = l.rateLimit("FLOWDECK_RATE_LIMIT_IP", v) }},
 }
 
 // defaults fills what was left unset, once everything explicit has been read.
@@ -177,6 +181,12 @@ func (l *loader) defaults() {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 20 * time.Second
+	}
+	if !l.seen["FLOWDECK_RATE_LIMIT_USER"] {
+		c.RateLimitUser = defaultRateLimitUser
+	}
+	if !l.seen["FLOWDECK_RATE_LIMIT_IP"] {
+		c.RateLimitIP = defaultRateLimitIP
 	}
 	if c.TrustedProxies == nil {
 		c.TrustedProxies = []netip.Prefix{}

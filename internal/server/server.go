@@ -70,6 +70,15 @@ type Options struct {
 	// Ops answers the personal tab's JSON API (/api/dashboard, /api/flows, …,
 	// see tab.go); nil leaves those routes out.
 	Ops Operations
+	// RateLimitIP limits the requests of each client address (c.RealIP(), so
+	// TrustedProxies applies) on every route but /api/messages, /healthz,
+	// /readyz and /metrics, before authentication. The zero value is off.
+	RateLimitIP RateLimit
+	// RateLimitUser limits the requests of each signed-in user (tenant id and
+	// object id) on the authenticated /api routes. The zero value is off.
+	RateLimitUser RateLimit
+	// Now is the clock of the rate limits; nil means time.Now.
+	Now func() time.Time
 	// SignOut forgets the user's upstream tokens (the broker's SignOut) for
 	// POST /api/signout; nil leaves the route out.
 	SignOut func(ctx context.Context, p flowdeck.Principal) error
@@ -83,6 +92,7 @@ type Server struct {
 	echo    *echo.Echo
 	srv     *http.Server
 	metrics *httpMetrics
+	limits  *rateLimits
 	csp     string
 	api     *echo.Group // /api: the tab API, behind SSO (see auth.go)
 
@@ -133,11 +143,16 @@ func newServer(opts Options, testRoutes func(e *echo.Echo)) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	limits, err := newRateLimits(opts)
+	if err != nil {
+		return nil, err
+	}
 
 	s := &Server{
 		opts:    opts,
 		log:     opts.Logger,
 		metrics: m,
+		limits:  limits,
 		csp:     csp,
 		drained: make(chan struct{}),
 	}
@@ -175,6 +190,7 @@ func (s *Server) use(e *echo.Echo) {
 		s.metrics.middleware, // sees the final status, after the error handler ran
 		s.accessLog(),        // hands errors to the error handler, then logs the status
 		s.recoverPanic,       // inside the access log: a panic is logged as a 500
+		s.limitByIP,          // before any work, and before the /api group's authentication
 		bodyLimit(s.opts.BodyLimit),
 		requestTimeout(s.opts.RequestTimeout),
 	)
@@ -186,6 +202,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.metricsRoutes(e)
 	s.staticRoutes(e)
 	s.apiRoutes(e)
+	s.userRateLimitRoutes() // before any route on the /api group
 	s.meRoutes()
 	s.tabRoutes()
 	s.authRoutes(e)
