@@ -84,7 +84,7 @@ func TestFaultUpstream429Storm(t *testing.T) {
 		}
 		return false
 	})
-	if n := len(s.cards(adele, faultFlowName(adele))); n != 0 {
+	if n := len(s.cards(adele, alertTitle)); n != 0 {
 		t.Fatalf("%d alerts went out during the storm", n)
 	}
 	if wm := s.subscription(ctx, t, adele, sub.ID).Watermark; wm.After(failedAt) {
@@ -102,12 +102,15 @@ func TestFaultUpstream429Storm(t *testing.T) {
 	}
 }
 
+// alertTitle heads every failure alert card.
+const alertTitle = "Flow run failed"
+
 // wantAlertOnce waits for the alert of u's flow, then for two more
 // successful cycles (the watermark moves past the failure, then again), and
 // checks that the alert went out exactly once.
 func wantAlertOnce(ctx context.Context, t *testing.T, s *stack, u demo.User, subID string, failedAt time.Time) {
 	t.Helper()
-	recs := s.waitCards(ctx, t, u, faultFlowName(u), 1)
+	recs := s.waitCards(ctx, t, u, alertTitle, 1)
 	if !strings.Contains(string(recs[0].Raw), "The ledger did not answer.") {
 		t.Errorf("the alert does not show the failed action's error: %.600s", recs[0].Raw)
 	}
@@ -120,7 +123,40 @@ func wantAlertOnce(ctx context.Context, t *testing.T, s *stack, u demo.User, sub
 	waitUntil(ctx, t, "one more cycle", func() bool {
 		return s.subscription(ctx, t, u, subID).Watermark.After(wm)
 	})
-	if n := len(s.cards(u, faultFlowName(u))); n != 1 {
+	if n := len(s.cards(u, alertTitle)); n != 1 {
 		t.Errorf("the alert went out %d times, want once", n)
+	}
+}
+
+// TestFaultUpstreamSlowerThanTimeouts: Power Platform answers after longer
+// than the request timeout (4 s here). The tab answers within its request
+// timeout with a clear "did not answer in time" message instead of hanging,
+// the fake's handler is released when FlowDeck gives up, and the stack then
+// closes cleanly (no request or goroutine left waiting).
+//
+// The bot is not driven here: its command timeout (90 s) and the upstream
+// attempt timeout (30 s) are not configurable, so a bot reply to a slow
+// Power Platform takes minutes; internal/upstream's attempt-timeout test
+// covers that path.
+func TestFaultUpstreamSlowerThanTimeouts(t *testing.T) {
+	s := newFaultStack(t, faultConfig(t, ""))
+	ctx := faultCtx(t)
+	adele := demo.Users()[0]
+	s.signIn(ctx, t, adele)
+	flowPath := "/api/flows/" + faultEnv + "/" + faultFlowID(adele)
+
+	s.cloud.pp.SetKnob(powerplatform.RouteFlowsGet, powerplatform.Knob{Latency: time.Minute})
+	a := s.tab(ctx, t, adele, http.MethodGet, flowPath, "")
+	if a.status != http.StatusGatewayTimeout && a.status != http.StatusServiceUnavailable {
+		t.Fatalf("GET a flow slower than the request timeout = %d %.300s, want 504 or 503", a.status, a.body)
+	}
+	wantTabError(t, "GET a slow flow", a, a.status, "try again")
+	if m := a.err.Message; !strings.Contains(m, "in time") && !strings.Contains(m, "took too long") {
+		t.Errorf("the message %q does not say the answer did not come in time", m)
+	}
+
+	s.cloud.pp.ClearKnobs()
+	if a := s.tab(ctx, t, adele, http.MethodGet, flowPath, ""); a.status != http.StatusOK {
+		t.Errorf("GET a flow once Power Platform is fast again = %d %.300s", a.status, a.body)
 	}
 }
