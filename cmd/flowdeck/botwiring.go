@@ -66,6 +66,7 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 	}
 	if s.endpoint, err = botframework.NewEndpoint(botframework.EndpointOptions{
 		Verifier: s.channel, Handler: s.bot, Logger: logger, DevUnauthenticated: dev != nil, ListenAddr: c.Listen,
+		Activities: store, AllowedTenants: c.AllowedTenants,
 	}); err != nil {
 		return fmt.Errorf("bot endpoint: %w", err)
 	}

@@ -13,7 +13,9 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
 // The security battery's helpers: a stack that logs at debug level into the
@@ -115,4 +117,68 @@ func secUser(t testing.TB, name string) demo.User {
 	}
 	t.Fatalf("no demo user %q", name)
 	return demo.User{}
+}
+
+// secSignIn signs u in through the tab (OBO for every service).
+func (s *stack) secSignIn(ctx context.Context, t testing.TB, u demo.User) {
+	t.Helper()
+	if a := s.secDo(ctx, t, http.MethodGet, "/api/me", "Bearer "+s.secSSO(t, u), nil); a.status != http.StatusOK {
+		t.Fatalf("%s signs in: GET /api/me = %d %.300s", u.Name, a.status, a.body)
+	}
+}
+
+// personal is u's personal conversation with the bot.
+func (s *stack) personal(u demo.User) flowdeck.ConversationRef {
+	return flowdeck.ConversationRef{TenantID: u.TenantID, ConversationID: s.driver.ConversationID(u), Scope: flowdeck.ScopePersonal,
+		UserID: u.ID, ServiceURL: s.cloud.conn.ServiceURL(), BotID: "28:" + demo.ClientID, ChannelID: "msteams"}
+}
+
+// postApprovalCard posts one of u's pending approvals as a card to u's
+// personal chat, as the monitor does, and returns the approval and the
+// card's activity id. u must be signed in.
+func (s *stack) postApprovalCard(ctx context.Context, t testing.TB, u demo.User) (flowdeck.Approval, string) {
+	t.Helper()
+	as := flowdeck.WithPrincipal(ctx, flowdeck.Principal{TenantID: u.TenantID, UserID: u.ID, Name: u.Name, UPN: u.UPN})
+	rep, err := s.main.services.ops.Approvals(as, flowdeck.RoleApprover, true)
+	if err != nil || len(rep.Approvals) == 0 {
+		t.Fatalf("%s's pending approvals: %d, %v", u.Name, len(rep.Approvals), err)
+	}
+	a := rep.Approvals[0]
+	id, err := s.main.services.actions.PostApproval(ctx, s.personal(u), a, nil)
+	if err != nil {
+		t.Fatalf("post the approval card: %v", err)
+	}
+	return a, id
+}
+
+// approvalAction is the adaptiveCard/action invoke of from pressing the
+// first option of approval a on the card replyTo in the conversation of
+// where (as a forged or confused activity may say).
+func (s *stack) approvalAction(from, where demo.User, replyTo string, a flowdeck.Approval) map[string]any {
+	inv := s.driver.Activity(from, "invoke")
+	inv["name"], inv["replyToId"] = "adaptiveCard/action", replyTo
+	inv["conversation"] = map[string]any{"conversationType": "personal", "tenantId": where.TenantID, "id": s.driver.ConversationID(where)}
+	inv["channelData"].(map[string]any)["source"] = map[string]any{"name": "message"}
+	option := flowdeck.ResponseApprove
+	if len(a.Options) > 0 {
+		option = a.Options[0]
+	}
+	data := map[string]any{"approvalId": a.ID, "environmentId": a.EnvironmentID, "response": option, "comment": "ok"}
+	inv["value"] = map[string]any{"trigger": "manual",
+		"action": map[string]any{"type": "Action.Execute", "verb": cards.VerbApprovalRespond, "data": data}}
+	return inv
+}
+
+// cardAnswer decodes an adaptiveCard/action invoke response.
+func cardAnswer(t testing.TB, body []byte) (statusCode int, typ, value string) {
+	t.Helper()
+	var b struct {
+		StatusCode int             `json:"statusCode"`
+		Type       string          `json:"type"`
+		Value      json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(body, &b); err != nil {
+		t.Fatalf("invoke answer %.300s: %v", body, err)
+	}
+	return b.StatusCode, b.Type, string(b.Value)
 }

@@ -144,7 +144,7 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 
 	var handler http.Handler
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { handler.ServeHTTP(rw, r) }))
-	eo := botframework.EndpointOptions{Handler: w.bot, Logger: log}
+	eo := botframework.EndpointOptions{Handler: w.bot, Logger: log, Activities: w.store}
 	if o.echo {
 		eo.Handler = echoHandler(client)
 	}

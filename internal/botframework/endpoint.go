@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
@@ -38,15 +39,26 @@ type EndpointOptions struct {
 	// ListenAddr is the server's listen address (host:port); checked only in
 	// DevUnauthenticated mode.
 	ListenAddr string
+	// Activities remembers the handled activities across replicas, so that
+	// a replayed one is acknowledged and not acted on again (replay.go). nil:
+	// each replica remembers its own only.
+	Activities flowdeck.ActivityLog
+	// Now is the clock of the replay protection; default time.Now.
+	Now func() time.Time
+	// AllowedTenants are the tenants whose activities are handled; ["*"] or
+	// none: every tenant. Others get 403 (tenant.go).
+	AllowedTenants []string
 }
 
 // Endpoint is the http.Handler for POST /api/messages.
 type Endpoint struct {
-	v      *ChannelVerifier
-	h      Handler
-	max    int64
-	log    *slog.Logger
-	noAuth bool
+	v       *ChannelVerifier
+	h       Handler
+	max     int64
+	log     *slog.Logger
+	noAuth  bool
+	replay  *replayGuard
+	tenants tenantGate
 }
 
 // NewEndpoint returns the endpoint. Bad options, and the dev mode on a
@@ -69,7 +81,11 @@ func NewEndpoint(o EndpointOptions) (*Endpoint, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Endpoint{v: o.Verifier, h: o.Handler, max: o.MaxBodyBytes, log: o.Logger, noAuth: o.DevUnauthenticated}, nil
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Endpoint{v: o.Verifier, h: o.Handler, max: o.MaxBodyBytes, log: o.Logger, noAuth: o.DevUnauthenticated,
+		replay: newReplayGuard(o.Activities, o.Now), tenants: newTenantGate(o.AllowedTenants)}, nil
 }
 
 // IsLoopback reports whether addr (host:port, or a bare host) names only a
@@ -126,13 +142,30 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caller := CallerOf(a)
+	// Without a token (the dev mode) anyone may send anything: there is
+	// nothing to replay, and the Playground may reuse an id.
 	if !e.noAuth {
-		if _, err := e.v.Verify(ctx, auth, a); err != nil {
+		claims, err := e.v.Verify(ctx, auth, a)
+		if err != nil {
 			status := statusOf(err)
 			writeError(w, status, http.StatusText(status), flowdeck.Message(err))
 			return
 		}
 		caller.Authenticated = true
+		if !e.tenants.admits(caller.TenantID) {
+			e.refuseTenant(ctx, w, a, caller)
+			return
+		}
+		repeat, err := e.replay.repeat(ctx, a, claims.ExpiresAt)
+		if err != nil {
+			e.log.LogAttrs(ctx, slog.LevelError, "botframework: activity log unavailable", slog.String("activity_id", a.ID), slog.Any("err", err))
+			writeError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "Try again later.")
+			return
+		}
+		if repeat {
+			e.answerRepeat(ctx, w, a, caller)
+			return
+		}
 	}
 	e.dispatch(WithCaller(ctx, caller), w, a, caller)
 }

@@ -11,6 +11,7 @@ type Store interface {
 	NotificationLog
 	CardStore
 	LeaseStore
+	ActivityLog
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
