@@ -112,6 +112,7 @@ func (s *stack) signIn(ctx context.Context, t *testing.T, u demo.User) {
 	if res, err := s.driver.Install(ctx, u); err != nil || res.Status/100 != 2 {
 		t.Fatalf("install for %s: %v, status %d", u.Name, err, res.Status)
 	}
+	s.waitCards(ctx, t, u, "Welcome to FlowDeck", 1) // the greeting goes out after the install's answer
 	waitUntil(ctx, t, "the personal conversation is stored", func() bool {
 		_, err := s.main.store.PersonalConversation(ctx, u.TenantID, u.ID)
 		return err == nil
