@@ -151,13 +151,13 @@ func (s *stack) postApprovalCard(ctx context.Context, t testing.TB, u demo.User)
 	return a, id
 }
 
-// approvalAction is the adaptiveCard/action invoke of from pressing the
-// first option of approval a on the card replyTo in the conversation of
-// where (as a forged or confused activity may say).
+// approvalAction is the adaptiveCard/action invoke of from (in from's
+// tenant) pressing the first option of approval a on the card replyTo in the
+// conversation of where (as a confused or crafted activity may say).
 func (s *stack) approvalAction(from, where demo.User, replyTo string, a flowdeck.Approval) map[string]any {
 	inv := s.driver.Activity(from, "invoke")
 	inv["name"], inv["replyToId"] = "adaptiveCard/action", replyTo
-	inv["conversation"] = map[string]any{"conversationType": "personal", "tenantId": where.TenantID, "id": s.driver.ConversationID(where)}
+	inv["conversation"] = map[string]any{"conversationType": "personal", "tenantId": from.TenantID, "id": s.driver.ConversationID(where)}
 	inv["channelData"].(map[string]any)["source"] = map[string]any{"name": "message"}
 	option := flowdeck.ResponseApprove
 	if len(a.Options) > 0 {
