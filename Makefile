@@ -36,8 +36,8 @@ demo: ## Run FlowDeck on its local cloud (no tenant, no secrets): flowdeck dev
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/flowdeck dev
 
 .PHONY: test
-test: web ## Build the tab UI, then run every test with the race detector (PostgreSQL and browser tests included)
-	FLOWDECK_BROWSER_TESTS=1 $(GO) test -race -count=1 ./...
+test: web ## Build the tab UI, then run every test with the race detector (PostgreSQL and browser tests included); fail on a secret in any test log
+	set -o pipefail; FLOWDECK_BROWSER_TESTS=1 $(GO) test -race -count=1 -json ./... | $(GO) run ./cmd/testlog -secrets cmd/testlog/secrets.txt
 
 .PHONY: lint
 lint: ## gofmt and go mod tidy leave no diff; go vet; staticcheck
