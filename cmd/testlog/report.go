@@ -99,7 +99,7 @@ func (r *report) line(b []byte) {
 		r.build[e.ImportPath] = append(r.build[e.ImportPath], r.scanned(testKey{e.ImportPath, ""}, e.Output))
 	case "build-fail":
 		r.failed = true
-		fmt.Fprintf(r.w, "# %s\n%s", e.ImportPath, strings.Join(r.build[e.ImportPath], ""))
+		fmt.Fprint(r.w, strings.Join(r.build[e.ImportPath], "")) // starts with "# import path"
 	case "output":
 		r.output[k] = append(r.output[k], r.scanned(k, e.Output))
 	case "skip":
