@@ -71,6 +71,8 @@ func TestFailedTestOutputIsPrinted(t *testing.T) {
 		event{Action: "run", Package: "ex/b", Test: "TestHangs"},
 		out("ex/b", "TestHangs", "=== RUN   TestHangs\n"),
 		out("ex/b", "", "panic: test timed out after 10m0s\n"),
+		out("ex/b", "", "FAIL\n"),
+		out("ex/b", "", "FAIL\tex/b\t600.000s\n"),
 		event{Action: "fail", Package: "ex/b", Elapsed: 600},
 	)
 	var w bytes.Buffer
@@ -81,6 +83,9 @@ func TestFailedTestOutputIsPrinted(t *testing.T) {
 		if !strings.Contains(w.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, w.String())
 		}
+	}
+	if n := strings.Count(w.String(), "FAIL\tex/b\t"); n != 1 {
+		t.Errorf("the package's FAIL line is printed %d times:\n%s", n, w.String())
 	}
 }
 

@@ -130,7 +130,11 @@ func (r *report) line(b []byte) {
 				delete(r.output, t)
 			}
 		}
-		fmt.Fprint(r.w, strings.Join(r.output[k], ""))
+		for _, l := range r.output[k] {
+			if !goTestSummary(l, e.Package) {
+				fmt.Fprint(r.w, l)
+			}
+		}
 		delete(r.output, k)
 		fmt.Fprintf(r.w, "FAIL\t%s\t%.3fs\n", e.Package, e.Elapsed)
 		r.failPkg = append(r.failPkg, e.Package)
@@ -157,6 +161,14 @@ func (r *report) leak(pkg, test string, n int, found []string, redacted string) 
 		where += fmt.Sprintf(" (output line %d)", n)
 	}
 	r.leaks = append(r.leaks, fmt.Sprintf("%s: %s: %s", where, strings.Join(slices.Compact(found), " and "), strings.TrimRight(redacted, "\n")))
+}
+
+// goTestSummary reports whether l is one of the lines go test ends a
+// package's output with (PASS, FAIL, "FAIL\tpkg\t1.2s"), which the report
+// prints itself.
+func goTestSummary(l, pkg string) bool {
+	l = strings.TrimRight(l, "\n")
+	return l == "PASS" || l == "FAIL" || strings.HasPrefix(l, "FAIL\t"+pkg+"\t") || strings.HasPrefix(l, "ok  \t"+pkg+"\t")
 }
 
 // skipReason is the reason a skipped test gave ("--- SKIP" is followed by
