@@ -57,6 +57,8 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 		Ops: s.ops, Tokens: s.broker, SSO: s.verifier, Consent: s.consent, Connector: s.conn,
 		Conversations: store, Dedupe: store, AppIDURI: c.AppIDURI, BotID: c.ClientID, TabLink: tab,
 		Logger: logger, CardActions: s.actions,
+		// Room for a command's few upstream calls, each within its own deadline.
+		CommandTimeout: 3 * c.UpstreamTimeout,
 	}
 	if dev != nil {
 		o.DevSignIn = dev.signIn

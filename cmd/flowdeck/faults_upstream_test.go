@@ -129,17 +129,15 @@ func wantAlertOnce(ctx context.Context, t *testing.T, s *stack, u demo.User, sub
 }
 
 // TestFaultUpstreamSlowerThanTimeouts: Power Platform answers after longer
-// than the request timeout (4 s here). The tab answers within its request
-// timeout with a clear "did not answer in time" message instead of hanging,
-// the fake's handler is released when FlowDeck gives up, and the stack then
-// closes cleanly (no request or goroutine left waiting).
-//
-// The bot is not driven here: its command timeout (90 s) and the upstream
-// attempt timeout (30 s) are not configurable, so a bot reply to a slow
-// Power Platform takes minutes; internal/upstream's attempt-timeout test
-// covers that path.
+// than the timeouts (request 4 s, upstream attempt 1 s, so a bot command
+// gets 3 s). The tab answers within its request timeout with a clear "did
+// not answer in time" message instead of hanging, the bot replies likewise,
+// the fake's handlers are released when FlowDeck gives up, and the stack
+// then closes cleanly (no request or goroutine left waiting).
 func TestFaultUpstreamSlowerThanTimeouts(t *testing.T) {
-	s := newFaultStack(t, faultConfig(t, ""))
+	c := faultConfig(t, "")
+	c.UpstreamTimeout = time.Second
+	s := newFaultStack(t, c)
 	ctx := faultCtx(t)
 	adele := demo.Users()[0]
 	s.signIn(ctx, t, adele)
@@ -155,8 +153,22 @@ func TestFaultUpstreamSlowerThanTimeouts(t *testing.T) {
 		t.Errorf("the message %q does not say the answer did not come in time", m)
 	}
 
+	for _, r := range []string{powerplatform.RouteEnvironmentsList, powerplatform.RouteFlowsList} {
+		s.cloud.pp.SetKnob(r, powerplatform.Knob{Latency: time.Minute})
+	}
+	reply := s.ask(ctx, t, adele, "flows")
+	if !strings.Contains(reply, "in time") && !strings.Contains(reply, "took too long") {
+		t.Errorf("the bot's reply to flows from a slow Power Platform does not say it did not answer in time: %.400s", reply)
+	}
+	if !strings.Contains(reply, "try again") {
+		t.Errorf("the bot's reply to flows from a slow Power Platform has no next step: %.400s", reply)
+	}
+
 	s.cloud.pp.ClearKnobs()
 	if a := s.tab(ctx, t, adele, http.MethodGet, flowPath, ""); a.status != http.StatusOK {
 		t.Errorf("GET a flow once Power Platform is fast again = %d %.300s", a.status, a.body)
+	}
+	if reply := s.ask(ctx, t, adele, "flows"); !strings.Contains(reply, faultFlowName(adele)) {
+		t.Errorf("the bot's flows once Power Platform is fast again do not list %q: %.400s", faultFlowName(adele), reply)
 	}
 }

@@ -116,7 +116,8 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	if err := reg.Register(metrics); err != nil {
 		return nil, err
 	}
-	api := upstream.NewClient(upstream.Options{Tokens: s.broker, Audiences: s.registry, Base: hc.Transport, Metrics: metrics, Logger: logger})
+	api := upstream.NewClient(upstream.Options{Tokens: s.broker, Audiences: s.registry, Base: hc.Transport,
+		AttemptTimeout: c.UpstreamTimeout, Metrics: metrics, Logger: logger})
 	s.flows = powerautomate.New(powerautomate.Options{BaseURL: c.FlowAPIURL, HTTP: api})
 	s.overview = powerautomate.NewOverview(s.flows, powerautomate.OverviewOptions{})
 	s.apps = powerapps.New(powerapps.Options{BaseURL: c.PowerAppsAPIURL, BAPURL: c.BAPAPIURL, HTTP: api})

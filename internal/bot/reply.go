@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
@@ -11,6 +12,16 @@ import (
 	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
+
+// replyTimeout bounds the delivery of one answer.
+const replyTimeout = 30 * time.Second
+
+// replyContext gives the delivery of an answer its own deadline, apart from
+// the work that produced it: a command that ran out of its time must still
+// be able to say so. It keeps ctx's values (the logger's request id).
+func replyContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), replyTimeout)
+}
 
 // reply is an answer: a card, an OAuth (sign-in) card, or a short text.
 type reply struct {
@@ -88,6 +99,8 @@ func (b *Bot) deliver(ctx context.Context, r *request, rep reply) {
 
 // sendPrivate sends rep to the user's personal chat, creating it if needed.
 func (b *Bot) sendPrivate(ctx context.Context, r *request, rep reply) bool {
+	ctx, cancel := replyContext(ctx)
+	defer cancel()
 	su, cid, err := b.personalChat(ctx, r)
 	if err != nil {
 		b.log.LogAttrs(ctx, slog.LevelWarn, "bot: no personal chat", slog.String("user_id", r.caller.UserID), slog.Any("err", err))
@@ -127,6 +140,8 @@ func (b *Bot) personalChat(ctx context.Context, r *request) (string, string, err
 // send posts rep (as a thread reply when replyTo is set). An answer too
 // large for Teams is replaced by a short text.
 func (b *Bot) send(ctx context.Context, serviceURL, conversationID, replyTo string, rep reply) bool {
+	ctx, cancel := replyContext(ctx)
+	defer cancel()
 	post := func(a *schema.Activity) error {
 		var err error
 		if replyTo != "" {

@@ -88,6 +88,8 @@ type Config struct {
 	ApprovalReminder time.Duration
 	// RequestTimeout bounds every inbound request.
 	RequestTimeout time.Duration
+	// UpstreamTimeout bounds each attempt of a call to Power Platform or Graph.
+	UpstreamTimeout time.Duration
 	// ShutdownTimeout bounds the drain of in-flight requests and background work.
 	ShutdownTimeout time.Duration
 	// TrustedProxies are the address ranges whose X-Forwarded-For is believed.

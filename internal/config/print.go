@@ -68,6 +68,7 @@ func (c Config) Settings() []Setting {
 		"FLOWDECK_MONITOR_IDLE_DAYS":       strconv.Itoa(c.MonitorIdleDays),
 		"FLOWDECK_APPROVAL_REMINDER":       reminder(c.ApprovalReminder),
 		"FLOWDECK_REQUEST_TIMEOUT":         duration(c.RequestTimeout),
+		"FLOWDECK_UPSTREAM_TIMEOUT":        duration(c.UpstreamTimeout),
 		"FLOWDECK_SHUTDOWN_TIMEOUT":        duration(c.ShutdownTimeout),
 		"FLOWDECK_TRUSTED_PROXIES":         strings.Join(prefixes, ","),
 		"FLOWDECK_RATE_LIMIT_USER":         c.RateLimitUser.String(),

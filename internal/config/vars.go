@@ -99,6 +99,10 @@ var vars = []Var{
 		set: func(l *loader, v string) {
 			l.c.RequestTimeout = l.duration("FLOWDECK_REQUEST_TIMEOUT", v, time.Second, 5*time.Minute)
 		}},
+	{Name: "FLOWDECK_UPSTREAM_TIMEOUT", Default: "30s", Doc: "Deadline of each call to Power Platform and Graph, per attempt (1s to 2m); a bot command gets three times this.",
+		set: func(l *loader, v string) {
+			l.c.UpstreamTimeout = l.duration("FLOWDECK_UPSTREAM_TIMEOUT", v, time.Second, 2*time.Minute)
+		}},
 	{Name: "FLOWDECK_SHUTDOWN_TIMEOUT", Default: "20s", Doc: "How long a stopping server drains requests and background work (1s to 5m).",
 		set: func(l *loader, v string) {
 			l.c.ShutdownTimeout = l.duration("FLOWDECK_SHUTDOWN_TIMEOUT", v, time.Second, 5*time.Minute)
@@ -181,6 +185,9 @@ func (l *loader) defaults() {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 20 * time.Second
+	}
+	if c.UpstreamTimeout == 0 {
+		c.UpstreamTimeout = 30 * time.Second
 	}
 	if !l.seen["FLOWDECK_RATE_LIMIT_USER"] {
 		c.RateLimitUser = defaultRateLimitUser
