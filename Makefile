@@ -12,7 +12,9 @@ BIN      := bin/flowdeck
 FLOWDECK_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export FLOWDECK_TEST_POSTGRES_URL
 
-BENCH_COUNT ?= 6
+BENCH_COUNT ?= 5
+# benchstat gives a 95 % interval of the median only from 6 runs on.
+BENCH_ALL_COUNT ?= 6
 BENCH_OUT   ?= bin/bench.txt
 FUZZTIME    ?= 30s
 
@@ -55,9 +57,14 @@ vuln: ## govulncheck (needs the network to reach the vulnerability database)
 	$(GO) tool govulncheck ./...
 
 .PHONY: bench
-bench: ## Run the benchmarks ($(BENCH_COUNT) runs each) and print medians with their spread
+bench: ## Run the benchmark suite ($(BENCH_COUNT) runs each, under 10 min): one table, also written to docs/performance.md
+	@test -f web/dist/index.html || $(MAKE) web
+	$(GO) run ./cmd/benchtable -count $(BENCH_COUNT)
+
+.PHONY: bench-all
+bench-all: ## Run every benchmark ($(BENCH_ALL_COUNT) runs each) and print medians with their spread through benchstat
 	@mkdir -p $(dir $(BENCH_OUT))
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee $(BENCH_OUT)
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_ALL_COUNT) ./... | tee $(BENCH_OUT)
 	$(GO) tool benchstat $(BENCH_OUT)
 
 .PHONY: fuzz
