@@ -109,7 +109,7 @@ func suite() ([]entry, []row) {
 			beside: ptr(m("BenchmarkCacheMemoryPerUser", "token-B/user")), besideWhat: "the token text alone"},
 		{entry: "monitor", what: "memory per user: monitor, live heap after the cycle ÷ 1,000 (fakes and 50,000-flow tenant included)", metric: m(cycle, "heap-MB"),
 			show: show{"KiB", func(mib float64) float64 { return mib * 1024 / 1000 }}},
-		{entry: "process", what: "start to ready, whole process (`flowdeck dev` exec → 200 on /healthz)", metric: m("BenchmarkProcessStartToReady", "ns/op"), show: millis},
+		{entry: "process", what: "start to ready, whole process (`flowdeck serve` exec → 200 on /healthz, fresh SQLite store migrated)", metric: m("BenchmarkProcessStartToReady", "ns/op"), show: millis},
 		{entry: "main", what: "start to ready, in process (`Main.Run`)", metric: m("BenchmarkMainStartToReady", "ns/op"), show: millis},
 		{entry: "process", what: "… idle resident memory after start", metric: m("BenchmarkProcessStartToReady", "idle-RSS-MiB"), show: as("MiB")},
 	}
