@@ -30,7 +30,10 @@ type event struct {
 }
 
 // scanner finds JWT-shaped strings and literal secrets in a line.
-type scanner struct{ secrets []string }
+type scanner struct {
+	secrets []string
+	lines   int // lines scanned so far
+}
 
 func newScanner(secrets []string) *scanner {
 	s := slices.Clone(secrets)
@@ -42,6 +45,7 @@ func newScanner(secrets []string) *scanner {
 // scan returns what line holds ("a JWT", "a configured secret") and the
 // line with each of them replaced by [REDACTED].
 func (s *scanner) scan(line string) (found []string, redacted string) {
+	s.lines++
 	redacted = line
 	if jwtShaped.MatchString(redacted) {
 		found = append(found, "a JWT")
@@ -197,6 +201,8 @@ func (r *report) finish() int {
 			fmt.Fprintln(r.w, "  "+l)
 		}
 		code = 1
+	} else {
+		fmt.Fprintf(r.w, "\ntestlog: %d lines of test output scanned for JWT-shaped strings and %d listed secrets: none found\n", r.scan.lines, len(r.scan.secrets))
 	}
 	if r.failed {
 		fmt.Fprintln(r.w, "\nFAIL")
