@@ -85,7 +85,8 @@ func suite() ([]entry, []row) {
 		cycle  = "BenchmarkCycle1000Users/sqlite"
 	)
 	rows := []row{
-		{entry: "verify", what: "SSO token verifications, one core", metric: m("BenchmarkVerify/serial", "ns/op"), show: perSecond},
+		{entry: "verify", what: "SSO token verifications, one core", metric: m("BenchmarkVerify/serial", "ns/op"), show: perSecond,
+			beside: ptr(m("BenchmarkVerify/rsa-floor", "ns/op")), besideWhat: "floor: the RS256 signature check alone"},
 		{entry: "verify", what: "SSO token verifications, both cores", metric: m("BenchmarkVerify/parallel", "ns/op"), show: perSecond,
 			beside: ptr(m("BenchmarkVerify/serial", "ns/op")), besideWhat: "one core"},
 		{entry: "throughput", what: "bot `help`, 16 conversations at once: activities/s", metric: m(tput, "activities/s"), show: as("/s"),

@@ -284,6 +284,14 @@ func rejectReason(err error, keyed bool) error {
 	return errTokenInvalid
 }
 
+// base64URL marks the bytes of the base64url alphabet.
+var base64URL = func() (t [256]bool) {
+	for _, b := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") {
+		t[b] = true
+	}
+	return t
+}()
+
 // wellFormed reports whether raw is three non-empty base64url segments, so
 // that whitespace, a left-in "Bearer " or any other byte never reach the parser.
 func wellFormed(raw string) bool {
@@ -291,14 +299,12 @@ func wellFormed(raw string) bool {
 	prev := byte('.')
 	for i := 0; i < len(raw); i++ {
 		b := raw[i]
-		switch {
-		case b == '.':
+		if b == '.' {
 			if prev == '.' {
 				return false
 			}
 			dots++
-		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9', b == '-', b == '_':
-		default:
+		} else if !base64URL[b] {
 			return false
 		}
 		prev = b
