@@ -25,7 +25,8 @@ var (
 	// ErrInteractionRequired means the user must sign in interactively (MFA,
 	// Conditional Access, expired refresh token).
 	ErrInteractionRequired = errors.New("interaction required")
-	// ErrThrottled means an upstream asked us to slow down.
+	// ErrThrottled means a request must wait: an upstream asked us to slow
+	// down, or the caller went over FlowDeck's own rate limit.
 	ErrThrottled = errors.New("throttled")
 	// ErrUnavailable means a dependency (upstream API, database) could not be reached
 	// or answered with a server error.
