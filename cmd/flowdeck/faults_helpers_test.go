@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -224,12 +222,10 @@ func (s *stack) ask(ctx context.Context, t *testing.T, u demo.User, text string)
 	}
 }
 
-// tabAnswer is one answer of the tab API.
+// tabAnswer is one answer of the tab API, with its error body decoded.
 type tabAnswer struct {
-	status int
-	header http.Header
-	body   string
-	err    struct {
+	answer
+	err struct {
 		Code    string            `json:"code"`
 		Message string            `json:"message"`
 		Detail  map[string]string `json:"detail"`
@@ -243,32 +239,15 @@ func (s *stack) tab(ctx context.Context, t *testing.T, u demo.User, method, path
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rd io.Reader
+	var b any
 	if body != "" {
-		rd = strings.NewReader(body)
+		b = body
 	}
-	req, err := http.NewRequestWithContext(ctx, method, s.URL()+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := tabAnswer{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	a := tabAnswer{answer: s.do(ctx, t, method, path, "Bearer "+tok, b)}
 	noSecrets(t, method+" "+path, a.body)
 	if a.status >= 400 {
-		if err := json.Unmarshal(b, &a.err); err != nil || a.err.Message == "" {
-			t.Fatalf("%s %s = %d with a body that is not {code, message}: %.300s", method, path, a.status, b)
+		if err := json.Unmarshal([]byte(a.body), &a.err); err != nil || a.err.Message == "" {
+			t.Fatalf("%s %s = %d with a body that is not {code, message}: %.300s", method, path, a.status, a.body)
 		}
 	}
 	return a

@@ -231,7 +231,7 @@ func TestSecurityForgedTokens(t *testing.T) {
 	sso, channel := forgedSSO(t, s, victim), forgedChannel(t, s, victim)
 
 	// The real user signs in through the tab first (OBO for every service).
-	if a := s.secDo(ctx, t, http.MethodGet, "/api/me", "Bearer "+s.secSSO(t, user), nil); a.status != http.StatusOK {
+	if a := s.do(ctx, t, http.MethodGet, "/api/me", "Bearer "+s.secSSO(t, user), nil); a.status != http.StatusOK {
 		t.Fatalf("GET /api/me as %s = %d %.300s", user.Name, a.status, a.body)
 	}
 
@@ -239,7 +239,7 @@ func TestSecurityForgedTokens(t *testing.T) {
 	var wg sync.WaitGroup
 	for range rounds {
 		wg.Go(func() { // real traffic, interleaved with the forgeries
-			if a := s.secDo(ctx, t, http.MethodGet, "/api/flows", "Bearer "+s.secSSO(t, user), nil); a.status != http.StatusOK {
+			if a := s.do(ctx, t, http.MethodGet, "/api/flows", "Bearer "+s.secSSO(t, user), nil); a.status != http.StatusOK {
 				t.Errorf("real user's GET /api/flows = %d %.300s", a.status, a.body)
 			}
 			if res, err := s.driver.Say(ctx, user, "envs"); err != nil || res.Status != http.StatusOK {
@@ -248,7 +248,7 @@ func TestSecurityForgedTokens(t *testing.T) {
 		})
 		for _, f := range sso {
 			wg.Go(func() {
-				a := s.secDo(ctx, t, http.MethodGet, "/api/flows", f.tok, nil)
+				a := s.do(ctx, t, http.MethodGet, "/api/flows", f.tok, nil)
 				checkRefused(t, "SSO "+f.name, f, a)
 			})
 		}
@@ -269,7 +269,7 @@ func TestSecurityForgedTokens(t *testing.T) {
 
 	// The tenant is not allowed: a genuine token of Fabrikam is refused.
 	foreign := demo.UsersOf(demo.OtherTenantID)[0]
-	if a := s.secDo(ctx, t, http.MethodGet, "/api/flows", "Bearer "+s.secSSO(t, foreign), nil); a.status != http.StatusForbidden {
+	if a := s.do(ctx, t, http.MethodGet, "/api/flows", "Bearer "+s.secSSO(t, foreign), nil); a.status != http.StatusForbidden {
 		t.Errorf("SSO token of a tenant not allowed: %d %.200s, want 403", a.status, a.body)
 	}
 	// A genuine channel token, an activity with another serviceUrl (the
@@ -301,7 +301,7 @@ func TestSecurityForgedTokens(t *testing.T) {
 }
 
 // checkRefused fails unless a is one of f's statuses without the token in it.
-func checkRefused(t *testing.T, what string, f forgery, a secAnswer) {
+func checkRefused(t *testing.T, what string, f forgery, a answer) {
 	t.Helper()
 	ok := false
 	for _, w := range f.want {

@@ -21,7 +21,7 @@ func TestSecurityHeaders(t *testing.T) {
 	defer cancel()
 	adele := demo.Users()[0]
 
-	index := s.secDo(ctx, t, http.MethodGet, "/", "", nil)
+	index := s.do(ctx, t, http.MethodGet, "/", "", nil)
 	asset := regexp.MustCompile(`/assets/[A-Za-z0-9._-]+\.(js|css)`).FindString(index.body)
 	if index.status != http.StatusOK || asset == "" {
 		t.Fatalf("GET / = %d, no asset in %.300s", index.status, index.body)
@@ -47,7 +47,7 @@ func TestSecurityHeaders(t *testing.T) {
 			if tt.method == http.MethodPost {
 				body = map[string]any{"type": "message", "text": "help"}
 			}
-			a := s.secDo(ctx, t, tt.method, tt.path, tt.auth, body)
+			a := s.do(ctx, t, tt.method, tt.path, tt.auth, body)
 			if tt.want != 0 && a.status != tt.want {
 				t.Errorf("%s %s = %d, want %d", tt.method, tt.path, a.status, tt.want)
 			}

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -32,51 +30,10 @@ func newSecurityStack(t *testing.T, o stackOptions) *stack {
 	return newStack(t, o)
 }
 
-// secAnswer is an HTTP status, headers and body.
-type secAnswer struct {
-	status int
-	header http.Header
-	body   string
-}
-
-// secDo sends method path with authorization ("" for none) and body (nil for
-// none, else JSON).
-func (s *stack) secDo(ctx context.Context, t testing.TB, method, path, authorization string, body any) secAnswer {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, s.URL()+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if authorization != "" {
-		req.Header.Set("Authorization", authorization)
-	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return secAnswer{status: resp.StatusCode, header: resp.Header, body: string(b)}
-}
-
 // secPost posts activity a to /api/messages with authorization as is.
-func (s *stack) secPost(ctx context.Context, t testing.TB, authorization string, a map[string]any) secAnswer {
+func (s *stack) secPost(ctx context.Context, t testing.TB, authorization string, a map[string]any) answer {
 	t.Helper()
-	return s.secDo(ctx, t, http.MethodPost, "/api/messages", authorization, a)
+	return s.do(ctx, t, http.MethodPost, "/api/messages", authorization, a)
 }
 
 // secSSO is s.ssoToken or the end of the test.
@@ -122,7 +79,7 @@ func secUser(t testing.TB, name string) demo.User {
 // secSignIn signs u in through the tab (OBO for every service).
 func (s *stack) secSignIn(ctx context.Context, t testing.TB, u demo.User) {
 	t.Helper()
-	if a := s.secDo(ctx, t, http.MethodGet, "/api/me", "Bearer "+s.secSSO(t, u), nil); a.status != http.StatusOK {
+	if a := s.do(ctx, t, http.MethodGet, "/api/me", "Bearer "+s.secSSO(t, u), nil); a.status != http.StatusOK {
 		t.Fatalf("%s signs in: GET /api/me = %d %.300s", u.Name, a.status, a.body)
 	}
 }

@@ -31,7 +31,7 @@ func TestSecurityRateLimits(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	adele, megan := demo.Users()[0], demo.Users()[1]
-	from := func(addr, auth string) secAnswer {
+	from := func(addr, auth string) answer {
 		t.Helper()
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL()+"/api/flows", nil)
 		if err != nil {
@@ -45,7 +45,7 @@ func TestSecurityRateLimits(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		return secAnswer{status: resp.StatusCode, header: resp.Header, body: string(b)}
+		return answer{status: resp.StatusCode, header: resp.Header, body: string(b)}
 	}
 
 	// One address, forged tokens (a real token cut short).

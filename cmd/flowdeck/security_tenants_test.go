@@ -73,7 +73,7 @@ func TestSecurityTenantIsolation(t *testing.T) {
 	// The tab, as Fabrikam's maker.
 	tok := "Bearer " + s.secSSO(t, fab)
 	for _, path := range []string{"/api/environments", "/api/flows", "/api/approvals", "/api/dashboard", "/api/apps", "/api/connections"} {
-		a := s.secDo(ctx, t, http.MethodGet, path, tok, nil)
+		a := s.do(ctx, t, http.MethodGet, path, tok, nil)
 		if a.status != http.StatusOK {
 			t.Errorf("%s as %s = %d %.200s", path, fab.Name, a.status, a.body)
 		}
@@ -89,7 +89,7 @@ func TestSecurityTenantIsolation(t *testing.T) {
 		}
 	}
 	for _, path := range []string{"/api/flows/" + contosoEnv + "/" + contosoFlow, "/api/flows/" + contosoEnv + "/" + contosoFlow + "/runs"} {
-		a := s.secDo(ctx, t, http.MethodGet, path, tok, nil)
+		a := s.do(ctx, t, http.MethodGet, path, tok, nil)
 		if a.status/100 == 2 {
 			t.Errorf("%s as %s = %d, want a refusal", path, fab.Name, a.status)
 		}
@@ -122,7 +122,7 @@ func TestSecurityTenantIsolation(t *testing.T) {
 	if reqs := pp.Requests(); len(reqs) != 0 {
 		t.Errorf("the twin reached Power Platform before signing in: %s %s as %s/%s", reqs[0].Method, reqs[0].Path, reqs[0].TenantID, reqs[0].UserOID)
 	}
-	a := s.secDo(ctx, t, http.MethodGet, "/api/me", "Bearer "+s.secSSO(t, twin), nil)
+	a := s.do(ctx, t, http.MethodGet, "/api/me", "Bearer "+s.secSSO(t, twin), nil)
 	if a.status != http.StatusOK || strings.Contains(a.body, adele.UPN) {
 		t.Errorf("the twin's /api/me = %d %.300s", a.status, a.body)
 	}
@@ -131,7 +131,7 @@ func TestSecurityTenantIsolation(t *testing.T) {
 	pp.ResetRequests()
 	tok = "Bearer " + s.secSSO(t, twin)
 	for _, path := range []string{"/api/flows", "/api/approvals", "/api/environments"} {
-		a := s.secDo(ctx, t, http.MethodGet, path, tok, nil)
+		a := s.do(ctx, t, http.MethodGet, path, tok, nil)
 		leaks(twin.Name, path, a.body)
 	}
 	msg = s.driver.Activity(twin, "message")

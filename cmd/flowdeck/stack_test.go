@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -39,28 +41,50 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	return s
 }
 
-// tabGet calls the tab API as u with a fresh SSO token.
-func (s *stack) tabGet(ctx context.Context, t testing.TB, u demo.User, path string) (*http.Response, string) {
+// answer is an HTTP status, headers and body.
+type answer struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// do sends method path to FlowDeck with authorization ("" for none) and
+// body: nil for none, a string as it is, anything else encoded as JSON; a
+// body goes as application/json.
+func (s *stack) do(ctx context.Context, t testing.TB, method, path, authorization string, body any) answer {
 	t.Helper()
-	tok, err := s.ssoToken(u)
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		enc, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(enc)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, s.URL()+path, rd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL()+path, nil)
-	if err != nil {
-		t.Fatal(err)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
-	req.Header.Set("Authorization", "Bearer "+tok)
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
 	resp, err := s.http.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp, string(b)
+	return answer{status: resp.StatusCode, header: resp.Header, body: string(b)}
 }
 
 // TestStackServesTheBotAndTheTab: the bot answers a signed activity through
@@ -84,9 +108,12 @@ func TestStackServesTheBotAndTheTab(t *testing.T) {
 		t.Errorf("the reply does not look like help: %.200s", recs[0].Raw)
 	}
 
-	resp, body := s.tabGet(ctx, t, adele, "/api/me")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, adele.UPN) {
-		t.Errorf("GET /api/me = %d %.300s", resp.StatusCode, body)
+	tok, err := s.ssoToken(adele)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := s.do(ctx, t, http.MethodGet, "/api/me", "Bearer "+tok, nil); a.status != http.StatusOK || !strings.Contains(a.body, adele.UPN) {
+		t.Errorf("GET /api/me = %d %.300s", a.status, a.body)
 	}
 
 	// Serve mode: an unsigned activity is refused even from loopback.
