@@ -4,36 +4,29 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
 // tenantGate admits the activities of the allowed tenants. The tenant is
 // the verified activity's (conversation.tenantId, else channelData.tenant.id):
 // the channel token vouches for the activity, and the principal FlowDeck
 // acts as is that tenant and from.aadObjectId, so a tenant that may not sign
-// in to the tab may not use the bot either.
+// in to the tab may not use the bot either. No list admits every tenant.
 type tenantGate struct {
 	any     bool
-	allowed map[string]bool // lower case; nil: every tenant (no list given)
+	allowed flowdeck.Tenants
 }
 
 func newTenantGate(tenants []string) tenantGate {
-	if len(tenants) == 0 {
-		return tenantGate{any: true}
-	}
-	g := tenantGate{allowed: make(map[string]bool, len(tenants))}
-	for _, t := range tenants {
-		g.any = g.any || t == "*"
-		g.allowed[strings.ToLower(t)] = true
-	}
-	return g
+	return tenantGate{any: len(tenants) == 0, allowed: flowdeck.NewTenants(tenants)}
 }
 
 // admits reports whether activities of tenantID are handled.
 func (g tenantGate) admits(tenantID string) bool {
-	return g.any || (tenantID != "" && g.allowed[strings.ToLower(tenantID)])
+	return g.any || g.allowed.Allows(tenantID)
 }
 
 // refuseTenant answers an activity of a tenant that is not allowed: HTTP 200

@@ -77,8 +77,7 @@ type Verifier struct {
 	kf      keyfunc.Keyfunc
 	parser  *jwt.Parser
 	pol     verifyPolicy
-	anyTen  bool
-	tenants map[string]bool // lower-case
+	tenants flowdeck.Tenants
 	cancel  context.CancelFunc
 }
 
@@ -122,18 +121,12 @@ func NewVerifier(ctx context.Context, o VerifierOptions) (*Verifier, error) {
 
 	v := &Verifier{
 		log:     o.Logger,
-		tenants: map[string]bool{},
+		tenants: flowdeck.NewTenants(o.AllowedTenants),
 		pol: verifyPolicy{
 			issuers:    o.Issuers,
 			scope:      o.RequiredScope,
 			clientApps: map[string]bool{},
 		},
-	}
-	for _, t := range o.AllowedTenants {
-		if t == "*" {
-			v.anyTen = true
-		}
-		v.tenants[strings.ToLower(t)] = true
 	}
 	for _, a := range o.AllowedClientApps {
 		v.pol.clientApps[strings.ToLower(a)] = true
@@ -203,7 +196,7 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (flowdeck.Principal, 
 		return v.reject(ctx, rejectReason(err, keyed), signed)
 	}
 	c := wc.export()
-	if !v.anyTen && !v.tenants[strings.ToLower(c.TenantID)] {
+	if !v.tenants.Allows(c.TenantID) {
 		v.log.LogAttrs(ctx, slog.LevelInfo, "identity: tenant not allowed",
 			slog.String("tid", c.TenantID), slog.String("oid", c.ObjectID), slog.String("azp", c.ClientAppID))
 		return flowdeck.Principal{}, Claims{}, flowdeck.Wrap(flowdeck.ErrForbidden, errTenantNotAllowed,
