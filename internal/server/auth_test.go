@@ -25,26 +25,34 @@ type authSeen struct {
 	calls     int
 }
 
-// newAuthServer serves a Server whose /api group verifies tokens of a fake
-// Entra ID (tenant demo.TenantID allowed), with GET /api/whoami recording
-// what the handler saw. verify=false leaves Options.Verifier nil.
-func newAuthServer(t *testing.T, verify bool) (*testServer, *entra.Server, *authSeen) {
+// newEntraVerifier starts a fake Entra ID and the real SSO verifier of its
+// tokens (tenant demo.TenantID allowed); both stop when t ends.
+func newEntraVerifier(t *testing.T) (*entra.Server, *identity.Verifier) {
 	t.Helper()
 	es, err := entra.New(entra.Options{Demo: true})
 	if err != nil {
 		t.Fatalf("entra.New: %v", err)
 	}
 	t.Cleanup(func() { _ = es.Close() })
+	v, err := identity.NewVerifier(t.Context(), identity.VerifierOptions{
+		JWKSURL: es.JWKSURL("common"), HTTPClient: es.Client(),
+		ClientID: demo.ClientID, AppIDURI: demo.AppIDURI, AllowedTenants: []string{demo.TenantID},
+	})
+	if err != nil {
+		t.Fatalf("NewVerifier: %v", err)
+	}
+	t.Cleanup(v.Close)
+	return es, v
+}
+
+// newAuthServer serves a Server whose /api group verifies tokens of a fake
+// Entra ID (tenant demo.TenantID allowed), with GET /api/whoami recording
+// what the handler saw. verify=false leaves Options.Verifier nil.
+func newAuthServer(t *testing.T, verify bool) (*testServer, *entra.Server, *authSeen) {
+	t.Helper()
+	es, v := newEntraVerifier(t)
 	var opts Options
 	if verify {
-		v, err := identity.NewVerifier(t.Context(), identity.VerifierOptions{
-			JWKSURL: es.JWKSURL("common"), HTTPClient: es.Client(),
-			ClientID: demo.ClientID, AppIDURI: demo.AppIDURI, AllowedTenants: []string{demo.TenantID},
-		})
-		if err != nil {
-			t.Fatalf("NewVerifier: %v", err)
-		}
-		t.Cleanup(v.Close)
 		opts.Verifier = v
 	}
 	ts := newTestServer(t, opts, nil)

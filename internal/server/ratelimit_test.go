@@ -18,7 +18,6 @@ import (
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
-	"github.com/flowdeck/flowdeck/internal/identity"
 )
 
 // fakeClock is a clock that moves only when told to.
@@ -174,19 +173,7 @@ func TestRateLimitIPStopsForgedTokensBeforeVerification(t *testing.T) {
 // per-address limit, with GET /api/whoami behind authentication.
 func newUserLimitServer(t *testing.T, clk *fakeClock) (*testServer, *entra.Server) {
 	t.Helper()
-	es, err := entra.New(entra.Options{Demo: true})
-	if err != nil {
-		t.Fatalf("entra.New: %v", err)
-	}
-	t.Cleanup(func() { _ = es.Close() })
-	v, err := identity.NewVerifier(t.Context(), identity.VerifierOptions{
-		JWKSURL: es.JWKSURL("common"), HTTPClient: es.Client(),
-		ClientID: demo.ClientID, AppIDURI: demo.AppIDURI, AllowedTenants: []string{demo.TenantID},
-	})
-	if err != nil {
-		t.Fatalf("NewVerifier: %v", err)
-	}
-	t.Cleanup(v.Close)
+	es, v := newEntraVerifier(t)
 	ts := newTestServer(t, Options{Verifier: v, RateLimitUser: RateLimit{Rate: 1, Burst: 2}, Now: clk.Now}, nil)
 	ts.api.GET("/whoami", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
 	return ts, es
