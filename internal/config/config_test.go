@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flowdeck/flowdeck/internal/cloud"
 )
 
 var key32 = base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
@@ -65,8 +67,8 @@ func TestLoadCloudPicksHosts(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		cl := clouds[name]
-		if c.FlowAPIURL.String() != cl.flow || c.AuthorityURL.String() != cl.authority || c.GraphAPIURL.String() != cl.graph {
+		cl, _ := cloud.Get(name)
+		if c.FlowAPIURL.String() != cl.FlowAPI || c.AuthorityURL.String() != cl.Authority || c.GraphAPIURL.String() != cl.GraphAPI {
 			t.Errorf("%s: got flow %s authority %s graph %s", name, c.FlowAPIURL, c.AuthorityURL, c.GraphAPIURL)
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/flowdeck/flowdeck/internal/cloud"
 )
 
 type urlT = url.URL
@@ -159,7 +161,7 @@ func isLoopback(host string) bool {
 
 func (l *loader) cloud(v string) string {
 	v = strings.ToLower(v)
-	if _, ok := clouds[v]; !ok {
+	if _, ok := cloud.Get(v); !ok {
 		l.addf("FLOWDECK_CLOUD must be one of %s (got %q)", strings.Join(Clouds(), ", "), v)
 		return ""
 	}

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/flowdeck/flowdeck/internal/cloud"
 )
 
 // Var describes one configuration variable.
@@ -127,19 +129,19 @@ func (l *loader) defaults() {
 	if c.Cloud == "" {
 		c.Cloud = "public"
 	}
-	cl, ok := clouds[c.Cloud]
+	cl, ok := cloud.Get(c.Cloud)
 	if ok {
 		def := func(u **urlT, s string) {
 			if *u == nil {
 				*u = mustURL(s)
 			}
 		}
-		def(&c.AuthorityURL, cl.authority)
-		def(&c.BotOpenIDMetadataURL, cl.botMetadata)
-		def(&c.FlowAPIURL, cl.flow)
-		def(&c.PowerAppsAPIURL, cl.powerApps)
-		def(&c.BAPAPIURL, cl.bap)
-		def(&c.GraphAPIURL, cl.graph)
+		def(&c.AuthorityURL, cl.Authority)
+		def(&c.BotOpenIDMetadataURL, cl.BotOpenIDMetadata)
+		def(&c.FlowAPIURL, cl.FlowAPI)
+		def(&c.PowerAppsAPIURL, cl.PowerAppsAPI)
+		def(&c.BAPAPIURL, cl.BAPAPI)
+		def(&c.GraphAPIURL, cl.GraphAPI)
 	}
 	if len(c.AllowedTenants) == 0 && c.TenantID != "" {
 		c.AllowedTenants = []string{c.TenantID}

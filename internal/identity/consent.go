@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
@@ -276,8 +277,8 @@ func cookieName(nonce string) string {
 // "organizations" when the tenant is not known yet.
 func AdminConsentURL(authority, tenantID, clientID, redirectURL string, resources ...string) string {
 	if len(resources) == 0 {
-		public := cloudAudiences["public"]
-		resources = public[:]
+		public, _ := cloud.Get(cloud.Public)
+		resources = []string{public.FlowAudience, public.PowerAppsAudience, public.GraphAudience}
 	}
 	scopes := make([]string, 0, len(resources))
 	for _, r := range resources {

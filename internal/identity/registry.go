@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/flowdeck/flowdeck/internal/cloud"
 )
 
 // Audience keys: the upstream APIs FlowDeck calls, each needing its own token.
@@ -60,15 +62,6 @@ func ScopeURI(resource, name string) string {
 	return strings.TrimSuffix(resource, "/") + "/" + name
 }
 
-// cloudAudiences are the token audiences of each cloud (powerplatform-api.md §2).
-var cloudAudiences = map[string][3]string{ // flow, powerapps, graph
-	"public":  {"https://service.flow.microsoft.com/", "https://service.powerapps.com/", "https://graph.microsoft.com/"},
-	"gcc":     {"https://gov.service.flow.microsoft.us/", "https://gov.service.powerapps.us/", "https://graph.microsoft.com/"},
-	"gcchigh": {"https://high.service.flow.microsoft.us/", "https://high.service.powerapps.us/", "https://graph.microsoft.us/"},
-	"dod":     {"https://service.flow.appsplatform.us/", "https://service.apps.appsplatform.us/", "https://dod-graph.microsoft.us/"},
-	"china":   {"https://service.powerautomate.cn/", "https://service.powerapps.cn/", "https://microsoftgraph.chinacloudapi.cn/"},
-}
-
 // RegistryOptions configure a Registry. Empty audiences take the cloud's defaults.
 type RegistryOptions struct {
 	// Cloud is public, gcc, gcchigh, dod or china.
@@ -94,7 +87,7 @@ type Registry struct {
 
 // NewRegistry builds the registry for a cloud and its configured base URLs.
 func NewRegistry(o RegistryOptions) (*Registry, error) {
-	res, ok := cloudAudiences[o.Cloud]
+	cl, ok := cloud.Get(o.Cloud)
 	if !ok {
 		return nil, fmt.Errorf("identity: unknown cloud %q", o.Cloud)
 	}
@@ -110,11 +103,11 @@ func NewRegistry(o RegistryOptions) (*Registry, error) {
 		scopes              []string
 		urls                []string
 	}{
-		{Flow, "Power Automate", pick(o.FlowAudience, res[0]),
+		{Flow, "Power Automate", pick(o.FlowAudience, cl.FlowAudience),
 			[]string{"Flows.Read.All", "Flows.Manage.All", "Activity.Read.All", "Approvals.Read.All", "Approvals.Manage.All"},
 			[]string{o.FlowURL}},
-		{PowerApps, "Power Apps", pick(o.PowerAppsAudience, res[1]), []string{"User"}, []string{o.PowerAppsURL, o.BAPURL}},
-		{Graph, "Microsoft Graph", pick(o.GraphAudience, res[2]), []string{"User.Read"}, []string{o.GraphURL}},
+		{PowerApps, "Power Apps", pick(o.PowerAppsAudience, cl.PowerAppsAudience), []string{"User"}, []string{o.PowerAppsURL, o.BAPURL}},
+		{Graph, "Microsoft Graph", pick(o.GraphAudience, cl.GraphAudience), []string{"User.Read"}, []string{o.GraphURL}},
 	}
 	for i, s := range specs {
 		a := Audience{Key: s.key, Name: s.name, Resource: s.resource, Scopes: s.scopes}

@@ -3,6 +3,8 @@ package identity
 import (
 	"slices"
 	"testing"
+
+	"github.com/flowdeck/flowdeck/internal/cloud"
 )
 
 func publicRegistry(t *testing.T) *Registry {
@@ -75,16 +77,17 @@ func TestRegistryScopes(t *testing.T) {
 }
 
 func TestRegistryCloudsAndOverrides(t *testing.T) {
-	for cloud, res := range cloudAudiences {
-		r, err := NewRegistry(RegistryOptions{Cloud: cloud})
+	for _, name := range cloud.Names() {
+		cl, _ := cloud.Get(name)
+		r, err := NewRegistry(RegistryOptions{Cloud: name})
 		if err != nil {
 			t.Fatal(err)
 		}
 		f, _ := r.Get(Flow)
 		p, _ := r.Get(PowerApps)
 		g, _ := r.Get(Graph)
-		if f.Resource != res[0] || p.Resource != res[1] || g.Resource != res[2] {
-			t.Errorf("%s: %s %s %s", cloud, f.Resource, p.Resource, g.Resource)
+		if f.Resource != cl.FlowAudience || p.Resource != cl.PowerAppsAudience || g.Resource != cl.GraphAudience {
+			t.Errorf("%s: %s %s %s", name, f.Resource, p.Resource, g.Resource)
 		}
 	}
 	r, err := NewRegistry(RegistryOptions{Cloud: "gcchigh", PowerAppsAudience: "https://high.service.apps.appsplatform.us/", FlowURL: "https://127.0.0.1:8443"})

@@ -1,0 +1,120 @@
+// Package cloud is the one table of Microsoft's clouds: for each value of
+// FLOWDECK_CLOUD, every host, token audience, issuer and scope FlowDeck uses
+// there. Nothing else in FlowDeck hard-codes a cloud's host; configuration
+// takes its defaults from here and the identity registry its audiences.
+//
+// Sources are named per field; a value that no public source confirms is
+// listed in Unverified so the docs can say so.
+package cloud
+
+import "slices"
+
+// Names of the supported clouds, the values of FLOWDECK_CLOUD.
+const (
+	Public  = "public"
+	GCC     = "gcc"
+	GCCHigh = "gcchigh"
+	DoD     = "dod"
+	China   = "china"
+)
+
+// Cloud is one Microsoft cloud's endpoints.
+type Cloud struct {
+	// Name is the FLOWDECK_CLOUD value.
+	Name string
+
+	// Authority is the Entra ID (login) host, e.g. https://login.microsoftonline.com.
+	Authority string
+
+	// FlowAPI, PowerAppsAPI, BAPAPI and GraphAPI are the API base URLs.
+	FlowAPI, PowerAppsAPI, BAPAPI, GraphAPI string
+	// FlowAudience, PowerAppsAudience and GraphAudience are the token
+	// audiences, exactly as the services compare them (trailing slash included).
+	FlowAudience, PowerAppsAudience, GraphAudience string
+
+	// BotOpenIDMetadata is the Bot Framework channel's OpenID metadata URL.
+	BotOpenIDMetadata string
+
+	// Unverified names the fields of this cloud that no public source confirms.
+	Unverified []string
+}
+
+// table is every supported cloud. Hosts and audiences: powerplatform-api.md §2
+// (the Power Apps PowerShell module's AuthModule and RestClientModule, PnP
+// PowerShell's PowerPlatformUtility.cs, CLI for Microsoft 365).
+var table = map[string]Cloud{
+	Public: {
+		Name:              Public,
+		Authority:         "https://login.microsoftonline.com",
+		FlowAPI:           "https://api.flow.microsoft.com",
+		PowerAppsAPI:      "https://api.powerapps.com",
+		BAPAPI:            "https://api.bap.microsoft.com",
+		GraphAPI:          "https://graph.microsoft.com",
+		FlowAudience:      "https://service.flow.microsoft.com/",
+		PowerAppsAudience: "https://service.powerapps.com/",
+		GraphAudience:     "https://graph.microsoft.com/",
+		BotOpenIDMetadata: "https://login.botframework.com/v1/.well-known/openidconfiguration",
+	},
+	GCC: {
+		Name:              GCC,
+		Authority:         "https://login.microsoftonline.com",
+		FlowAPI:           "https://gov.api.flow.microsoft.us",
+		PowerAppsAPI:      "https://gov.api.powerapps.us",
+		BAPAPI:            "https://gov.api.bap.microsoft.us",
+		GraphAPI:          "https://graph.microsoft.com",
+		FlowAudience:      "https://gov.service.flow.microsoft.us/",
+		PowerAppsAudience: "https://gov.service.powerapps.us/",
+		GraphAudience:     "https://graph.microsoft.com/",
+		BotOpenIDMetadata: "https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
+		Unverified:        []string{"PowerAppsAudience"},
+	},
+	GCCHigh: {
+		Name:              GCCHigh,
+		Authority:         "https://login.microsoftonline.us",
+		FlowAPI:           "https://high.api.flow.microsoft.us",
+		PowerAppsAPI:      "https://high.api.powerapps.us",
+		BAPAPI:            "https://high.api.bap.microsoft.us",
+		GraphAPI:          "https://graph.microsoft.us",
+		FlowAudience:      "https://high.service.flow.microsoft.us/",
+		PowerAppsAudience: "https://high.service.powerapps.us/",
+		GraphAudience:     "https://graph.microsoft.us/",
+		BotOpenIDMetadata: "https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
+		Unverified:        []string{"PowerAppsAudience"},
+	},
+	DoD: {
+		Name:              DoD,
+		Authority:         "https://login.microsoftonline.us",
+		FlowAPI:           "https://api.flow.appsplatform.us",
+		PowerAppsAPI:      "https://api.apps.appsplatform.us",
+		BAPAPI:            "https://api.bap.appsplatform.us",
+		GraphAPI:          "https://dod-graph.microsoft.us",
+		FlowAudience:      "https://service.flow.appsplatform.us/",
+		PowerAppsAudience: "https://service.apps.appsplatform.us/",
+		GraphAudience:     "https://dod-graph.microsoft.us/",
+		BotOpenIDMetadata: "https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
+	},
+	China: {
+		Name:              China,
+		Authority:         "https://login.chinacloudapi.cn",
+		FlowAPI:           "https://api.powerautomate.cn",
+		PowerAppsAPI:      "https://api.powerapps.cn",
+		BAPAPI:            "https://api.bap.partner.microsoftonline.cn",
+		GraphAPI:          "https://microsoftgraph.chinacloudapi.cn",
+		FlowAudience:      "https://service.powerautomate.cn/",
+		PowerAppsAudience: "https://service.powerapps.cn/",
+		GraphAudience:     "https://microsoftgraph.chinacloudapi.cn/",
+		BotOpenIDMetadata: "https://login.botframework.azure.cn/v1/.well-known/openidconfiguration",
+	},
+}
+
+// Get returns the named cloud.
+func Get(name string) (Cloud, bool) {
+	c, ok := table[name]
+	if ok {
+		c.Unverified = slices.Clone(c.Unverified)
+	}
+	return c, ok
+}
+
+// Names returns the supported cloud names, public first.
+func Names() []string { return []string{Public, GCC, GCCHigh, DoD, China} }
