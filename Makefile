@@ -37,8 +37,12 @@ docker-check: ## Build the static binary exactly as the Dockerfile does and chec
 demo: ## Run FlowDeck on its local cloud (no tenant, no secrets): flowdeck dev
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/flowdeck dev
 
+.PHONY: test-setup
+test-setup: ## Install Debian's Chromium and start PostgreSQL when missing (what make test needs); say what cannot be done
+	@bash scripts/test-setup.sh
+
 .PHONY: test
-test: web ## Build the tab UI, then run every test with the race detector (PostgreSQL and browser tests included); fail on a secret in any test log
+test: test-setup web ## Set up (Chromium, PostgreSQL), build the tab UI, then run every test with the race detector; fail on a secret in any test log
 	set -o pipefail; FLOWDECK_BROWSER_TESTS=1 $(GO) test -race -count=1 -json ./... | $(GO) run ./cmd/testlog -secrets cmd/testlog/secrets.txt
 
 .PHONY: lint
