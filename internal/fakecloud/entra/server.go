@@ -72,6 +72,8 @@ type Server struct {
 	pending   map[string]*pendingAuth
 	down      bool
 	stats     stats
+	// assertions remembers the client assertions' jti values (replay) and counts them.
+	assertions assertionLog
 }
 
 // New starts a fake Entra ID listening on opts.Addr.
