@@ -213,5 +213,5 @@ func credentialProblem(err error, c config.Config) error {
 	case ee.Has(700016):
 		hint = fmt.Sprintf("no app %s in tenant %s: check FLOWDECK_CLIENT_ID and FLOWDECK_TENANT_ID", c.ClientID, c.TenantID)
 	}
-	return fmt.Errorf("Entra ID refused it: %s (%s)", ee.Description, hint)
+	return fmt.Errorf("refused by Entra ID: %s (%s)", ee.Description, hint)
 }
