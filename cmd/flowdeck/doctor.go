@@ -93,7 +93,7 @@ func doctorChecks(c config.Config, client *http.Client) []check {
 	}
 	if c.ClientCertFile != "" {
 		checks = append(checks, check{"the client certificate is valid for 30 days or more", func(context.Context) error {
-			return checkClientCertificate(c.ClientCertFile, time.Now())
+			return checkClientCertificate(c, time.Now())
 		}})
 	}
 	return append(checks, []check{

@@ -6,13 +6,11 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -146,14 +144,19 @@ func unwrapURL(err error) error {
 	return err
 }
 
-// checkClientCertificate reads FLOWDECK_CLIENT_CERT_FILE's certificate and
-// fails when it is not valid now or ends within certificateMinLife; the
-// message names the SHA-1 thumbprint the Entra portal lists under
-// "Certificates & secrets", to compare with the uploaded certificate.
-func checkClientCertificate(file string, now time.Time) error {
-	cert, err := readClientCertificate(file)
+// checkClientCertificate fails when the certificate of
+// FLOWDECK_CLIENT_CERT_FILE (the one that belongs to its key) is not valid
+// now or ends within certificateMinLife; the message names the SHA-1
+// thumbprint the Entra portal lists under "Certificates & secrets", to
+// compare with the uploaded certificate.
+func checkClientCertificate(c config.Config, now time.Time) error {
+	cred, err := credential(c)
 	if err != nil {
 		return err
+	}
+	cert := cred.Certificate()
+	if cert == nil {
+		return errors.New("FLOWDECK_CLIENT_CERT_FILE holds no certificate")
 	}
 	id := fmt.Sprintf("certificate %q, thumbprint %s", cert.Subject.CommonName, portalThumbprint(cert))
 	switch {
@@ -165,24 +168,6 @@ func checkClientCertificate(file string, now time.Time) error {
 		return fmt.Errorf("%s expires on %s: upload its successor to the app registration now (both stay valid), then switch FLOWDECK_CLIENT_CERT_FILE", id, cert.NotAfter.UTC().Format(time.DateOnly))
 	}
 	return nil
-}
-
-// readClientCertificate returns the first certificate of a PEM file.
-func readClientCertificate(file string) (*x509.Certificate, error) {
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("FLOWDECK_CLIENT_CERT_FILE: %w", err)
-	}
-	for block, rest := pem.Decode(raw); block != nil; block, rest = pem.Decode(rest) {
-		if block.Type == "CERTIFICATE" {
-			cert, err := x509.ParseCertificate(block.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("FLOWDECK_CLIENT_CERT_FILE: %w", err)
-			}
-			return cert, nil
-		}
-	}
-	return nil, errors.New("FLOWDECK_CLIENT_CERT_FILE holds no certificate")
 }
 
 // portalThumbprint is the certificate's SHA-1 thumbprint in upper-case hex,
@@ -203,8 +188,8 @@ func credentialProblem(err error, c config.Config) error {
 	switch {
 	case ee.Has(700027) || ee.Has(7000274):
 		hint = "upload this certificate (its public part) to the app registration under Certificates & secrets, or point FLOWDECK_CLIENT_CERT_FILE at the one uploaded"
-		if cert, err := readClientCertificate(c.ClientCertFile); err == nil {
-			hint += "; its thumbprint, as the portal lists it, is " + portalThumbprint(cert)
+		if cred, err := credential(c); err == nil && cred.Certificate() != nil {
+			hint += "; its thumbprint, as the portal lists it, is " + portalThumbprint(cred.Certificate())
 		}
 	case ee.Has(700024):
 		hint = "the client assertion's times were refused: check this machine's clock"

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"encoding/pem"
 	"strings"
 	"testing"
 	"time"
@@ -88,5 +89,37 @@ func TestCertificateCredentialAtEntra(t *testing.T) {
 	_, err = bad.Token(f.sso(t, megan, false), principal(megan), Graph)
 	if fe := asError(t, err, flowdeck.ErrMisconfigured); !strings.Contains(fe.Message, "flowdeck doctor") || fe.Detail["aadsts"] != "700027" {
 		t.Errorf("unregistered certificate: %q %v", fe.Message, fe.Detail)
+	}
+}
+
+// TestCertificateCredentialPicksTheKeysCertificate: a PEM file may list a
+// chain in any order; the certificate that belongs to the private key signs
+// (its thumbprint goes into the assertion), and a file whose certificates
+// all belong to other keys is refused when FlowDeck starts.
+func TestCertificateCredentialPicksTheKeysCertificate(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	leaf, err := fakeca.NewClientCert("FlowDeck", now.Add(-time.Hour), now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := fakeca.NewClientCert("Issuing CA", now.Add(-time.Hour), now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: other.Cert.Raw})
+	c, err := NewCertificateCredential(append(otherPEM, leaf.PEM()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Certificate().Equal(leaf.Cert) {
+		t.Errorf("signing certificate %q, want the key's %q", c.Certificate().Subject.CommonName, leaf.Cert.Subject.CommonName)
+	}
+	keyOnly := leaf.PEM()[len(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: leaf.Cert.Raw})):]
+	if _, err := NewCertificateCredential(append(otherPEM, keyOnly...)); err == nil || !strings.Contains(err.Error(), "belongs to its private key") {
+		t.Errorf("a certificate of another key: %v", err)
+	}
+	if s, _ := NewSecretCredential("x"); s.Certificate() != nil {
+		t.Error("a secret has a certificate")
 	}
 }
