@@ -115,6 +115,18 @@ func TestDoctorChecksTeamsSSOWiring(t *testing.T) {
 	}
 }
 
+// TestDoctorRefusesANonGUIDClientID: the client id is the bot id and
+// webApplicationInfo.id, both GUIDs; doctor stops at the configuration.
+func TestDoctorRefusesANonGUIDClientID(t *testing.T) {
+	f := newCloudFixture(t)
+	env := doctorEnv(t, f)
+	env["FLOWDECK_CLIENT_ID"] = "flowdeck-bot"
+	code, _, stderr := runCLI(t, env, "doctor")
+	if code != exitUsage || !strings.Contains(stderr, "FLOWDECK_CLIENT_ID must be a GUID") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
 // TestDoctorChecksBotFrameworkMetadata: channel-token metadata that cannot
 // be fetched fails doctor, naming the setting.
 func TestDoctorChecksBotFrameworkMetadata(t *testing.T) {
