@@ -17,7 +17,9 @@ const OAuthCardContentType = "application/vnd.microsoft.card.oauth"
 // app Teams gets SSO tokens from, and the resource (Application ID URI)
 // they are for.
 type WebApplicationInfo struct {
-	ID       string `json:"id"`
+	// ID is the Entra app (client) id.
+	ID string `json:"id"`
+	// Resource is the Application ID URI, the audience of the SSO token.
 	Resource string `json:"resource"`
 }
 
