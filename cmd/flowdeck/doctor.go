@@ -17,10 +17,14 @@ import (
 var doctorUsage = `Usage: flowdeck doctor [flags]
 
 Checks a deployment before users meet it: the configuration (every problem at
-once), the Entra authority's OpenID metadata for the home tenant, an app-only
-token for the Bot Connector (the app's credential), and FlowDeck answering on
-its public URL. Then it prints the Entra app registration checklist and the
-admin-consent URL. It exits non-zero on any failure.
+once), the Entra authority's OpenID metadata for the home tenant and the keys
+of Teams SSO tokens, the Bot Framework's channel-token metadata, the Teams SSO
+wiring (the manifest's webApplicationInfo against the Application ID URI, the
+public host and the client id), the client certificate's validity, an
+app-only token for the Bot Connector (the app's credential, secret or
+certificate), and FlowDeck answering on its public URL. Then it prints the
+Entra app registration and Azure Bot checklist and the admin-consent URL. It
+exits non-zero on any failure.
 
 Flags:
 ` + configFlagsUsage + "\n" + config.Usage()
@@ -73,10 +77,26 @@ func runDoctor(ctx context.Context, args []string, e env) int {
 }
 
 func doctorChecks(c config.Config, client *http.Client) []check {
-	return []check{
+	checks := []check{
 		{"the Entra authority answers with OpenID metadata for the home tenant", func(ctx context.Context) error {
 			return checkOIDC(ctx, client, c.Authority(c.TenantID)+"/v2.0/.well-known/openid-configuration")
 		}},
+		{"the Entra authority publishes the signing keys of Teams SSO tokens", func(ctx context.Context) error {
+			return checkJWKS(ctx, client, c.AuthorityURL.JoinPath("common", "discovery", "v2.0", "keys").String(), "")
+		}},
+		{"the Bot Framework's OpenID metadata answers, with keys endorsed for msteams", func(ctx context.Context) error {
+			return checkBotMetadata(ctx, client, c.BotOpenIDMetadataURL.String())
+		}},
+		{"Teams SSO wiring: webApplicationInfo = {client id, " + c.AppIDURI + "}, valid domain " + c.PublicURL.Host, func(context.Context) error {
+			return checkTeamsSSOWiring(c)
+		}},
+	}
+	if c.ClientCertFile != "" {
+		checks = append(checks, check{"the client certificate is valid for 30 days or more", func(context.Context) error {
+			return checkClientCertificate(c, time.Now())
+		}})
+	}
+	return append(checks, []check{
 		{"the app's credential obtains an app-only token for the Bot Connector", func(ctx context.Context) error {
 			cred, err := credential(c)
 			if err != nil {
@@ -89,13 +109,15 @@ func doctorChecks(c config.Config, client *http.Client) []check {
 			if err != nil {
 				return err
 			}
-			_, err = src.Token(ctx)
-			return err
+			if _, err := src.Token(ctx); err != nil {
+				return credentialProblem(err, c)
+			}
+			return nil
 		}},
 		{"FlowDeck answers on its public URL", func(ctx context.Context) error {
 			return checkHealth(ctx, client, c.PublicURL.JoinPath("healthz").String())
 		}},
-	}
+	}...)
 }
 
 // microsoftAuthority reports whether u is one of Microsoft's Entra authority
@@ -172,7 +194,10 @@ func registrationChecklist(c config.Config) string {
 	b.WriteString("      Activity.Read.All, Approvals.Read.All, Approvals.Manage.All; PowerApps Service: User;\n")
 	b.WriteString("      Microsoft Graph: User.Read, offline_access, openid, profile (optional: User.ReadBasic.All)\n")
 	fmt.Fprintf(&b, "  [ ] Authentication: Web redirect URI %s\n", c.PublicURL.JoinPath("auth", "end"))
-	fmt.Fprintf(&b, "  [ ] Azure Bot: single tenant, app id %s, messaging endpoint %s\n", c.ClientID, c.PublicURL.JoinPath("api", "messages"))
+	fmt.Fprintf(&b, "  [ ] Azure Bot: type Single Tenant, Microsoft App ID %s, App tenant ID %s\n", c.ClientID, c.TenantID)
+	fmt.Fprintf(&b, "  [ ] Azure Bot: messaging endpoint %s; channel Microsoft Teams added\n", c.PublicURL.JoinPath("api", "messages"))
+	b.WriteString("  [ ] Azure Bot: no OAuth connection setting is needed (FlowDeck exchanges the Teams SSO token itself)\n")
+	fmt.Fprintf(&b, "  [ ] Teams app: upload the package of 'flowdeck manifest' (webApplicationInfo.resource %s)\n", c.AppIDURI)
 	fmt.Fprintf(&b, "\nAdmin consent (send this to a tenant admin):\n  %s\n",
 		identity.AdminConsentURL(c.AuthorityURL.String(), c.TenantID, c.ClientID, c.PublicURL.JoinPath("auth", "end").String(), audiences(c)...))
 	return b.String()

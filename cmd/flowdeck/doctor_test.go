@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 )
 
@@ -17,16 +18,23 @@ func doctorEnv(t *testing.T, f *cloudFixture) map[string]string {
 	if err := os.WriteFile(ca, f.ca.CertPEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// The fake Bot Connector serves the Bot Framework's channel-token metadata.
+	conn, err := connector.New(connector.Options{CA: f.ca, Keyfunc: f.entra.Keyfunc, BotID: demo.ClientID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
 	c := f.m.Config
 	return map[string]string{
-		"FLOWDECK_PUBLIC_URL":     c.PublicURL.String(),
-		"FLOWDECK_TENANT_ID":      demo.TenantID,
-		"FLOWDECK_CLIENT_ID":      demo.ClientID,
-		"FLOWDECK_CLIENT_SECRET":  demo.ClientSecret,
-		"FLOWDECK_ENCRYPTION_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-		"FLOWDECK_AUTHORITY_URL":  f.entra.URL(),
-		"FLOWDECK_CA_FILE":        ca,
-		"FLOWDECK_DATA_DIR":       t.TempDir(),
+		"FLOWDECK_BOT_OPENID_METADATA_URL": conn.MetadataURL(),
+		"FLOWDECK_PUBLIC_URL":              c.PublicURL.String(),
+		"FLOWDECK_TENANT_ID":               demo.TenantID,
+		"FLOWDECK_CLIENT_ID":               demo.ClientID,
+		"FLOWDECK_CLIENT_SECRET":           demo.ClientSecret,
+		"FLOWDECK_ENCRYPTION_KEY":          "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+		"FLOWDECK_AUTHORITY_URL":           f.entra.URL(),
+		"FLOWDECK_CA_FILE":                 ca,
+		"FLOWDECK_DATA_DIR":                t.TempDir(),
 	}
 }
 
@@ -38,6 +46,10 @@ func TestDoctorPassesAgainstTheLocalCloud(t *testing.T) {
 	}
 	for _, want := range []string{
 		"ok    the Entra authority answers",
+		"ok    the Entra authority publishes the signing keys of Teams SSO tokens",
+		"ok    the Bot Framework's OpenID metadata answers",
+		"ok    Teams SSO wiring: webApplicationInfo = {client id, api://" + f.m.Config.PublicURL.Host + "/botid-" + demo.ClientID + "}",
+		"[ ] Azure Bot: no OAuth connection setting",
 		"ok    the app's credential obtains an app-only token",
 		"ok    FlowDeck answers on its public URL",
 		"FLOWDECK_CLIENT_SECRET=[redacted]",

@@ -30,6 +30,9 @@ type stackOptions struct {
 	Users []demo.User
 	// Logger receives FlowDeck's and the fakes' logs (nil: discarded).
 	Logger *slog.Logger
+	// ClientCertificate makes FlowDeck authenticate to Entra ID with a
+	// certificate only (FLOWDECK_CLIENT_CERT_FILE); the app's secret is removed.
+	ClientCertificate bool
 }
 
 // stack is FlowDeck as `serve` runs it — channel tokens verified, no dev
@@ -76,6 +79,11 @@ func startStack(ctx context.Context, o stackOptions) (_ *stack, err error) {
 	for _, u := range o.Users {
 		if err := s.cloud.entra.AddUser(u); err != nil {
 			return nil, fmt.Errorf("add %s to the directory: %w", u.Name, err)
+		}
+	}
+	if o.ClientCertificate {
+		if err := s.cloud.useCertificate(&c); err != nil {
+			return nil, fmt.Errorf("certificate credential: %w", err)
 		}
 	}
 	s.config = c

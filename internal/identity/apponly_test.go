@@ -105,7 +105,7 @@ func TestClientCredential(t *testing.T) {
 	if tok.Header["x5t#S256"] != base64.RawURLEncoding.EncodeToString(sum[:]) || claims["sub"] != demo.ClientID || claims["jti"] == "" {
 		t.Errorf("header %v claims %v", tok.Header, claims)
 	}
-	// The fake accepts secrets only: a certificate is refused as invalid_client, a deployment problem.
+	// A certificate the app registration does not hold is refused (AADSTS700027), a deployment problem.
 	f := newFixture(t)
 	f.consentAll(adele)
 	b, err := NewBroker(BrokerOptions{Registry: f.reg, Store: f.store, Authority: f.idp.URL(), ClientID: demo.ClientID,

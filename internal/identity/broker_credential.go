@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,7 +38,8 @@ func NewSecretCredential(secret string) (ClientCredential, error) {
 
 // NewCertificateCredential returns a certificate credential from PEM data
 // holding the certificate (chain) and its unencrypted RSA private key, in one
-// file or concatenated.
+// file or concatenated. The certificate whose public key is the private
+// key's signs, wherever the chain lists it.
 func NewCertificateCredential(pemData []byte) (ClientCredential, error) {
 	certs, key, err := confidential.CertFromPEM(pemData, "")
 	if err != nil {
@@ -47,7 +49,25 @@ func NewCertificateCredential(pemData []byte) (ClientCredential, error) {
 	if !ok || len(certs) == 0 {
 		return ClientCredential{}, errors.New("identity: client certificate: want a certificate and an RSA private key")
 	}
+	i := slices.IndexFunc(certs, func(c *x509.Certificate) bool {
+		pk, ok := c.PublicKey.(*rsa.PublicKey)
+		return ok && pk.Equal(&rk.PublicKey)
+	})
+	if i < 0 {
+		return ClientCredential{}, errors.New("identity: client certificate: no certificate in the file belongs to its private key")
+	}
+	// The signing certificate first: its thumbprint goes into the assertion.
+	certs = append([]*x509.Certificate{certs[i]}, slices.Delete(slices.Clone(certs), i, i+1)...)
 	return ClientCredential{certs: certs, key: rk}, nil
+}
+
+// Certificate returns the signing certificate of a certificate credential,
+// nil for a secret or none.
+func (c ClientCredential) Certificate() *x509.Certificate {
+	if c.key == nil {
+		return nil
+	}
+	return c.certs[0]
 }
 
 // IsZero reports whether c holds no credential.

@@ -96,9 +96,10 @@ var deadGrantCodes = []int{700082, 70008, 50173, 50133, 50132, 70000, 70043, 900
 
 // misconfiguredCodes blame the deployment: the app registration lacks the
 // resource (650057), bad or expired credential (7000215, 7000222, 700027,
-// 7000218), unknown app (700016), unknown resource (500011), bad scope (70011),
+// 7000218; a certificate's client assertion: 700021, 700023, 700024, 7000274),
+// unknown app (700016), unknown resource (500011), bad scope (70011),
 // redirect URI (50011), no such grant (70003).
-var misconfiguredCodes = []int{650057, 7000215, 7000222, 700027, 7000218, 700016, 500011, 70011, 50011, 70003}
+var misconfiguredCodes = []int{650057, 7000215, 7000222, 700027, 7000218, 700021, 700023, 700024, 7000274, 700016, 500011, 70011, 50011, 70003}
 
 // forbiddenCodes keep a user out: not in the tenant (50020), tenant unknown
 // (90002), user unknown (50034), blocked by Conditional Access (53003), app
@@ -141,8 +142,9 @@ func classify(err error, g grant, a Audience) (fe *flowdeck.Error, dead bool) {
 			detail["claims"] = ee.Claims
 		}
 		return mk(flowdeck.ErrInteractionRequired, fmt.Sprintf("Sign in again (with multi-factor authentication if asked) to use %s.", a.Name)), false
-	case ee.Has(500133) || ee.Has(50013) || ee.Has(50027):
+	case ee.Code != "invalid_client" && (ee.Has(500133) || ee.Has(50013) || ee.Has(50027)):
 		// The SSO assertion itself is expired or not acceptable: the client must get a fresh one.
+		// (The same codes with invalid_client blame FlowDeck's own client assertion: misconfigured.)
 		return mk(flowdeck.ErrUnauthenticated, "Your sign-in has expired; reload FlowDeck."), false
 	case hasAny(ee, misconfiguredCodes) || ee.Code == "invalid_client" || ee.Code == "unauthorized_client":
 		return mk(flowdeck.ErrMisconfigured, fmt.Sprintf("FlowDeck is not set up correctly for %s; ask your administrator to run 'flowdeck doctor'.", a.Name)), false

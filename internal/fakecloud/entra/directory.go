@@ -1,6 +1,7 @@
 package entra
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"slices"
@@ -29,6 +30,9 @@ type App struct {
 	Name string
 	// Secrets are the valid client secrets; more than one during rotation.
 	Secrets []string
+	// Certificates are the registered certificate credentials (keyCredentials);
+	// a client assertion must be signed by one of them. See AddCertificate.
+	Certificates []*x509.Certificate
 	// AppIDURIs are the Application ID URIs (valid OBO assertion audiences,
 	// besides ClientID).
 	AppIDURIs []string
@@ -197,6 +201,7 @@ func (s *Server) AddApp(a App) error {
 		return errors.New("entra: app client id is empty")
 	}
 	a.Secrets = slices.Clone(a.Secrets)
+	a.Certificates = slices.Clone(a.Certificates)
 	a.AppIDURIs = slices.Clone(a.AppIDURIs)
 	a.Required = slices.Clone(a.Required)
 	a.PreAuthorized = slices.Clone(a.PreAuthorized)

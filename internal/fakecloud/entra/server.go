@@ -3,10 +3,12 @@
 // It serves, over real HTTPS on loopback, what MSAL for Go and FlowDeck's own
 // token code talk to: OIDC discovery (v1 and v2), a rotating JWKS, the v2.0
 // token endpoint (client credentials, On-Behalf-Of, refresh token,
-// authorization code with PKCE), the authorize and admin-consent pages, and
+// authorization code with PKCE; the client authenticated by a secret or by a
+// certificate's client assertion), the authorize and admin-consent pages, and
 // Entra's AADSTS error bodies. It holds a small directory (tenants, users, app
-// registrations, resource APIs), per-user and tenant-wide consent, MFA
-// policies, and refresh tokens server-side. It also mints the SSO tokens a
+// registrations with their secrets and certificates, resource APIs),
+// per-user and tenant-wide consent, MFA policies, and refresh tokens
+// server-side. It also mints the SSO tokens a
 // Teams client would get from getAuthToken.
 //
 // Production code never imports this package; tests and `flowdeck dev` do.
@@ -72,6 +74,8 @@ type Server struct {
 	pending   map[string]*pendingAuth
 	down      bool
 	stats     stats
+	// assertions remembers the client assertions' jti values (replay) and counts them.
+	assertions assertionLog
 }
 
 // New starts a fake Entra ID listening on opts.Addr.

@@ -97,7 +97,8 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// authenticateClient checks client_id and client_secret (form or HTTP Basic).
+// authenticateClient checks client_id and client_secret (form or HTTP Basic),
+// or a certificate's client_assertion (assertion.go).
 func (s *Server) authenticateClient(r *http.Request, tenant string) (*App, *aadErr) {
 	clientID := r.PostForm.Get("client_id")
 	secret := r.PostForm.Get("client_secret")
@@ -122,8 +123,8 @@ func (s *Server) authenticateClient(r *http.Request, tenant string) (*App, *aadE
 	if !ok {
 		return nil, newErr(http.StatusBadRequest, "unauthorized_client", 700016, "Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, tenant)
 	}
-	if r.PostForm.Get("client_assertion") != "" {
-		return nil, newErr(http.StatusUnauthorized, "invalid_client", 700027, "Client assertion failed signature validation. (This fake Entra ID supports client_secret authentication only.)")
+	if r.PostForm.Has("client_assertion") || r.PostForm.Has("client_assertion_type") {
+		return s.authenticateAssertion(r, app, tenant, secret)
 	}
 	if secret == "" {
 		return nil, newErr(http.StatusUnauthorized, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
