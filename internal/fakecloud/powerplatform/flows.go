@@ -239,10 +239,11 @@ func (s *Server) setFlowState(c *call, state string) (reply, *apiError) {
 	return reply{status: 200}, nil
 }
 
-// changeState turns f on or off. A flow suspended for a DLP violation cannot
-// start; one suspended for continuous failures starts (the maker fixed it).
+// changeState turns f on or off. A flow under a DLP policy, or suspended for
+// a DLP violation, cannot start; one suspended for continuous failures starts
+// (the maker fixed it).
 func changeState(f *Flow, state string, now time.Time) *apiError {
-	if state == StateStarted && f.State == StateSuspended && f.SuspensionReason == SuspensionCompanyDlpViolation {
+	if state == StateStarted && (f.DLPPolicy != "" || f.State == StateSuspended && f.SuspensionReason == SuspensionCompanyDlpViolation) {
 		return errFlowDlp(f.Name)
 	}
 	f.State = state

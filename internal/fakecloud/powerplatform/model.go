@@ -125,7 +125,10 @@ type Flow struct {
 	State            string
 	SuspensionReason string
 	SuspensionTime   time.Time
-	Trigger          Trigger
+	// DLPPolicy, when set, names the data loss prevention policy that blocks
+	// the flow's connectors: turning it on is refused (403 DlpViolation).
+	DLPPolicy string
+	Trigger   Trigger
 	Actions          []Action
 	// FailRate is the share of failed runs; a flow with FailRate ≥ 0.5 also
 	// fails when resubmitted, with Failure.
