@@ -167,12 +167,20 @@ func (w *wireRun) domain(env, flow string) flowdeck.Run {
 type wireAction struct {
 	Name       string `json:"name"`
 	Properties struct {
-		StartTime wtime      `json:"startTime"`
-		EndTime   wtime      `json:"endTime"`
-		Status    string     `json:"status"`
-		Code      string     `json:"code"`
-		Error     *wireError `json:"error"`
+		StartTime   wtime            `json:"startTime"`
+		EndTime     wtime            `json:"endTime"`
+		Status      string           `json:"status"`
+		Code        string           `json:"code"`
+		Error       *wireError       `json:"error"`
+		OutputsLink *wireContentLink `json:"outputsLink"`
 	} `json:"properties"`
+}
+
+// wireContentLink is an inputsLink or outputsLink: a pre-signed URL (a
+// secret: it never leaves this package) and the content's size.
+type wireContentLink struct {
+	URI         string `json:"uri"`
+	ContentSize *int64 `json:"contentSize"`
 }
 
 func (w wireAction) domain() flowdeck.Action {
