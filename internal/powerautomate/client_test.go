@@ -307,3 +307,24 @@ func TestInvalidIDsSendNothing(t *testing.T) {
 		t.Fatalf("%d requests sent", n)
 	}
 }
+
+func TestTurnOnUnderDLPPolicy(t *testing.T) {
+	fx := newFixture(t, fixtureOpts{})
+	e, f := firstFlow(t, fx)
+	if err := fx.client.TurnOff(fx.ctx, e.ID, f.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.pp.SetDLPPolicy(e.ID, f.ID, "Business data only"); err != nil {
+		t.Fatal(err)
+	}
+	err := fx.client.TurnOn(fx.ctx, e.ID, f.ID)
+	if !errors.Is(err, flowdeck.ErrForbidden) || !strings.Contains(flowdeck.Message(err), "data policy (DLP)") {
+		t.Fatalf("TurnOn under DLP = %v (%s)", err, flowdeck.Message(err))
+	}
+	if n := fx.pp.Calls(powerplatform.RouteFlowsStart); n != 1 {
+		t.Fatalf("start sent %d times", n)
+	}
+	if st, _, _ := fx.pp.FlowState(e.ID, f.ID); st != powerplatform.StateStopped {
+		t.Fatalf("state %s", st)
+	}
+}
