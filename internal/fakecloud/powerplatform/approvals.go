@@ -60,7 +60,10 @@ func (s *Server) approvalViewJSON(a *Approval, oid, askedRole string) map[string
 		props["userRequest"] = map[string]any{
 			"stage": "Basic", "creationDate": netTime(a.Created), "dueDate": nil, "expirationDate": netTime(a.Expiration),
 			"assignedTo": s.person(oid, false), "allowReassignment": true, "isReassigned": false,
-			"responseOptions": a.Options, "stepNumber": 0,
+			"stepNumber": 0,
+		}
+		if len(a.Options) > 0 {
+			props["userRequest"].(map[string]any)["responseOptions"] = a.Options
 		}
 	}
 	if a.Status == ApprovalCompleted {

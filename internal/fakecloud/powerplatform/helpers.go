@@ -219,7 +219,7 @@ func (s *Server) AddApproval(a Approval) (string, error) {
 	if a.Type == "" {
 		a.Type = "Basic"
 	}
-	if len(a.Options) == 0 {
+	if len(a.Options) == 0 && (a.Type == ApprovalBasic || a.Type == ApprovalBasicAwaitAll) {
 		a.Options = []string{"Approve", "Reject"}
 	}
 	p := &a
