@@ -80,7 +80,6 @@ func (w wireFlow) domain(env string) flowdeck.Flow {
 	}
 	f := flowdeck.Flow{EnvironmentID: env, ID: w.Name, DisplayName: p.DisplayName, State: p.State,
 		OwnerID: p.Creator.ObjectID, CreatedAt: p.CreatedTime.Time, ModifiedAt: p.LastModifiedTime.Time,
-		Shared:        p.SharingType == "Coauthor",
 		SolutionAware: p.IsSolutionAware || p.SharingType == "CommonDataService"}
 	if p.State == flowdeck.FlowSuspended {
 		f.SuspensionReason, f.SuspendedAt = p.FlowSuspensionReason, p.FlowSuspensionTime.Time
