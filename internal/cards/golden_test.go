@@ -33,6 +33,9 @@ func goldenCases() []goldenCase {
 	custom.Responses = nil
 	custom.Options = []string{"Approve as is", "Approve with changes", "Needs more info", "Reject", "Escalate to CFO"}
 
+	unknown := fixtureApproval()
+	unknown.Responses, unknown.Options = nil, nil
+
 	answered := a
 	answered.Responses = append(append([]flowdeck.ApprovalResponse{}, a.Responses...),
 		flowdeck.ApprovalResponse{Responder: adele, Response: flowdeck.ResponseApprove, Comments: "OK, but order through the framework contract.", CreatedAt: t0.Add(2 * time.Hour)})
@@ -61,6 +64,7 @@ func goldenCases() []goldenCase {
 	return []goldenCase{
 		{"approval_request", ApprovalRequest(a, ApprovalOptions{UserIDs: userIDs, Tab: tab})},
 		{"approval_request_custom_options", ApprovalRequest(custom, ApprovalOptions{Tab: tab})},
+		{"approval_request_unknown_options", Approval(unknown, ApprovalOptions{Tab: tab})},
 		{"approval_answered", ApprovalAnswered(answered, answered.Responses[1], o)},
 		{"approval_already_answered", Approval(answered, o)},
 		{"approval_completed", Approval(completed, o)},
