@@ -51,7 +51,6 @@ type wireApproval struct {
 		Approvers       []string     `json:"approvers"`
 		Principals      []wirePerson `json:"principals"`
 		ResponseOptions []string     `json:"responseOptions"`
-		RequestType     string       `json:"requestType"`
 		UserRole        string       `json:"userRole"`
 		UserRequest     *struct {
 			ResponseOptions []string `json:"responseOptions"`
@@ -74,7 +73,7 @@ func (w wireApproval) domain(env, role string) flowdeck.Approval {
 	if p.UserRequest != nil && len(p.UserRequest.ResponseOptions) > 0 {
 		a.Options = p.UserRequest.ResponseOptions
 	}
-	if len(a.Options) == 0 && basicApproval(p.Type, p.RequestType) {
+	if len(a.Options) == 0 && basicApproval(p.Type) {
 		a.Options = []string{flowdeck.ResponseApprove, flowdeck.ResponseReject}
 	}
 	person := func(id string) flowdeck.Person {
@@ -101,15 +100,10 @@ func (w wireApproval) domain(env, role string) flowdeck.Approval {
 
 // basicApproval reports whether an approval's type says its options are
 // Approve and Reject (the "Approve/Reject" types); a custom or unknown type
-// says nothing, and FlowDeck then assumes nothing.
-func basicApproval(typ, requestType string) bool {
-	switch typ {
-	case "Basic", "BasicAwaitAll":
-		return true
-	case "":
-		return requestType == "Basic"
-	}
-	return false
+// says nothing, and FlowDeck then assumes nothing. requestType alone is not
+// enough: no source says what it holds for a custom approval.
+func basicApproval(typ string) bool {
+	return typ == "Basic" || typ == "BasicAwaitAll"
 }
 
 type wireResponse struct {
