@@ -139,7 +139,8 @@ func (r *contentReader) read(ctx context.Context, link string, size int64) ([]by
 	if size > r.maxBytes {
 		return nil, fmt.Errorf("%w: %d bytes is over the cap", errContent, size)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	// The link goes out exactly as it came: its signature covers it.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: request", errContent)
 	}
