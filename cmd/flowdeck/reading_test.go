@@ -99,7 +99,7 @@ func TestReadingDLPSentence(t *testing.T) {
 	wantTabError(t, "turning on a flow under DLP", a, http.StatusForbidden, "data policy (DLP)", "Ask your Power Platform admin", "change the flow's connectors")
 	// The bot's `on <flow>`.
 	reply := s.ask(ctx, t, adele, "on "+faultFlowName(adele))
-	for _, w := range []string{"data policy (DLP)", "Ask your Power Platform admin"} {
+	for _, w := range []string{"data policy (DLP)", "Ask your Power Platform admin", "Open the flow in Power Automate", faultFlowID(adele) + "/details"} {
 		if !strings.Contains(reply, w) {
 			t.Errorf("the bot's answer to on does not say %q: %.500s", w, reply)
 		}
