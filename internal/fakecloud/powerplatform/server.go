@@ -82,7 +82,7 @@ type Server struct {
 	rl reqLog
 }
 
-// New starts the four listeners and returns the Server.
+// New starts the five listeners and returns the Server.
 func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
