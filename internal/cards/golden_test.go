@@ -52,7 +52,7 @@ func goldenCases() []goldenCase {
 	newer.ID, newer.StartTime = "08584680000000000000000000000CU99", t0.Add(time.Hour)
 
 	flows := []flowdeck.Flow{fixtureFlow(),
-		{EnvironmentID: "7a1c0f3e-1111-4222-8333-944455556666", ID: "f2", DisplayName: "Onboarding checklist", State: flowdeck.FlowStopped, Trigger: "When an item is created"},
+		{EnvironmentID: "7a1c0f3e-1111-4222-8333-944455556666", ID: "f2", DisplayName: "Onboarding checklist", State: flowdeck.FlowStopped, Trigger: "When an item is created", Shared: true},
 		{EnvironmentID: envID, ID: "f3", DisplayName: "Weekly sales report", State: flowdeck.FlowSuspended, SuspensionReason: "AlwaysFailingDetected", Trigger: "Recurrence"}}
 	envNames := map[string]string{envID: "Contoso (default)", "7a1c0f3e-1111-4222-8333-944455556666": "HR Production"}
 	runs := []flowdeck.Run{fixtureRun(flowdeck.RunFailed), fixtureRun(flowdeck.RunSucceeded), fixtureRun(flowdeck.RunRunning)}
