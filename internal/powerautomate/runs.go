@@ -119,8 +119,7 @@ func (c *Client) RunActions(ctx context.Context, env, flowID, runID string) ([]f
 	// Not yet started actions go last; ties keep the service's order.
 	slices.SortStableFunc(ws, func(a, b wireAction) int {
 		ta, tb := a.Properties.StartTime.Time, b.Properties.StartTime.Time
-		switch {
-		case ta.IsZero() || tb.IsZero():
+		if ta.IsZero() || tb.IsZero() {
 			return cmp.Compare(boolInt(ta.IsZero()), boolInt(tb.IsZero()))
 		}
 		return ta.Compare(tb)
