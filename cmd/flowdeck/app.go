@@ -38,6 +38,9 @@ type Main struct {
 	// devBot, set by `flowdeck dev`, accepts Agents Playground activities and
 	// signs its user in as a demo user.
 	devBot *devOptions
+	// localRunHosts are the local cloud's run-content hosts (host:port),
+	// accepted for content links besides the cloud's own (dev and test stacks only).
+	localRunHosts []string
 	// Background are long-running tasks started by Run and stopped by Close;
 	// each must return soon after its context is cancelled.
 	Background []func(ctx context.Context) error
@@ -73,7 +76,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if m.services, err = newServices(ctx, m.Config, m.store, registry, m.Logger, m.devBot); err != nil {
+	if m.services, err = newServices(ctx, m.Config, m.store, registry, m.Logger, m.devBot, m.localRunHosts); err != nil {
 		return err
 	}
 	m.server, err = server.New(m.services.serverOptions(server.Options{

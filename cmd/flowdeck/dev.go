@@ -72,7 +72,8 @@ func runDev(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "flowdeck dev: the dev Teams client: %v\n", err)
 		return exitFailure
 	}
-	m := &Main{Config: c, Logger: logger, Version: version, Dev: true, Listener: ln, DevHost: host, devBot: lc.devSignIn(&c, adele)}
+	m := &Main{Config: c, Logger: logger, Version: version, Dev: true, Listener: ln, DevHost: host, devBot: lc.devSignIn(&c, adele),
+		localRunHosts: []string{lc.pp.ContentHost()}}
 	return serveUntilDone(ctx, m, e, func() {
 		if err := install(ctx); err != nil {
 			logger.Warn("dev: the bot did not greet the demo user", "err", err)

@@ -91,8 +91,8 @@ func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatfor
 
 // describe lists the fakes for the start-up banner.
 func (lc *localCloud) describe() string {
-	return fmt.Sprintf("  Entra ID:        %s\n  Power Automate:  %s\n  Power Apps:      %s\n  Graph:           %s\n  Bot Connector:   %s\n",
-		lc.entra.URL(), lc.pp.FlowURL(), lc.pp.PowerAppsURL(), lc.graph.URL(), lc.conn.ServiceURL())
+	return fmt.Sprintf("  Entra ID:        %s\n  Power Automate:  %s\n  Run content:     %s\n  Power Apps:      %s\n  Graph:           %s\n  Bot Connector:   %s\n",
+		lc.entra.URL(), lc.pp.FlowURL(), lc.pp.ContentURL(), lc.pp.PowerAppsURL(), lc.graph.URL(), lc.conn.ServiceURL())
 }
 
 // Close stops every fake that started.

@@ -28,7 +28,7 @@ func (s *stack) startReplica(t *testing.T) *Main {
 	c := s.config
 	c.Listen = ln.Addr().String()
 	m := &Main{Config: c, Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Version: version, Listener: ln}
+		Version: version, Listener: ln, localRunHosts: []string{s.cloud.pp.ContentHost()}}
 	if err := m.Run(t.Context()); err != nil {
 		t.Fatal(err)
 	}

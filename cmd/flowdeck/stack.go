@@ -97,7 +97,7 @@ func startStack(ctx context.Context, o stackOptions) (_ *stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	s.main = &Main{Config: c, Logger: logger, Version: version, Listener: ln}
+	s.main = &Main{Config: c, Logger: logger, Version: version, Listener: ln, localRunHosts: []string{s.cloud.pp.ContentHost()}}
 	if err := s.main.Run(ctx); err != nil {
 		s.main = nil // Run closed what it opened, the listener included
 		return nil, err

@@ -53,7 +53,7 @@ type services struct {
 	ipLimit, userLimit server.RateLimit
 }
 
-func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg *prometheus.Registry, logger *slog.Logger, dev *devOptions) (*services, error) {
+func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg *prometheus.Registry, logger *slog.Logger, dev *devOptions, localRunHosts []string) (*services, error) {
 	tokens, subs := flowdeck.TokenStore(store), flowdeck.SubscriptionStore(store)
 	hc, err := outboundClient(c)
 	if err != nil {
@@ -118,7 +118,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	}
 	api := upstream.NewClient(upstream.Options{Tokens: s.broker, Audiences: s.registry, Base: hc.Transport,
 		AttemptTimeout: c.UpstreamTimeout, Metrics: metrics, Logger: logger})
-	s.flows = powerautomate.New(powerautomate.Options{BaseURL: c.FlowAPIURL, HTTP: api})
+	s.flows = powerautomate.New(powerautomate.Options{BaseURL: c.FlowAPIURL, HTTP: api, Content: runContent(c, hc, s.registry, localRunHosts)})
 	s.overview = powerautomate.NewOverview(s.flows, powerautomate.OverviewOptions{})
 	s.apps = powerapps.New(powerapps.Options{BaseURL: c.PowerAppsAPIURL, BAPURL: c.BAPAPIURL, HTTP: api})
 	s.graph = graph.New(graph.Options{BaseURL: c.GraphAPIURL, HTTP: api})
@@ -173,6 +173,19 @@ func (a account) Profile(ctx context.Context) (flowdeck.Profile, error) { return
 
 func (a account) Access(ctx context.Context, p flowdeck.Principal) []flowdeck.Access {
 	return a.broker.Access(ctx, p)
+}
+
+// runContent configures the reading of run content links (a failed action's
+// outputs): the cloud's run-storage hosts, plus the local cloud's run-content
+// host when `flowdeck dev` or a test stack runs FlowDeck (never in serve:
+// no variable can add a host), through the outbound transport without the
+// token layer.
+func runContent(c config.Config, hc *http.Client, tokenHosts *identity.Registry, local []string) powerautomate.ContentOptions {
+	o := powerautomate.ContentOptions{Hosts: append(powerautomate.RunContentHosts(c.Cloud), local...), TokenHosts: tokenHosts}
+	if tr, ok := hc.Transport.(*http.Transport); ok {
+		o.Transport = tr
+	}
+	return o
 }
 
 // credential is the Entra app's credential: its secret or its certificate.

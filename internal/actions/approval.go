@@ -24,6 +24,9 @@ func (h *Handler) approval(in *invocation, data map[string]any) *botframework.In
 		return errorCard(invalid("This card is not an approval card."), nil)
 	}
 	if in.verb == cards.VerbApprovalRespond {
+		if len(cd.Approval.Options) == 0 {
+			return errorCard(invalid("FlowDeck does not know this approval's responses; respond in Power Automate."), backTo(d))
+		}
 		opt, ok := option(*cd.Approval, d.Response)
 		if !ok {
 			return errorCard(invalid("That response is not one of this approval's options."), backTo(d))
@@ -39,13 +42,10 @@ func (h *Handler) approval(in *invocation, data map[string]any) *botframework.In
 	return h.respond(in, d, key, cd)
 }
 
-// option returns the approval's option that response names.
+// option returns the approval's option that response names; an approval
+// whose options are unknown has none.
 func option(a flowdeck.Approval, response string) (string, bool) {
-	opts := a.Options
-	if len(opts) == 0 {
-		opts = []string{flowdeck.ResponseApprove, flowdeck.ResponseReject}
-	}
-	for _, o := range opts {
+	for _, o := range a.Options {
 		if strings.EqualFold(o, response) {
 			return o, true
 		}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/flowdeck/flowdeck/internal/cards"
@@ -96,9 +97,28 @@ func (b *Bot) cmdOn(ctx context.Context, r *request) reply {
 	}
 	got, err := b.o.Ops.SetFlowState(ctx, f.EnvironmentID, f.ID, true)
 	if err != nil {
-		return b.errorReply(ctx, r, err)
+		rep := b.errorReply(ctx, r, err)
+		if rep.card != nil && dlpRefusal(err) {
+			// The next step is in Power Automate: the flow's connectors.
+			rep.card.Actions = append(rep.card.Actions, &cards.OpenURLAction{Title: "Open the flow in Power Automate", URL: f.PortalURL()})
+		}
+		return rep
 	}
 	return textReply("**" + cards.Escape(cards.OneLine(clip(got.DisplayName, 80))) + "** is on (" + got.State + ").")
+}
+
+// dlpRefusal reports whether err is Power Automate refusing to turn a flow on
+// because of a data loss prevention policy.
+func dlpRefusal(err error) bool {
+	var fe *flowdeck.Error
+	if !errors.As(err, &fe) {
+		return false
+	}
+	switch fe.Detail["code"] {
+	case "DlpViolation", "ApiPolicyDataFlowViolation", "CompanyDlpViolation":
+		return true
+	}
+	return false
 }
 
 func (b *Bot) cmdOff(ctx context.Context, r *request) reply {

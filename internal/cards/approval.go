@@ -46,18 +46,20 @@ func Approval(a flowdeck.Approval, o ApprovalOptions) *AdaptiveCard {
 
 // ApprovalRequest is the actionable card: the request, everyone's responses so
 // far, a comment box and one approval.respond button per option (a choice
-// list and a Submit button when there are more than four options).
+// list and a Submit button when there are more than four options). When the
+// approval's options are unknown it offers no button that could fail, only
+// Open in Power Automate.
 func ApprovalRequest(a flowdeck.Approval, o ApprovalOptions) *AdaptiveCard {
 	c := approvalBase(a, o)
+	if len(a.Options) == 0 {
+		return approvalElsewhere(c, a, o)
+	}
 	c.Body = append(c.Body, &InputText{
 		ID: "comment", Label: "Comment (optional)", Placeholder: "Add a comment",
 		IsMultiline: true, MaxLength: maxComment, Spacing: "Medium",
 	})
 	data := ApprovalData{ApprovalID: a.ID, EnvironmentID: a.EnvironmentID}
 	options := a.Options
-	if len(options) == 0 {
-		options = []string{flowdeck.ResponseApprove, flowdeck.ResponseReject}
-	}
 	if len(options) <= maxOptionButtons {
 		for _, opt := range options {
 			d := data
@@ -75,6 +77,20 @@ func ApprovalRequest(a flowdeck.Approval, o ApprovalOptions) *AdaptiveCard {
 		})
 		c.Actions = append(c.Actions, &ExecuteAction{Title: "Submit", Verb: VerbApprovalRespond, Data: data, Style: "positive"})
 	}
+	c.Actions = append(c.Actions, actions(o.Tab.action("Open approvals", ApprovalsSubEntity))...)
+	return c
+}
+
+// approvalElsewhere finishes the card of a pending approval whose response
+// options FlowDeck could not find: it says so and points at the portal.
+func approvalElsewhere(c *AdaptiveCard, a flowdeck.Approval, o ApprovalOptions) *AdaptiveCard {
+	c.Body = append(c.Body, &TextBlock{Text: "This approval has its own responses, and Power Automate did not tell FlowDeck what they are. " +
+		"Respond in Power Automate.", Wrap: true, Spacing: "Medium"})
+	portal := webURL(a.Link)
+	if portal == "" {
+		portal = flowdeck.ApprovalPortalURL(a.EnvironmentID, a.ID, a.Role)
+	}
+	c.Actions = append(c.Actions, &OpenURLAction{Title: "Open in Power Automate", URL: portal})
 	c.Actions = append(c.Actions, actions(o.Tab.action("Open approvals", ApprovalsSubEntity))...)
 	return c
 }

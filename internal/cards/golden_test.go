@@ -33,6 +33,9 @@ func goldenCases() []goldenCase {
 	custom.Responses = nil
 	custom.Options = []string{"Approve as is", "Approve with changes", "Needs more info", "Reject", "Escalate to CFO"}
 
+	unknown := fixtureApproval()
+	unknown.Responses, unknown.Options = nil, nil
+
 	answered := a
 	answered.Responses = append(append([]flowdeck.ApprovalResponse{}, a.Responses...),
 		flowdeck.ApprovalResponse{Responder: adele, Response: flowdeck.ResponseApprove, Comments: "OK, but order through the framework contract.", CreatedAt: t0.Add(2 * time.Hour)})
@@ -49,7 +52,7 @@ func goldenCases() []goldenCase {
 	newer.ID, newer.StartTime = "08584680000000000000000000000CU99", t0.Add(time.Hour)
 
 	flows := []flowdeck.Flow{fixtureFlow(),
-		{EnvironmentID: "7a1c0f3e-1111-4222-8333-944455556666", ID: "f2", DisplayName: "Onboarding checklist", State: flowdeck.FlowStopped, Trigger: "When an item is created"},
+		{EnvironmentID: "7a1c0f3e-1111-4222-8333-944455556666", ID: "f2", DisplayName: "Onboarding checklist", State: flowdeck.FlowStopped, Trigger: "When an item is created", Shared: true},
 		{EnvironmentID: envID, ID: "f3", DisplayName: "Weekly sales report", State: flowdeck.FlowSuspended, SuspensionReason: "AlwaysFailingDetected", Trigger: "Recurrence"}}
 	envNames := map[string]string{envID: "Contoso (default)", "7a1c0f3e-1111-4222-8333-944455556666": "HR Production"}
 	runs := []flowdeck.Run{fixtureRun(flowdeck.RunFailed), fixtureRun(flowdeck.RunSucceeded), fixtureRun(flowdeck.RunRunning)}
@@ -61,6 +64,7 @@ func goldenCases() []goldenCase {
 	return []goldenCase{
 		{"approval_request", ApprovalRequest(a, ApprovalOptions{UserIDs: userIDs, Tab: tab})},
 		{"approval_request_custom_options", ApprovalRequest(custom, ApprovalOptions{Tab: tab})},
+		{"approval_request_unknown_options", Approval(unknown, ApprovalOptions{Tab: tab})},
 		{"approval_answered", ApprovalAnswered(answered, answered.Responses[1], o)},
 		{"approval_already_answered", Approval(answered, o)},
 		{"approval_completed", Approval(completed, o)},

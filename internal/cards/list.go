@@ -85,13 +85,21 @@ func FlowsCard(flows []flowdeck.Flow, envNames map[string]string, p Page, tab Ta
 	for _, f := range firstN(flows) {
 		c.Body = append(c.Body, row(
 			"**"+name(f.DisplayName)+"** · "+flowState(f),
-			[]string{strings.Join(nonEmpty(envName(envNames, f.EnvironmentID), name(f.Trigger)), " · ")},
+			[]string{strings.Join(nonEmpty(envName(envNames, f.EnvironmentID), name(f.Trigger), sharedLabel(f)), " · ")},
 			&OpenURLAction{Title: "Open in Power Automate", URL: f.PortalURL()},
 			tab.action("Open in tab", FlowSubEntity(f.EnvironmentID, f.ID)),
 		))
 	}
 	c.Actions = actions(p.more())
 	return c
+}
+
+// sharedLabel marks a flow shared with others (or with the user).
+func sharedLabel(f flowdeck.Flow) string {
+	if f.Shared {
+		return "Shared"
+	}
+	return ""
 }
 
 // FailuresCard lists failures grouped by flow, with counts and the latest

@@ -73,7 +73,7 @@ func (w wireApproval) domain(env, role string) flowdeck.Approval {
 	if p.UserRequest != nil && len(p.UserRequest.ResponseOptions) > 0 {
 		a.Options = p.UserRequest.ResponseOptions
 	}
-	if len(a.Options) == 0 {
+	if len(a.Options) == 0 && basicApproval(p.Type) {
 		a.Options = []string{flowdeck.ResponseApprove, flowdeck.ResponseReject}
 	}
 	person := func(id string) flowdeck.Person {
@@ -96,6 +96,14 @@ func (w wireApproval) domain(env, role string) flowdeck.Approval {
 	}
 	a.Link = flowdeck.ApprovalPortalURL(env, w.Name, a.Role)
 	return a
+}
+
+// basicApproval reports whether an approval's type says its options are
+// Approve and Reject (the "Approve/Reject" types); a custom or unknown type
+// says nothing, and FlowDeck then assumes nothing. requestType alone is not
+// enough: no source says what it holds for a custom approval.
+func basicApproval(typ string) bool {
+	return typ == "Basic" || typ == "BasicAwaitAll"
 }
 
 type wireResponse struct {
@@ -170,7 +178,31 @@ func (c *Client) Approval(ctx context.Context, env, id string) (flowdeck.Approva
 	for _, r := range rs {
 		a.Responses = append(a.Responses, r.domain())
 	}
+	if len(a.Options) == 0 && role == flowdeck.RoleApprover && a.Status == flowdeck.ApprovalPending {
+		// approvals/{id} carries no response options; the approver's own
+		// request in the approval views does (userRequest.responseOptions).
+		opts, err := c.viewOptions(ctx, env, id)
+		if err != nil {
+			return flowdeck.Approval{}, err
+		}
+		a.Options = opts
+	}
 	return a, nil
+}
+
+// viewOptions returns the response options of approval id from the caller's
+// pending approval views (nil when the views do not carry them).
+func (c *Client) viewOptions(ctx context.Context, env, id string) ([]string, error) {
+	vs, err := c.Approvals(ctx, env, flowdeck.RoleApprover, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		if strings.EqualFold(v.ID, id) {
+			return v.Options, nil
+		}
+	}
+	return nil, nil
 }
 
 func validApprovalID(id string) error {
@@ -193,6 +225,9 @@ func (c *Client) Respond(ctx context.Context, env, id, response, comments string
 	a, err := c.Approval(ctx, env, id)
 	if err != nil {
 		return err
+	}
+	if len(a.Options) == 0 {
+		return flowdeck.Errorf(flowdeck.ErrInvalid, "FlowDeck could not find this approval's response options; answer it in Power Automate: %s", a.Link)
 	}
 	i := slices.IndexFunc(a.Options, func(o string) bool { return strings.EqualFold(o, strings.TrimSpace(response)) })
 	if i < 0 {

@@ -123,3 +123,55 @@ func userByID(id string) demo.User {
 	}
 	return demo.User{}
 }
+
+// TestCustomApprovalOptions: custom options come from the approver's request
+// in the views (approvals/{id} has none); unknown options are never guessed.
+func TestCustomApprovalOptions(t *testing.T) {
+	fx := newFixture(t, fixtureOpts{})
+	me, owner := demo.Users()[0], demo.Users()[5]
+	env := "Default-" + me.TenantID
+	add := func(title string, options []string) string {
+		id, err := fx.pp.AddApproval(powerplatform.Approval{Environment: env, Title: title, Type: powerplatform.ApprovalCustom,
+			Options: options, OwnerID: owner.ID, Approvers: []string{me.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	vendor := add("Pick a vendor", []string{"Contoso", "Fabrikam", "Need info"})
+	unknown := add("Sign the lease", nil)
+
+	list, err := fx.client.Approvals(fx.ctx, env, flowdeck.RoleApprover, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, a := range list {
+		got[a.ID] = a.Options
+	}
+	if strings.Join(got[vendor], "|") != "Contoso|Fabrikam|Need info" || len(got[unknown]) != 0 {
+		t.Fatalf("options in the list: vendor %v, unknown %v", got[vendor], got[unknown])
+	}
+	a, err := fx.client.Approval(fx.ctx, env, vendor)
+	if err != nil || strings.Join(a.Options, "|") != "Contoso|Fabrikam|Need info" {
+		t.Fatalf("Approval(vendor) options %v, %v", a.Options, err)
+	}
+	if err := fx.client.Respond(fx.ctx, env, vendor, "need info", "Which contract?"); err != nil {
+		t.Fatal(err)
+	}
+	if ap, _ := fx.pp.Approval(vendor); len(ap.Responses) != 1 || ap.Responses[0].Response != "Need info" {
+		t.Fatalf("responses %+v", ap.Responses)
+	}
+	u, err := fx.client.Approval(fx.ctx, env, unknown)
+	if err != nil || len(u.Options) != 0 || u.Link == "" {
+		t.Fatalf("Approval(unknown) = %+v, %v", u, err)
+	}
+	before := fx.pp.Calls(powerplatform.RouteApprovalsRespond)
+	err = fx.client.Respond(fx.ctx, env, unknown, flowdeck.ResponseApprove, "")
+	if !errors.Is(err, flowdeck.ErrInvalid) || !strings.Contains(flowdeck.Message(err), "answer it in Power Automate") {
+		t.Fatalf("Respond with unknown options = %v (%s)", err, flowdeck.Message(err))
+	}
+	if fx.pp.Calls(powerplatform.RouteApprovalsRespond) != before {
+		t.Fatal("a response was sent for an approval whose options are unknown")
+	}
+}

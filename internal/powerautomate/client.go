@@ -45,6 +45,9 @@ type Options struct {
 	HTTP *http.Client
 	// PageSize is the $top of list calls (default and maximum MaxPageSize).
 	PageSize int
+	// Content configures the reading of run content links (a failed
+	// action's outputs); never through HTTP, which attaches tokens.
+	Content ContentOptions
 }
 
 // Client calls the Flow RP.
@@ -52,6 +55,7 @@ type Client struct {
 	base     *url.URL
 	http     *http.Client
 	pageSize int
+	content  *contentReader
 }
 
 // New returns a client.
@@ -61,7 +65,7 @@ func New(o Options) *Client {
 	}
 	b := *o.BaseURL
 	b.Path = strings.TrimSuffix(b.Path, "/")
-	return &Client{base: &b, http: o.HTTP, pageSize: o.PageSize}
+	return &Client{base: &b, http: o.HTTP, pageSize: o.PageSize, content: newContentReader(o.Content)}
 }
 
 var (

@@ -2,11 +2,13 @@ package powerautomate_test
 
 import (
 	"errors"
+	"maps"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/powerautomate"
@@ -305,5 +307,74 @@ func TestInvalidIDsSendNothing(t *testing.T) {
 	}
 	if n := len(fx.pp.Requests()); n != 0 {
 		t.Fatalf("%d requests sent", n)
+	}
+}
+
+func TestTurnOnUnderDLPPolicy(t *testing.T) {
+	fx := newFixture(t, fixtureOpts{})
+	e, f := firstFlow(t, fx)
+	if err := fx.client.TurnOff(fx.ctx, e.ID, f.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.pp.SetDLPPolicy(e.ID, f.ID, "Business data only"); err != nil {
+		t.Fatal(err)
+	}
+	err := fx.client.TurnOn(fx.ctx, e.ID, f.ID)
+	if !errors.Is(err, flowdeck.ErrForbidden) || !strings.Contains(flowdeck.Message(err), "data policy (DLP)") {
+		t.Fatalf("TurnOn under DLP = %v (%s)", err, flowdeck.Message(err))
+	}
+	if n := fx.pp.Calls(powerplatform.RouteFlowsStart); n != 1 {
+		t.Fatalf("start sent %d times", n)
+	}
+	if st, _, _ := fx.pp.FlowState(e.ID, f.ID); st != powerplatform.StateStopped {
+		t.Fatalf("state %s", st)
+	}
+}
+
+// TestSharedFlowsCountOnce: the search('team') list also holds the user's own
+// flows shared with others; each flow counts once, and shared ones say so.
+func TestSharedFlowsCountOnce(t *testing.T) {
+	me, megan := demo.Users()[0], demo.Users()[1]
+	env := "Default-" + me.TenantID
+	now := time.Now()
+	flow := func(id, name, owner string, shared ...string) *powerplatform.Flow {
+		return &powerplatform.Flow{Name: id, Environment: env, DisplayName: name, OwnerID: owner, SharedWith: shared,
+			State: powerplatform.StateStarted, Trigger: powerplatform.Trigger{Name: "Recurrence", Type: "Recurrence", Interval: time.Hour},
+			Created: now, Modified: now}
+	}
+	tenant := &powerplatform.Tenant{
+		Environments: []*powerplatform.Environment{{Name: env, TenantID: me.TenantID, DisplayName: "Contoso (default)", SKU: "Default", IsDefault: true, Created: now}},
+		Flows: []*powerplatform.Flow{
+			flow("0a000000-0000-4000-8000-000000000001", "Mine, personal", me.ID),
+			flow("0a000000-0000-4000-8000-000000000002", "Mine, shared with Megan", me.ID, megan.ID),
+			flow("0a000000-0000-4000-8000-000000000003", "Megan's, shared with me", megan.ID, me.ID),
+			flow("0a000000-0000-4000-8000-000000000004", "Megan's, not shared", megan.ID),
+		},
+	}
+	fx := newFixture(t, fixtureOpts{tenant: tenant})
+	fs, err := fx.client.Flows(fx.ctx, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range fs {
+		if _, dup := got[f.DisplayName]; dup {
+			t.Fatalf("%s listed twice", f.DisplayName)
+		}
+		got[f.DisplayName] = f.Shared
+	}
+	want := map[string]bool{"Mine, personal": false, "Mine, shared with Megan": true, "Megan's, shared with me": true}
+	if !maps.Equal(got, want) {
+		t.Fatalf("flows (name → shared) = %v, want %v", got, want)
+	}
+	// Both listings were asked, and the team one did hold the user's own shared flow.
+	var team int
+	for _, r := range fx.pp.Requests() {
+		if r.Route == powerplatform.RouteFlowsList && strings.Contains(r.Query, "search%28%27team%27%29") {
+			team++
+		}
+	}
+	if team != 1 || fx.pp.Calls(powerplatform.RouteFlowsList) != 2 {
+		t.Fatalf("flows.list calls = %d (team %d), want one of each listing", fx.pp.Calls(powerplatform.RouteFlowsList), team)
 	}
 }

@@ -2,6 +2,7 @@ package powerautomate_test
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"sync"
 	"testing"
@@ -77,6 +78,8 @@ type fixtureOpts struct {
 	pageSize int // fake's page size
 	swap     bool
 	inFlight int
+	// contentMax is the content reader's cap (0: the default).
+	contentMax int64
 }
 
 func newFixture(tb testing.TB, o fixtureOpts) *fixture {
@@ -107,7 +110,9 @@ func newFixture(tb testing.TB, o fixtureOpts) *fixture {
 	hc := upstream.NewClient(upstream.Options{Tokens: fx.tokens, Audiences: reg, Base: pp.Client().Transport,
 		Sleep: fx.sleep.Sleep, PerUserInFlight: o.inFlight, AttemptTimeout: 20 * time.Second})
 	base, _ := url.Parse(pp.FlowURL())
-	fx.client = powerautomate.New(powerautomate.Options{BaseURL: base, HTTP: hc})
+	fx.client = powerautomate.New(powerautomate.Options{BaseURL: base, HTTP: hc, Content: powerautomate.ContentOptions{
+		Hosts: append(powerautomate.RunContentHosts("public"), pp.ContentHost()), Transport: pp.Client().Transport.(*http.Transport),
+		TokenHosts: reg, MaxBytes: o.contentMax}})
 	fx.ctx = flowdeck.WithPrincipal(context.Background(), flowdeck.Principal{TenantID: fx.user.TenantID, UserID: fx.user.ID})
 	return fx
 }

@@ -30,7 +30,9 @@ func (c *Client) Environments(ctx context.Context) ([]flowdeck.Environment, erro
 
 // Flows lists every flow of env the user can see: owned (personal), shared
 // with them (team) and solution-aware ones, all pages, de-duplicated on the
-// flow id and sorted by display name (E2).
+// flow id and sorted by display name (E2). The search('team') listing also
+// holds the user's own flows shared with others, which the unfiltered one
+// lists too: each flow counts once, and Shared marks those of the team list.
 func (c *Client) Flows(ctx context.Context, env string) ([]flowdeck.Flow, error) {
 	if err := ValidEnvironment(env); err != nil {
 		return nil, err

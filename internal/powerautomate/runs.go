@@ -1,10 +1,12 @@
 package powerautomate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,8 +103,11 @@ func (c *Client) Run(ctx context.Context, env, flowID, runID string) (flowdeck.R
 	return w.domain(env, flowID), nil
 }
 
-// RunActions lists a run's actions in run order (E7; the /actions list, not
-// $expand=properties/actions, which sometimes answers with an HTML page).
+// RunActions lists a run's actions in run order, by start time (E7; the
+// /actions list, not $expand=properties/actions, which sometimes answers
+// with an HTML page). A failed action without properties.error, the usual
+// case for connector actions, gets its error from its outputs (see
+// actionErrors).
 func (c *Client) RunActions(ctx context.Context, env, flowID, runID string) ([]flowdeck.Action, error) {
 	if err := validate(ValidEnvironment(env), ValidFlowID(flowID), ValidRunID(runID)); err != nil {
 		return nil, err
@@ -111,11 +116,68 @@ func (c *Client) RunActions(ctx context.Context, env, flowID, runID string) ([]f
 	if err != nil {
 		return nil, err
 	}
+	// Not yet started actions go last; ties keep the service's order.
+	slices.SortStableFunc(ws, func(a, b wireAction) int {
+		ta, tb := a.Properties.StartTime.Time, b.Properties.StartTime.Time
+		if ta.IsZero() || tb.IsZero() {
+			return cmp.Compare(boolInt(ta.IsZero()), boolInt(tb.IsZero()))
+		}
+		return ta.Compare(tb)
+	})
 	out := make([]flowdeck.Action, len(ws))
 	for i, w := range ws {
 		out[i] = w.domain()
 	}
+	c.actionErrors(ctx, ws, out)
 	return out, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// maxContentReads bounds the outputs read for one run's failed actions.
+const maxContentReads = 3
+
+// unreadableError is what a failed action says when its outputs cannot be read.
+const unreadableError = "Power Automate did not say why this action failed, and FlowDeck could not read its outputs; open the run in Power Automate to see them."
+
+// actionErrors fills the error of the failed actions that carry none, the
+// last ones first (the cause of a run's failure comes last), from their
+// outputsLink: fetched without a token, size-capped, from a known host.
+func (c *Client) actionErrors(ctx context.Context, ws []wireAction, out []flowdeck.Action) {
+	reads := 0
+	for i := len(out) - 1; i >= 0; i-- {
+		a := &out[i]
+		if (a.Status != flowdeck.RunFailed && a.Status != "TimedOut") || a.ErrorMessage != "" {
+			continue
+		}
+		a.ErrorCode = cmp.Or(a.ErrorCode, a.Code)
+		link := ws[i].Properties.OutputsLink
+		if link == nil || link.URI == "" || reads == maxContentReads {
+			a.ErrorMessage = unreadableError
+			continue
+		}
+		reads++
+		size := int64(-1)
+		if link.ContentSize != nil {
+			size = *link.ContentSize
+		}
+		b, err := c.content.read(ctx, link.URI, size)
+		if err != nil {
+			a.ErrorMessage = unreadableError
+			continue
+		}
+		code, msg, ok := outputsError(b)
+		if !ok {
+			a.ErrorMessage = unreadableError
+			continue
+		}
+		a.ErrorCode, a.ErrorMessage = cmp.Or(code, a.Code), msg
+	}
 }
 
 // FailedAction returns the action that caused a run's failure: the last

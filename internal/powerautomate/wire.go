@@ -80,7 +80,6 @@ func (w wireFlow) domain(env string) flowdeck.Flow {
 	}
 	f := flowdeck.Flow{EnvironmentID: env, ID: w.Name, DisplayName: p.DisplayName, State: p.State,
 		OwnerID: p.Creator.ObjectID, CreatedAt: p.CreatedTime.Time, ModifiedAt: p.LastModifiedTime.Time,
-		Shared:        p.SharingType == "Coauthor",
 		SolutionAware: p.IsSolutionAware || p.SharingType == "CommonDataService"}
 	if p.State == flowdeck.FlowSuspended {
 		f.SuspensionReason, f.SuspendedAt = p.FlowSuspensionReason, p.FlowSuspensionTime.Time
@@ -167,12 +166,20 @@ func (w *wireRun) domain(env, flow string) flowdeck.Run {
 type wireAction struct {
 	Name       string `json:"name"`
 	Properties struct {
-		StartTime wtime      `json:"startTime"`
-		EndTime   wtime      `json:"endTime"`
-		Status    string     `json:"status"`
-		Code      string     `json:"code"`
-		Error     *wireError `json:"error"`
+		StartTime   wtime            `json:"startTime"`
+		EndTime     wtime            `json:"endTime"`
+		Status      string           `json:"status"`
+		Code        string           `json:"code"`
+		Error       *wireError       `json:"error"`
+		OutputsLink *wireContentLink `json:"outputsLink"`
 	} `json:"properties"`
+}
+
+// wireContentLink is an inputsLink or outputsLink: a pre-signed URL (a
+// secret: it never leaves this package) and the content's size.
+type wireContentLink struct {
+	URI         string `json:"uri"`
+	ContentSize *int64 `json:"contentSize"`
 }
 
 func (w wireAction) domain() flowdeck.Action {

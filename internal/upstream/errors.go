@@ -148,8 +148,12 @@ func DecodeError(status int, header http.Header, body []byte) *flowdeck.Error {
 		return set(flowdeck.ErrNotFound, "That approval was not found; it may have been cancelled or belong to another environment.")
 	case "AppNotFound":
 		return set(flowdeck.ErrNotFound, "That app was not found, or it is not shared with you.")
-	case "CompanyDlpViolation":
-		return set(flowdeck.ErrConflict, "This flow breaks a data loss prevention policy of your organisation and cannot be turned on; ask your admin which connectors are allowed.")
+	case "DlpViolation", "ApiPolicyDataFlowViolation", "CompanyDlpViolation":
+		// Turning on a flow a data loss prevention policy blocks: 403 DlpViolation
+		// (microsoft/powerapps-tools#820, #928) or, naming the policy,
+		// ApiPolicyDataFlowViolation (microsoft/coe-starter-kit#7588).
+		return set(flowdeck.ErrForbidden, "Your organisation's data policy (DLP) does not allow the connectors this flow uses together, so it cannot be turned on. "+
+			"Ask your Power Platform admin which connectors are allowed, or change the flow's connectors in Power Automate.")
 	case "InvalidApprovalResponse":
 		return set(flowdeck.ErrInvalid, "That response is not one of this approval's options.")
 	case "MissingApiVersionParameter", "InvalidApiVersionParameter", "InvalidFilter", "InvalidSkipToken", "InvalidQueryParameterValue":

@@ -87,7 +87,9 @@ func New(tb testing.TB, o Options) *Cloud {
 	c.Tokens = &Tokens{entra: c.Entra, registry: c.Registry}
 	c.HTTP = upstream.NewClient(upstream.Options{Tokens: c.Tokens, Audiences: c.Registry, Base: c.CA.Client().Transport})
 	hc := c.HTTP
-	c.Flows = powerautomate.New(powerautomate.Options{BaseURL: mustURL(c.PP.FlowURL()), HTTP: hc})
+	c.Flows = powerautomate.New(powerautomate.Options{BaseURL: mustURL(c.PP.FlowURL()), HTTP: hc, Content: powerautomate.ContentOptions{
+		Hosts: append(powerautomate.RunContentHosts("public"), c.PP.ContentHost()), Transport: c.CA.Client().Transport.(*http.Transport),
+		TokenHosts: c.Registry}})
 	c.Overview = powerautomate.NewOverview(c.Flows, powerautomate.OverviewOptions{Now: o.Now})
 	c.Apps = powerapps.New(powerapps.Options{BaseURL: mustURL(c.PP.PowerAppsURL()), BAPURL: mustURL(c.PP.BAPURL()), HTTP: hc})
 	c.GraphClient = graph.New(graph.Options{BaseURL: mustURL(c.Graph.URL()), HTTP: hc})

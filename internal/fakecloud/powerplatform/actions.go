@@ -2,6 +2,8 @@ package powerplatform
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -10,12 +12,34 @@ import (
 // actionView is one action of a run, derived from the flow and the run.
 type actionView struct {
 	name         string
+	def          Action
 	start, end   time.Time
 	status, code string
 	err          *errorDetail
+	// failure is a failed action's own error: in err for a built-in action,
+	// only in the outputs (outputsLink) for a connector action.
+	failure *actionFailure
 }
 
-func (a actionView) props(r *Run) map[string]any {
+type actionFailure struct{ code, message string }
+
+// hasContent reports whether the action has inputs (it started) or outputs
+// (it ended, and was not skipped).
+func (a actionView) hasContent(kind string) bool {
+	if a.status == "Skipped" {
+		return false
+	}
+	if kind == contentOutputs {
+		return !a.end.IsZero()
+	}
+	return true
+}
+
+// actionProps renders an action's properties. A failed connector action
+// carries no properties.error: its error is in the outputs, behind
+// outputsLink, the usual case for connector actions (issue 15; E7/E7b).
+// The caller holds s.mu.
+func (s *Server) actionProps(f *Flow, r *Run, a actionView) map[string]any {
 	p := map[string]any{
 		"startTime": netTime(a.start),
 		"status":    a.status,
@@ -30,6 +54,12 @@ func (a actionView) props(r *Run) map[string]any {
 	}
 	if a.err != nil {
 		p["error"] = *a.err
+	}
+	for _, kind := range []string{contentInputs, contentOutputs} {
+		if a.hasContent(kind) {
+			key := map[string]string{contentInputs: "inputsLink", contentOutputs: "outputsLink"}[kind]
+			p[key] = s.contentLink(f, r, a.name, kind, actionContent(f, a, kind))
+		}
 	}
 	return p
 }
@@ -72,7 +102,7 @@ func runActions(f *Flow, r *Run, now time.Time) []actionView {
 	}
 	var out []actionView
 	for i, a := range f.Actions {
-		v := actionView{name: a.Name, start: start.Add(time.Duration(i) * slot)}
+		v := actionView{name: a.Name, def: a, start: start.Add(time.Duration(i) * slot)}
 		v.end = v.start.Add(slot - slot/10)
 		switch {
 		case i < k:
@@ -83,7 +113,10 @@ func runActions(f *Flow, r *Run, now time.Time) []actionView {
 				fl = *r.Failure
 			}
 			v.status, v.code = RunFailed, cmpOr(fl.ActionCode, fl.Code)
-			v.err = &errorDetail{Code: v.code, Message: cmpOr(fl.ActionMessage, fl.Message)}
+			v.failure = &actionFailure{code: v.code, message: cmpOr(fl.ActionMessage, fl.Message)}
+			if a.Connector == "" {
+				v.err = &errorDetail{Code: v.code, Message: v.failure.message}
+			}
 		case i == k && r.Status == RunRunning:
 			v.status, v.code, v.end = RunRunning, "NotSpecified", time.Time{}
 		case i == k && r.Status == RunCancelled:
@@ -106,9 +139,9 @@ func runActions(f *Flow, r *Run, now time.Time) []actionView {
 	return out
 }
 
-func actionJSON(f *Flow, r *Run, a actionView) map[string]any {
+func (s *Server) actionJSON(f *Flow, r *Run, a actionView) map[string]any {
 	return map[string]any{"name": a.name, "id": runID(f, r.Name) + "/actions/" + a.name,
-		"type": "Microsoft.ProcessSimple/environments/flows/runs/actions", "properties": a.props(r)}
+		"type": "Microsoft.ProcessSimple/environments/flows/runs/actions", "properties": s.actionProps(f, r, a)}
 }
 
 func (s *Server) listActions(c *call) (reply, *apiError) {
@@ -122,9 +155,13 @@ func (s *Server) listActions(c *call) (reply, *apiError) {
 	if aerr != nil {
 		return reply{}, aerr
 	}
+	// The list comes in name order, not run order: no source says the
+	// service orders it by time (unverified; the stricter reading).
+	acts := runActions(f, r, s.now())
+	slices.SortFunc(acts, func(a, b actionView) int { return strings.Compare(a.name, b.name) })
 	p := page{Value: []any{}}
-	for _, a := range runActions(f, r, s.now()) {
-		p.Value = append(p.Value, actionJSON(f, r, a))
+	for _, a := range acts {
+		p.Value = append(p.Value, s.actionJSON(f, r, a))
 	}
 	return reply{status: 200, body: p}, nil
 }
@@ -142,7 +179,7 @@ func (s *Server) getAction(c *call) (reply, *apiError) {
 	}
 	for _, a := range runActions(f, r, s.now()) {
 		if a.name == c.r.PathValue("action") {
-			return reply{status: 200, body: actionJSON(f, r, a)}, nil
+			return reply{status: 200, body: s.actionJSON(f, r, a)}, nil
 		}
 	}
 	return reply{}, errActionNotFound(f.Name, r.Name, c.r.PathValue("action"))

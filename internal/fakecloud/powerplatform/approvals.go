@@ -49,13 +49,21 @@ func (s *Server) approvalViewJSON(a *Approval, oid, askedRole string) map[string
 		"creationDate": netTime(a.Created), "dueDate": nil, "expirationDate": netTime(a.Expiration),
 		"priority": a.Priority, "requestType": requestType(a), "currentStepNumber": 0,
 		"owner": s.person(a.OwnerID, false), "approvers": a.Approvers, "principals": principals,
-		"responseOptions": a.Options, "status": a.Status,
+		"status": a.Status,
 	}
+	// The response options travel only in userRequest, the caller's own
+	// request as an approver (the IApprovalView model of
+	// pnp/sp-dev-fx-webparts react-my-approvals; powerplatform-api.md E11).
+	// One client reads a top-level responseOptions too (unverified): the
+	// fake leaves it out, the stricter reading.
 	if slices.Contains(a.Approvers, oid) {
 		props["userRequest"] = map[string]any{
 			"stage": "Basic", "creationDate": netTime(a.Created), "dueDate": nil, "expirationDate": netTime(a.Expiration),
 			"assignedTo": s.person(oid, false), "allowReassignment": true, "isReassigned": false,
-			"responseOptions": a.Options, "stepNumber": 0,
+			"stepNumber": 0,
+		}
+		if len(a.Options) > 0 {
+			props["userRequest"].(map[string]any)["responseOptions"] = a.Options
 		}
 	}
 	if a.Status == ApprovalCompleted {
@@ -83,7 +91,9 @@ func (s *Server) approvalJSON(a *Approval) map[string]any {
 			"completionDate": completed, "allowCancel": true, "allowReassign": true, "priority": a.Priority,
 			"requestType": requestType(a), "attachments": []any{}, "textAttachments": []any{},
 			"owner": s.person(a.OwnerID, false), "creator": s.person(a.OwnerID, false),
-			"approvers": a.Approvers, "responseOptions": a.Options,
+			// No response options here: the IApprovalDetail model of approvals/{id}
+			// has none (powerplatform-api.md E13; unverified, the stricter reading).
+			"approvers": a.Approvers,
 		}}
 }
 

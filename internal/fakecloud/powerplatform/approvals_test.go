@@ -168,3 +168,32 @@ func TestApprovalViewsPaging(t *testing.T) {
 		t.Errorf("last is %v, want %s", got[len(got)-1]["name"], apDone)
 	}
 }
+
+// TestResponseOptionsOnlyInUserRequest: custom options travel in the
+// approver's userRequest of approvalViews, nowhere else.
+func TestResponseOptionsOnlyInUserRequest(t *testing.T) {
+	fx := newFixture(t, Options{Tenant: testTenant(testNow)})
+	base := fx.srv.FlowURL() + flowPrefix + "/environments/" + envDefault + "/approvalViews" + av
+	var custom map[string]any
+	for _, v := range values(fx.get(base+"&$filter=properties/userRole+eq+'Approver'+and+properties/isActive+eq+'true'", fx.flowToken(adele()), 200)) {
+		if v["name"] == apCustomAll {
+			custom = props(v)
+		}
+	}
+	if custom == nil || custom["responseOptions"] != nil {
+		t.Fatalf("custom view %v: a top-level responseOptions is not served", custom)
+	}
+	got := custom["userRequest"].(map[string]any)["responseOptions"].([]any)
+	if len(got) != 3 || got[0] != "Yes" || got[2] != "Need info" {
+		t.Fatalf("userRequest.responseOptions = %v", got)
+	}
+	// The owner's view has no userRequest; approvals/{id} carries no options.
+	for _, v := range values(fx.get(base+"&$filter=properties/userRole+eq+'Owner'", fx.flowToken(megan()), 200)) {
+		if p := props(v); p["userRequest"] != nil || p["responseOptions"] != nil {
+			t.Fatalf("owner's view %v carries options", v["name"])
+		}
+	}
+	if p := props(fx.get(fx.approvalURL(apCustomAll)+av, fx.flowToken(adele()), 200)); p["responseOptions"] != nil || p["userRequest"] != nil {
+		t.Fatalf("approvals/{id} carries options: %v", p)
+	}
+}

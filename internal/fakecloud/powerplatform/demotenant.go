@@ -10,11 +10,16 @@ import (
 // DemoSeed is the seed of the demo tenant.
 const DemoSeed = 20260225
 
+// DemoDLPPolicy is the data loss prevention policy that blocks one of the
+// demo user's flows.
+const DemoDLPPolicy = "Contoso business data only"
+
 // Demo returns the tenant of `flowdeck dev`: Contoso with three environments
 // (Default, Production, Dev/Sandbox), 39 flows of which demo.Users()[0] owns
 // about a third, failures in the last 24 hours, exactly 5 pending approvals
 // assigned to demo.Users()[0] in the default environment, exactly one broken connection (hers, in the
-// default environment); and Fabrikam (demo.OtherTenantID) with a few flows of
+// default environment), exactly one of her flows under a data loss prevention
+// policy (on, but once turned off it cannot be turned on again); and Fabrikam (demo.OtherTenantID) with a few flows of
 // its own, for isolation tests.
 func Demo(now time.Time) *Tenant {
 	contoso := demo.UsersOf(demo.TenantID)
@@ -40,6 +45,15 @@ func Demo(now time.Time) *Tenant {
 				r.Status, r.Failure = RunFailed, &fl
 			}
 			recent++
+		}
+	}
+
+	// One of Adele's flows came under a DLP policy after it was turned on:
+	// once off, turning it on again is refused.
+	for i := len(t.Flows) - 1; i >= 0; i-- {
+		if f := t.Flows[i]; f.OwnerID == me.ID && f.State == StateStarted && f.Environment == t.Environments[0].Name {
+			f.DLPPolicy = DemoDLPPolicy
+			break
 		}
 	}
 

@@ -9,7 +9,10 @@
 // /providers/Microsoft.PowerApps/…, /providers/Microsoft.BusinessAppPlatform/…),
 // so a client is configured exactly as in production, one base URL per API. A
 // fourth listener (AltURL) serves the same Flow API, as a regional host does;
-// some nextLinks point at it.
+// some nextLinks point at it. A fifth (ContentURL) plays the Logic Apps
+// runtime host of run content: the signed inputsLink/outputsLink of actions,
+// which it serves only without a bearer token and with a valid, unexpired
+// signature.
 //
 // Bearer tokens are verified with the injected jwt.Keyfunc and checked like
 // the real services do (audience, expiry, delegated scopes, tenant); errors use

@@ -105,9 +105,12 @@ func errRunInProgress(run string) *apiError {
 		message: fmt.Sprintf("The workflow run '%s' cannot be resubmitted because it is still in progress.", run), sentinel: ErrConflict}
 }
 
+// errFlowDlp is the answer to turning on a flow a DLP policy blocks: 403
+// DlpViolation, verbatim from real answers quoted in microsoft/powerapps-tools
+// issues #820 and #928 and MicrosoftDocs/power-platform#183.
 func errFlowDlp(flow string) *apiError {
-	return &apiError{status: http.StatusBadRequest, code: "CompanyDlpViolation",
-		message:  fmt.Sprintf("The flow '%s' cannot be started because it violates one or more data loss prevention (DLP) policies of your organization.", flow),
+	return &apiError{status: http.StatusForbidden, code: "DlpViolation",
+		message:  fmt.Sprintf("Flow '%s' cannot be activated due to admin API policies.", flow),
 		sentinel: ErrConflict}
 }
 

@@ -65,9 +65,9 @@ func (c *call) flowJSON(f *Flow, full bool) map[string]any {
 		props["flowSuspensionTime"] = netTime(f.SuspensionTime)
 		props["flowSuspensionReasonDetails"] = suspensionDetails(f.SuspensionReason)
 	}
-	if len(f.SharedWith) > 0 {
-		props["sharingType"] = "Coauthor"
-	}
+	// A shared flow carries no sharing marker of its own: no source shows
+	// one (unverified; the stricter reading). Clients learn it from the
+	// search('team') listing.
 	if f.Solution {
 		props["sharingType"] = "CommonDataService"
 		props["isSolutionAware"] = true
@@ -143,6 +143,10 @@ func (s *Server) listFlows(c *call) (reply, *apiError) {
 	q := c.r.URL.Query()
 	var match func(*Flow) bool
 	oid := c.p.OID
+	// The listings as pnp/cli-microsoft365 docs/docs/cmd/flow/flow-list.mdx
+	// describes them: no filter is every flow the user created, shared or
+	// not; search('personal') those not shared; search('team') the flows
+	// shared with the user or created by the user and shared with someone.
 	switch filter := strings.ReplaceAll(q.Get("$filter"), `"`, "'"); filter {
 	case "":
 		match = func(f *Flow) bool { return f.OwnerID == oid }
@@ -239,10 +243,11 @@ func (s *Server) setFlowState(c *call, state string) (reply, *apiError) {
 	return reply{status: 200}, nil
 }
 
-// changeState turns f on or off. A flow suspended for a DLP violation cannot
-// start; one suspended for continuous failures starts (the maker fixed it).
+// changeState turns f on or off. A flow under a DLP policy, or suspended for
+// a DLP violation, cannot start; one suspended for continuous failures starts
+// (the maker fixed it).
 func changeState(f *Flow, state string, now time.Time) *apiError {
-	if state == StateStarted && f.State == StateSuspended && f.SuspensionReason == SuspensionCompanyDlpViolation {
+	if state == StateStarted && (f.DLPPolicy != "" || f.State == StateSuspended && f.SuspensionReason == SuspensionCompanyDlpViolation) {
 		return errFlowDlp(f.Name)
 	}
 	f.State = state

@@ -113,12 +113,26 @@ func TestStartStop(t *testing.T) {
 	if st, reason, _ := fx.srv.FlowState(envDefault, flowAlways); st != StateStarted || reason != SuspensionNone {
 		t.Errorf("always-failing flow after start: %s %s", st, reason)
 	}
-	// A DLP violation persists.
-	m := fx.expect("POST", fx.flowsURL(envDefault)+"/"+flowDLP+"/start"+av, tok, nil, http.StatusBadRequest)
-	wantError(t, m, "CompanyDlpViolation", "data loss prevention")
+	// A DLP violation persists: 403 DlpViolation, the real envelope.
+	m := fx.expect("POST", fx.flowsURL(envDefault)+"/"+flowDLP+"/start"+av, tok, nil, http.StatusForbidden)
+	wantError(t, m, "DlpViolation", "Flow '"+flowDLP+"' cannot be activated due to admin API policies.")
 	if got := state(flowDLP); got != StateSuspended {
 		t.Errorf("DLP flow state %s", got)
 	}
+	// A flow put under a DLP policy can be turned off but not on again.
+	if err := fx.srv.SetDLPPolicy(envDefault, flowOK, "Business data only"); err != nil {
+		t.Fatal(err)
+	}
+	fx.expect("POST", fx.flowsURL(envDefault)+"/"+flowOK+"/stop"+av, tok, nil, http.StatusOK)
+	m = fx.expect("POST", fx.flowsURL(envDefault)+"/"+flowOK+"/start"+av, tok, nil, http.StatusForbidden)
+	wantError(t, m, "DlpViolation", "cannot be activated due to admin API policies")
+	if got := state(flowOK); got != StateStopped {
+		t.Errorf("flow under DLP after start: %s", got)
+	}
+	if err := fx.srv.SetDLPPolicy(envDefault, flowOK, ""); err != nil {
+		t.Fatal(err)
+	}
+	fx.expect("POST", fx.flowsURL(envDefault)+"/"+flowOK+"/start"+av, tok, nil, http.StatusOK)
 	// Megan co-owns flowOK and may stop it; she cannot touch Adele's personal flow.
 	fx.expect("POST", fx.flowsURL(envDefault)+"/"+flowOK+"/stop"+av, fx.flowToken(megan()), nil, http.StatusOK)
 	fx.expect("POST", fx.flowsURL(envDefault)+"/"+flowFail+"/stop"+av, fx.flowToken(megan()), nil, http.StatusForbidden)

@@ -120,6 +120,20 @@ func (s *Server) FlowState(env, flow string) (state, reason string, err error) {
 	return f.State, f.SuspensionReason, nil
 }
 
+// SetDLPPolicy puts a flow under the named data loss prevention policy
+// (policy "" lifts it): from then on turning it on is refused with 403
+// DlpViolation, as the real service does.
+func (s *Server) SetDLPPolicy(env, flow, policy string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, err := s.helperFlow(env, flow)
+	if err != nil {
+		return err
+	}
+	f.DLPPolicy = policy
+	return nil
+}
+
 // Run returns a copy of one run, after completing the runs whose time has come.
 func (s *Server) Run(env, flow, run string) (Run, error) {
 	s.mu.Lock()
@@ -205,7 +219,7 @@ func (s *Server) AddApproval(a Approval) (string, error) {
 	if a.Type == "" {
 		a.Type = "Basic"
 	}
-	if len(a.Options) == 0 {
+	if len(a.Options) == 0 && (a.Type == ApprovalBasic || a.Type == ApprovalBasicAwaitAll) {
 		a.Options = []string{"Approve", "Reject"}
 	}
 	p := &a

@@ -67,6 +67,9 @@ type Knob struct {
 	HTMLOnExpand bool
 	// Truncate cuts successful JSON bodies in half.
 	Truncate bool
+	// ContentPad appends that many bytes of white space to the answers of
+	// the run-content host (RouteContentGet), beyond the link's contentSize.
+	ContentPad int
 }
 
 type knobState struct {

@@ -125,8 +125,11 @@ type Flow struct {
 	State            string
 	SuspensionReason string
 	SuspensionTime   time.Time
-	Trigger          Trigger
-	Actions          []Action
+	// DLPPolicy, when set, names the data loss prevention policy that blocks
+	// the flow's connectors: turning it on is refused (403 DlpViolation).
+	DLPPolicy string
+	Trigger   Trigger
+	Actions   []Action
 	// FailRate is the share of failed runs; a flow with FailRate ≥ 0.5 also
 	// fails when resubmitted, with Failure.
 	FailRate float64
@@ -167,6 +170,8 @@ type Approval struct {
 	OwnerID   string
 	Approvers []string
 	// Options are the response options: Approve/Reject or the custom labels.
+	// A custom approval without options plays one whose options a client
+	// cannot find (AddApproval gives basic ones Approve/Reject).
 	Options    []string
 	Priority   string
 	Created    time.Time

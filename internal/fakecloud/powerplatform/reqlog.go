@@ -9,7 +9,9 @@ import (
 // LoggedRequest is one request the server answered. It never holds a token.
 type LoggedRequest struct {
 	Time time.Time
-	// API is flow, powerapps or bap; Host tells the primary and the alternate Flow host apart.
+	// API is flow, powerapps, bap or content (the run-content host); Host
+	// tells the primary and the alternate Flow host apart. Query never holds
+	// a content link's signature.
 	API    string
 	Host   string
 	Method string
@@ -24,6 +26,9 @@ type LoggedRequest struct {
 	TenantID string
 	// Status is the HTTP status sent (0 when the client went away first).
 	Status int
+	// Authorization reports whether the request carried an Authorization
+	// header (its value is never kept).
+	Authorization bool
 }
 
 type reqLog struct {

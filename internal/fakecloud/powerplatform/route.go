@@ -14,6 +14,8 @@ const (
 	apiFlow      = "flow"
 	apiPowerApps = "powerapps"
 	apiBAP       = "bap"
+	// apiContent is the run-content host (signed inputsLink/outputsLink).
+	apiContent = "content"
 )
 
 const (

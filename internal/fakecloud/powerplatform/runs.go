@@ -57,7 +57,7 @@ func (c *call) runJSON(f *Flow, r *Run, expand bool) map[string]any {
 	if expand {
 		acts := map[string]any{}
 		for _, a := range runActions(f, r, c.s.now()) {
-			acts[a.name] = a.props(r)
+			acts[a.name] = c.s.actionProps(f, r, a)
 		}
 		props["actions"] = acts
 	}

@@ -1,6 +1,7 @@
 package powerplatform
 
 import (
+	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -29,8 +30,9 @@ const DefaultPageSize = 50
 // loopback ports without checking token signatures.
 type Options struct {
 	// Addr is the Flow listener's host:port (default 127.0.0.1:0). With a
-	// fixed port p, Power Apps listens on p+1, BAP on p+2 and the alternate
-	// Flow host on p+3; with port 0 every listener takes a random port.
+	// fixed port p, Power Apps listens on p+1, BAP on p+2, the alternate
+	// Flow host on p+3 and the run-content host on p+4; with port 0 every
+	// listener takes a random port.
 	Addr string
 	// CA issues the TLS certificates; nil creates a fresh one.
 	CA *fakeca.CA
@@ -55,6 +57,9 @@ type Options struct {
 	// OnRequest, if set, is called with each request's log entry once it is
 	// answered (or abandoned), on the serving goroutine.
 	OnRequest func(LoggedRequest)
+	// ContentTTL is how long the signed inputsLink/outputsLink of actions
+	// stay valid (default DefaultContentTTL).
+	ContentTTL time.Duration
 }
 
 // Server is a running fake Power Platform.
@@ -63,8 +68,10 @@ type Server struct {
 	ca   *fakeca.CA
 	log  *slog.Logger
 
-	flowURL, powerAppsURL, bapURL, altURL string
-	servers                               []*http.Server
+	flowURL, powerAppsURL, bapURL, altURL, contentURL string
+	servers                                           []*http.Server
+	// contentKey signs the content links of the run-content host.
+	contentKey []byte
 
 	mu sync.Mutex // guards st and seq
 	st *state
@@ -75,7 +82,7 @@ type Server struct {
 	rl reqLog
 }
 
-// New starts the four listeners and returns the Server.
+// New starts the five listeners and returns the Server.
 func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -94,6 +101,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.ContentTTL <= 0 {
+		opts.ContentTTL = DefaultContentTTL
 	}
 	if opts.Tenant == nil {
 		opts.Tenant = Demo(opts.Now())
@@ -117,7 +127,10 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("powerplatform: TLS: %w", err)
 	}
-	s := &Server{opts: opts, ca: ca, log: opts.Logger, st: newState(opts.Tenant)}
+	s := &Server{opts: opts, ca: ca, log: opts.Logger, st: newState(opts.Tenant), contentKey: make([]byte, 32)}
+	if _, err := rand.Read(s.contentKey); err != nil {
+		return nil, fmt.Errorf("powerplatform: content key: %w", err)
+	}
 	s.kn.init(opts.Seed)
 
 	flowMux := s.flowMux()
@@ -130,6 +143,7 @@ func New(opts Options) (*Server, error) {
 		{apiPowerApps, s.powerAppsMux(), &s.powerAppsURL},
 		{apiBAP, s.bapMux(), &s.bapURL},
 		{apiFlow, flowMux, &s.altURL},
+		{apiContent, s.contentMux(), &s.contentURL},
 	}
 	for i, m := range muxes {
 		p := 0

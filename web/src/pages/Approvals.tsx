@@ -1,5 +1,5 @@
 import {
-  Badge, Body1, Button, Caption1, Card, CardHeader, Field, Spinner, Tab, TabList, Textarea, Title2, makeStyles,
+  Badge, Body1, Button, Caption1, Card, CardHeader, Field, Link, Spinner, Tab, TabList, Textarea, Title2, makeStyles,
 } from "@fluentui/react-components";
 import { useState } from "react";
 import { post, q, seg } from "../api";
@@ -24,6 +24,15 @@ function Respond(props: { approval: Approval; onDone: (a: Approval) => void }) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string>();
   const a = props.approval;
+  if (a.options.length === 0) {
+    // FlowDeck could not find this approval's own responses: no button that could fail.
+    return (
+      <Body1 as="p" data-no-options>
+        Power Automate did not tell FlowDeck this approval's responses.{" "}
+        {a.link ? <Link href={a.link} target="_blank" rel="noreferrer">Respond in Power Automate</Link> : "Respond in Power Automate."}
+      </Body1>
+    );
+  }
   const send = async (response: string) => {
     setBusy(true);
     setFailure(undefined);

@@ -95,6 +95,7 @@ export default function FlowsPage(props: { filter: FlowFilter }) {
                       <div className="fd-ellipsis">
                         <Link title={row.displayName} data-testid="flow-name"
                           href={hrefOf({ page: "flow", env: row.environmentId, flow: row.id, status: "" })}>{row.displayName}</Link>
+                        {row.shared && <> <Badge appearance="tint" size="small" data-testid="flow-shared">Shared</Badge></>}
                       </div>
                     </TableCell>
                     <TableCell>{row.environmentName}</TableCell>
