@@ -112,6 +112,7 @@ func (b *Broker) obo(ctx context.Context, p flowdeck.Principal, a Audience, ai i
 		"assertion":           {assertion},
 		"scope":               {strings.Join(a.ScopeURIs(), " ")},
 	}
+	claims := b.withClaims(form, p, a)
 	start := b.now()
 	tr, err := b.tc.post(ctx, p.TenantID, form)
 	b.metrics.exchange("obo", a.Key, err)
@@ -123,5 +124,6 @@ func (b *Broker) obo(ctx context.Context, p flowdeck.Principal, a Audience, ai i
 	}
 	b.log.LogAttrs(ctx, slog.LevelDebug, "identity: obo exchange",
 		attrs(p, a, slog.Duration("took", b.now().Sub(start)))...)
+	b.claimsSatisfied(p, a, claims)
 	return b.save(ctx, p, a, ai, tr, "")
 }

@@ -29,6 +29,7 @@ func (b *Broker) refreshGrant(ctx context.Context, p flowdeck.Principal, a Audie
 		"refresh_token": {rt},
 		"scope":         {strings.Join(a.ScopeURIs(), " ")},
 	}
+	claims := b.withClaims(form, p, a)
 	tr, err := b.tc.post(ctx, p.TenantID, form)
 	b.metrics.exchange("refresh_token", a.Key, err)
 	if err != nil {
@@ -38,6 +39,7 @@ func (b *Broker) refreshGrant(ctx context.Context, p flowdeck.Principal, a Audie
 		return tokenResponse{}, dead, fe
 	}
 	b.log.LogAttrs(ctx, slog.LevelDebug, "identity: refreshed token", attrs(p, a)...)
+	b.claimsSatisfied(p, a, claims)
 	return tr, false, nil
 }
 
