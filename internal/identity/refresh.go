@@ -48,6 +48,7 @@ func (b *Broker) refreshGrant(ctx context.Context, p flowdeck.Principal, a Audie
 // (rotating) refresh token. It returns the audiences that failed.
 func (b *Broker) adoptSignIn(ctx context.Context, p flowdeck.Principal, first Audience, tr tokenResponse, others []Audience) map[string]error {
 	errs := map[string]error{}
+	b.claims.Delete(flightKey(p, first)) // an interactive sign-in satisfies a pending claims challenge
 	if _, err := b.save(ctx, p, first, b.audIdx[first.Key], tr, ""); err != nil {
 		errs[first.Key] = err
 	}
