@@ -118,6 +118,7 @@ func (b *Broker) obo(ctx context.Context, p flowdeck.Principal, a Audience, ai i
 	b.metrics.exchange("obo", a.Key, err)
 	if err != nil {
 		fe, _ := classify(err, grantOBO, a)
+		b.rememberClaims(p, a, fe)
 		b.addURLs(fe, p, a)
 		b.logFailure(ctx, "obo", p, a, fe)
 		return "", fe

@@ -34,6 +34,7 @@ func (b *Broker) refreshGrant(ctx context.Context, p flowdeck.Principal, a Audie
 	b.metrics.exchange("refresh_token", a.Key, err)
 	if err != nil {
 		fe, dead := classify(err, grantRefresh, a)
+		b.rememberClaims(p, a, fe)
 		b.addURLs(fe, p, a)
 		b.logFailure(ctx, "refresh", p, a, fe)
 		return tokenResponse{}, dead, fe

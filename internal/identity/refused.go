@@ -115,3 +115,14 @@ func (b *Broker) challenge(fe *flowdeck.Error, p flowdeck.Principal, a Audience)
 	}
 	return c
 }
+
+// rememberClaims keeps the claims challenge of a failed token request (Entra's
+// answer to OBO or a refresh) until a token satisfies it, so that every later
+// sign-in URL for (p, a) — the bot's sign-in card, the tab's consent popup —
+// carries it, whoever builds it.
+func (b *Broker) rememberClaims(p flowdeck.Principal, a Audience, fe *flowdeck.Error) {
+	if fe == nil || fe.Detail["claims"] == "" || checkClaims(fe.Detail["claims"]) != nil {
+		return
+	}
+	b.claims.Store(flightKey(p, a), fe.Detail["claims"])
+}
