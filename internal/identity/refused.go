@@ -62,7 +62,9 @@ func (b *Broker) SignInAgain(_ context.Context, p flowdeck.Principal, audience s
 		Kind:    flowdeck.ErrInteractionRequired,
 		Message: fmt.Sprintf("%s did not accept your sign-in, even after FlowDeck renewed it; sign in again.", a.Name),
 		Detail:  map[string]string{"audience": a.Key, "audience_name": a.Name, "reason": "token_refused"},
-		Err:     cause,
+		// %v, not %w: the refusal's own kind (unauthenticated) must not
+		// shadow this error's for errors.Is and flowdeck.KindOf.
+		Err: fmt.Errorf("the API refused a freshly obtained token: %v", cause),
 	}
 	var up *flowdeck.Error
 	if errors.As(cause, &up) && up.Detail["code"] != "" {

@@ -81,6 +81,9 @@ func TestBrokerSignInAgain(t *testing.T) {
 	cause := &flowdeck.Error{Kind: flowdeck.ErrUnauthenticated, Detail: map[string]string{"code": "InvalidAuthenticationToken"}}
 	err := f.broker.SignInAgain(context.Background(), principal(adele), PowerApps, cause)
 	fe := asError(t, err, flowdeck.ErrInteractionRequired)
+	if flowdeck.KindOf(err) != flowdeck.ErrInteractionRequired {
+		t.Errorf("KindOf = %v: the refusal's kind shadows interaction_required", flowdeck.KindOf(err))
+	}
 	if !strings.Contains(fe.Message, "Power Apps") || !strings.Contains(fe.Message, "sign in again") ||
 		fe.Detail["reason"] != "token_refused" || fe.Detail["code"] != "InvalidAuthenticationToken" ||
 		!strings.HasPrefix(fe.Detail["signin_url"], f.web.URL+"/auth/start?") {

@@ -218,7 +218,7 @@ func TestRefusedTwiceAsksToSignInAgain(t *testing.T) {
 	c.pp.ResetRequests()
 	_, _, err := c.send(ctx, t, "GET", "/environments", "")
 	var fe *flowdeck.Error
-	if !errors.Is(err, flowdeck.ErrInteractionRequired) || !errors.As(err, &fe) {
+	if flowdeck.Code(err) != "interaction_required" || !errors.As(err, &fe) {
 		t.Fatalf("err = %v, want interaction required", err)
 	}
 	if !strings.Contains(fe.Message, "Power Automate") || !strings.Contains(fe.Message, "sign in again") || fe.Detail["code"] != "InvalidAuthenticationToken" {
