@@ -99,12 +99,12 @@ func (f *cloudFixture) answers(route string) []int {
 	return out
 }
 
-// TestTabRevokedTokenIsEvictedAndRetried: Entra revokes the user's sessions
+// TestFaultTokenRevokedRetried: Entra revokes the user's sessions
 // and Power Platform and Graph refuse the tokens FlowDeck holds. The tab's
 // next calls still answer 200: each refused token is evicted, a fresh one
 // obtained (the refresh token is revoked too, so by OBO with the tab's SSO
 // token) and the call sent once more.
-func TestTabRevokedTokenIsEvictedAndRetried(t *testing.T) {
+func TestFaultTokenRevokedRetried(t *testing.T) {
 	clk := &fakeClock{t: time.Now().Truncate(time.Second)}
 	f := newClockedCloudFixture(t, clk)
 	adele := demo.Users()[0]
@@ -143,10 +143,10 @@ func TestTabRevokedTokenIsEvictedAndRetried(t *testing.T) {
 	}
 }
 
-// TestTabRefusedTwiceSaysSignInAgain: when the fresh token is refused as
+// TestFaultTokenRefusedTwice: when the fresh token is refused as
 // well, the tab gets a JSON error it can act on: interaction_required, a
 // sentence naming the service and the next step, and the sign-in URL.
-func TestTabRefusedTwiceSaysSignInAgain(t *testing.T) {
+func TestFaultTokenRefusedTwice(t *testing.T) {
 	clk := &fakeClock{t: time.Now().Truncate(time.Second)}
 	f := newClockedCloudFixture(t, clk)
 	adele := demo.Users()[0]
@@ -168,12 +168,12 @@ func TestTabRefusedTwiceSaysSignInAgain(t *testing.T) {
 	}
 }
 
-// TestTabMFAChallengeSignInThenWorks: a Conditional Access policy wants MFA
+// TestFaultMFAClaimsChallenge: a Conditional Access policy wants MFA
 // for Power Automate. The tab learns it from /api/me with a consent URL whose
 // authorize request carries Entra's claims challenge; the user signs in at
 // the fake's page (which asks for MFA because of the claims) and the tab's
 // Power Automate calls then work silently.
-func TestTabMFAChallengeSignInThenWorks(t *testing.T) {
+func TestFaultMFAClaimsChallenge(t *testing.T) {
 	clk := &fakeClock{t: time.Now().Truncate(time.Second)}
 	f := newClockedCloudFixture(t, clk)
 	adele := demo.Users()[0]
