@@ -119,6 +119,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 			fail("login_required", "AADSTS50058: A silent sign-in request was sent but no user is signed in.")
 			return
 		}
+		// A silent request that needs MFA fails interaction_required (OpenID Connect Core 1.0 §3.1.2.6).
 		if s.interactiveMFA(hinted.TenantID, hinted.ID, pa) {
 			fail("interaction_required", "AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the resource.")
 			return

@@ -67,7 +67,8 @@ func (c claimsRequest) wantsMFA() bool { return len(c.capolids) > 0 || len(c.acr
 // multi-factor authentication: when its claims ask for it (the claims
 // challenge a client passes on, as Microsoft's claims-challenge page tells
 // clients to do), or when a RequireMFA policy covers a requested resource
-// (Conditional Access is evaluated for the resources of the sign-in) (mu not held).
+// (policies target resources: https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-cloud-apps;
+// that a sign-in without claims for other resources skips MFA is unverified) (mu not held).
 func (s *Server) interactiveMFA(tenant, user string, pa *pendingAuth) bool {
 	if pa.claims.wantsMFA() {
 		return true
