@@ -251,3 +251,37 @@ func TestClaimsChallenge(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedConcurrently: many calls refused at once share one renewal —
+// no storm of refresh grants — and all succeed.
+func TestRefusedConcurrently(t *testing.T) {
+	c := newRefusalCloud(t)
+	if status, _, err := c.send(c.as(t, true), t, "GET", "/environments", ""); err != nil || status != http.StatusOK {
+		t.Fatalf("first call: %d %v", status, err)
+	}
+	c.pp.RevokeTokens(demo.TenantID, adele().ID)
+	c.clk.Advance(time.Second)
+	refreshes := c.idp.GrantCount(entra.GrantRefreshToken)
+	ctx := c.as(t, false)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			status, body, err := c.send(ctx, t, "GET", "/environments", "")
+			if err == nil && status != http.StatusOK {
+				err = errors.New(body)
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a concurrent call failed: %v", err)
+		}
+	}
+	if n := c.idp.GrantCount(entra.GrantRefreshToken) - refreshes; n != 1 {
+		t.Errorf("%d refresh grants for 8 refused calls, want 1", n)
+	}
+}
