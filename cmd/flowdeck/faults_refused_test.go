@@ -222,3 +222,39 @@ func TestFaultMFAClaimsChallenge(t *testing.T) {
 		t.Fatalf("/api/environments after the MFA sign-in = %d %v", code, ans)
 	}
 }
+
+// TestFaultTokenRefusedTwiceBot: the bot's side of a refusal that a fresh
+// token does not cure: Power Platform refuses every token of the user, and
+// the command's answer is the sign-in card with the sentence that says why
+// and what to do; after the sign-in is possible again the command works.
+func TestFaultTokenRefusedTwiceBot(t *testing.T) {
+	s := newFaultStack(t, faultConfig(t, ""))
+	ctx := faultCtx(t)
+	adele := demo.Users()[0]
+	s.signIn(ctx, t, adele)
+
+	s.cloud.pp.RevokeTokensIssuedBefore(demo.TenantID, adele.ID, time.Now().Add(time.Hour))
+	s.cloud.pp.ResetRequests()
+	reply := s.ask(ctx, t, adele, "envs")
+	if !strings.Contains(reply, "application/vnd.microsoft.card.oauth") || !strings.Contains(reply, "did not accept your sign-in") ||
+		!strings.Contains(reply, "sign in again") || !strings.Contains(reply, "/auth/start?s=") {
+		t.Fatalf("the bot's answer to a twice-refused token: %.800s", reply)
+	}
+	var refused int
+	for _, r := range s.cloud.pp.Requests() {
+		if r.Route == powerplatform.RouteEnvironmentsList {
+			if r.Status != http.StatusUnauthorized {
+				t.Errorf("Power Automate answered %d, want only 401s", r.Status)
+			}
+			refused++
+		}
+	}
+	if refused != 2 {
+		t.Errorf("Power Automate saw %d attempts, want 2 (the token, then a fresh one)", refused)
+	}
+
+	s.cloud.pp.ClearRevocations()
+	if reply := s.ask(ctx, t, adele, "envs"); strings.Contains(reply, "card.oauth") {
+		t.Errorf("after the revocation ended the bot still asks to sign in: %.400s", reply)
+	}
+}

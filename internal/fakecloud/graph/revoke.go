@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -15,6 +16,12 @@ import (
 // sessions. Combine it with the fake Entra ID's RevokeRefreshTokens to play a
 // full revocation.
 func (s *Server) RevokeTokens(tenant, user string) { s.revoked.Revoke(tenant, user, s.opts.Now()) }
+
+// RevokeTokensIssuedBefore refuses every access token of the user issued
+// before t, which may lie in the future (then fresh tokens are refused too).
+func (s *Server) RevokeTokensIssuedBefore(tenant, user string, t time.Time) {
+	s.revoked.RevokeBefore(tenant, user, t)
+}
 
 // refuseRevoked answers 401 for a token issued before its user's revocation
 // and reports whether it did. A client that declared the cp1 capability

@@ -2,6 +2,7 @@ package powerplatform
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -12,6 +13,13 @@ import (
 // a password reset, an admin's "revoke sessions"). Combine it with the fake
 // Entra ID's RevokeRefreshTokens to play a full revocation.
 func (s *Server) RevokeTokens(tenant, user string) { s.revoked.Revoke(tenant, user, s.now()) }
+
+// RevokeTokensIssuedBefore refuses every access token of the user issued
+// before t, which may lie in the future (then fresh tokens are refused too,
+// as when a session stays revoked).
+func (s *Server) RevokeTokensIssuedBefore(tenant, user string, t time.Time) {
+	s.revoked.RevokeBefore(tenant, user, t)
+}
 
 // ClearRevocations forgets every RevokeTokens.
 func (s *Server) ClearRevocations() { s.revoked.Clear() }

@@ -33,12 +33,18 @@ type key struct{ tenant, user string }
 // documents no finer rule): a test that wants a fresh token to pass lets its
 // clock move past that second.
 func (l *List) Revoke(tenant, user string, at time.Time) {
+	l.RevokeBefore(tenant, user, at.Truncate(time.Second).Add(time.Second))
+}
+
+// RevokeBefore refuses every access token of the user issued before from
+// ("tokens issued before T are invalid"); from may lie in the future, to
+// refuse the fresh tokens too.
+func (l *List) RevokeBefore(tenant, user string, from time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.m == nil {
 		l.m = map[key]time.Time{}
 	}
-	from := at.Truncate(time.Second).Add(time.Second)
 	k := key{strings.ToLower(tenant), strings.ToLower(user)}
 	if from.After(l.m[k]) {
 		l.m[k] = from

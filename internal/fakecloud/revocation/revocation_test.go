@@ -41,6 +41,10 @@ func TestRevoked(t *testing.T) {
 	if from, _ := l.Revoked(tok("T", "U", at)); !from.Equal(at.Truncate(time.Second).Add(time.Second)) {
 		t.Errorf("valid from %v", from)
 	}
+	l.RevokeBefore("T", "W", at.Add(time.Hour)) // in the future: fresh tokens are refused too
+	if _, r := l.Revoked(tok("T", "W", at.Add(time.Minute))); !r {
+		t.Error("RevokeBefore a future time let a fresh token through")
+	}
 	l.Clear()
 	if _, r := l.Revoked(tok("T", "U", at.Add(-time.Minute))); r {
 		t.Error("Clear kept a revocation")
