@@ -43,7 +43,7 @@ type refusalCloud struct {
 	tenant *powerplatform.Tenant
 }
 
-func newRefusalCloud(t *testing.T) *refusalCloud {
+func newRefusalCloud(t *testing.T, ppOptions ...func(*powerplatform.Options)) *refusalCloud {
 	t.Helper()
 	c := &refusalCloud{clk: &clock{t: time.Now().UTC().Truncate(time.Second)}}
 	ca, err := fakeca.New()
@@ -55,7 +55,11 @@ func newRefusalCloud(t *testing.T) *refusalCloud {
 	}
 	t.Cleanup(func() { c.idp.Close() })
 	c.tenant = powerplatform.Demo(c.clk.Now())
-	if c.pp, err = powerplatform.New(powerplatform.Options{CA: ca, Keyfunc: c.idp.Keyfunc, Now: c.clk.Now, Tenant: c.tenant}); err != nil {
+	po := powerplatform.Options{CA: ca, Keyfunc: c.idp.Keyfunc, Now: c.clk.Now, Tenant: c.tenant}
+	for _, f := range ppOptions {
+		f(&po)
+	}
+	if c.pp, err = powerplatform.New(po); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.pp.Close)
@@ -283,5 +287,23 @@ func TestRefusedConcurrently(t *testing.T) {
 	}
 	if n := c.idp.GrantCount(entra.GrantRefreshToken) - refreshes; n != 1 {
 		t.Errorf("%d refresh grants for 8 refused calls, want 1", n)
+	}
+}
+
+// TestRefusedAudienceIsNotSignInAgain: a token for the wrong audience is
+// refused twice too, but a new sign-in cannot cure FlowDeck's own mistake:
+// the caller gets the misconfiguration sentence, not a sign-in prompt.
+func TestRefusedAudienceIsNotSignInAgain(t *testing.T) {
+	c := newRefusalCloud(t, func(o *powerplatform.Options) { o.FlowAudience = "https://service.flow.microsoft.us/" })
+	status, body, err := c.send(c.as(t, true), t, "GET", "/environments", "")
+	if err != nil || status != http.StatusUnauthorized || !strings.Contains(body, "InvalidAuthenticationAudience") {
+		t.Fatalf("wrong audience: %d %.200s %v, want the 401 envelope for DecodeError", status, body, err)
+	}
+	e := upstream.DecodeError(status, nil, []byte(body))
+	if !errors.Is(e, flowdeck.ErrMisconfigured) || !strings.Contains(e.Message, "flowdeck doctor") {
+		t.Errorf("decoded: %v", e)
+	}
+	if got := c.statuses(powerplatform.RouteEnvironmentsList); len(got) != 2 {
+		t.Errorf("the fake saw %v, want two attempts", got)
 	}
 }
