@@ -307,3 +307,30 @@ func TestRefusedAudienceIsNotSignInAgain(t *testing.T) {
 		t.Errorf("the fake saw %v, want two attempts", got)
 	}
 }
+
+// TestRefusedExpiredToken: Power Platform's clock runs ahead, so it finds a
+// token expired that FlowDeck still thought good (ExpiredAuthenticationToken).
+// The token is evicted, a fresh one obtained with the refresh token, and the
+// call succeeds.
+func TestRefusedExpiredToken(t *testing.T) {
+	const skew = time.Hour - 30*time.Second // the fake Entra ID's tokens live one hour
+	c := newRefusalCloud(t, func(o *powerplatform.Options) {
+		now := o.Now
+		o.Now = func() time.Time { return now().Add(skew) }
+	})
+	if status, body, err := c.send(c.as(t, true), t, "GET", "/environments", ""); err != nil || status != http.StatusOK {
+		t.Fatalf("first call: %d %.200s %v", status, body, err)
+	}
+	c.clk.Advance(time.Minute) // expired at Power Platform, not yet due for renewal at FlowDeck
+	c.pp.ResetRequests()
+	refreshes := c.idp.GrantCount(entra.GrantRefreshToken)
+	if status, body, err := c.send(c.as(t, false), t, "GET", "/environments", ""); err != nil || status != http.StatusOK {
+		t.Fatalf("with an expired token: %d %.200s %v", status, body, err)
+	}
+	if got := c.statuses(powerplatform.RouteEnvironmentsList); len(got) != 2 || got[0] != http.StatusUnauthorized {
+		t.Errorf("the fake answered %v, want [401 200]", got)
+	}
+	if n := c.idp.GrantCount(entra.GrantRefreshToken) - refreshes; n != 1 {
+		t.Errorf("%d refresh grants, want 1", n)
+	}
+}
