@@ -30,6 +30,11 @@ func (b *Bot) errorReply(ctx context.Context, r *request, err error) reply {
 	switch kind {
 	case flowdeck.ErrUnauthenticated, flowdeck.ErrInteractionRequired:
 		if r.p.Valid() {
+			if kind == flowdeck.ErrInteractionRequired && fe != nil && fe.Detail["signin_url"] != "" {
+				// The broker's sign-in URL carries what Entra or the API asked
+				// for (a claims challenge); its message says why.
+				return b.oauthReplyURL(ctx, r, orDefault(fe.Message, "Sign in again to continue."), fe.Detail["signin_url"])
+			}
 			return b.oauthReply(ctx, r, "Sign in again to continue.")
 		}
 	case flowdeck.ErrConsentRequired:

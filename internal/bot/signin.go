@@ -90,6 +90,11 @@ func (b *Bot) ensureSignedIn(ctx context.Context, r *request) (context.Context, 
 		err := flowdeck.Errorf(flowdeck.ErrConsentRequired, "FlowDeck needs your consent to reach %s.", orDefault(acc.Name, "Power Automate"))
 		return ctx, cardReply(cards.ErrorCard(err, cards.ErrorOptions{ConsentURL: u})), false
 	}
+	if acc.Code == flowdeck.Code(flowdeck.ErrInteractionRequired) && acc.ConsentURL != "" {
+		// Entra wants more than a silent sign-in (MFA, a Conditional Access
+		// claims challenge): the broker's URL carries the challenge.
+		return ctx, b.oauthReplyURL(ctx, r, orDefault(acc.Message, "Sign in to FlowDeck so I can work with your flows."), acc.ConsentURL), false
+	}
 	return ctx, b.oauthReply(ctx, r, "Sign in to FlowDeck so I can work with your flows."), false
 }
 
@@ -102,10 +107,19 @@ func orDefault(s, d string) string {
 
 // oauthReply is the OAuth card that starts Teams SSO.
 func (b *Bot) oauthReply(ctx context.Context, r *request, text string) reply {
-	u, err := b.o.Consent.StartURL(r.p, r.p.UPN, nil, "")
-	if err != nil {
-		b.log.LogAttrs(ctx, slog.LevelWarn, "bot: no sign-in URL", slog.Any("err", err))
-		return textReply("I can't start the sign-in for you here. Open the FlowDeck tab to sign in.")
+	return b.oauthReplyURL(ctx, r, text, "")
+}
+
+// oauthReplyURL is oauthReply whose sign-in button opens u (a sign-in URL
+// from a token error, which may carry a claims challenge); "" starts a plain
+// sign-in.
+func (b *Bot) oauthReplyURL(ctx context.Context, r *request, text, u string) reply {
+	if u == "" {
+		var err error
+		if u, err = b.o.Consent.StartURL(r.p, r.p.UPN, nil, ""); err != nil {
+			b.log.LogAttrs(ctx, slog.LevelWarn, "bot: no sign-in URL", slog.Any("err", err))
+			return textReply("I can't start the sign-in for you here. Open the FlowDeck tab to sign in.")
+		}
 	}
 	return reply{oauth: cards.NewOAuthCard(text, "", uuid.NewString(), b.o.AppIDURI, u)}
 }

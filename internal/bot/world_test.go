@@ -99,13 +99,15 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	w.broker, err = identity.NewBroker(identity.BrokerOptions{Registry: w.cloud.Registry, Store: w.store, Authority: w.cloud.Entra.URL(),
 		ClientID: demo.ClientID, Credential: cred, HTTPClient: w.cloud.Entra.Client(), Logger: log})
 	must(tb, err)
-	web := httptest.NewServer(http.NotFoundHandler())
+	webMux := http.NewServeMux()
+	web := httptest.NewServer(webMux)
 	tb.Cleanup(web.Close)
 	must(tb, w.cloud.Entra.AddRedirectURI(demo.ClientID, web.URL+"/auth/end"))
 	consent, err := identity.NewConsent(identity.ConsentOptions{Authority: w.cloud.Entra.URL(), ClientID: demo.ClientID, Credential: cred,
 		RedirectURL: web.URL + "/auth/end", HTTPClient: w.cloud.Entra.Client(), Broker: w.broker, StateKey: key, Logger: log,
 		DisableInstanceDiscovery: true})
 	must(tb, err)
+	webMux.HandleFunc("/auth/start", consent.Start)
 	vctx, cancel := context.WithCancel(ctx)
 	tb.Cleanup(cancel)
 	sso, err := identity.NewVerifier(vctx, identity.VerifierOptions{JWKSURL: w.cloud.Entra.JWKSURL("common"), HTTPClient: w.cloud.Entra.Client(),

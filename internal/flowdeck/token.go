@@ -31,4 +31,9 @@ type TokenStore interface {
 	GetToken(ctx context.Context, tenantID, userID, audience string) (DelegatedToken, error)
 	// DeleteTokens removes every token of the user (sign-out). Deleting nothing is not an error.
 	DeleteTokens(ctx context.Context, tenantID, userID string) error
+	// EvictAccessToken forgets the access token of (tenant, user, audience)
+	// if it is still accessToken (an upstream API refused it), keeping the
+	// refresh token; it reports whether it did. A token replaced in the
+	// meantime (by another replica) is left alone.
+	EvictAccessToken(ctx context.Context, tenantID, userID, audience, accessToken string) (bool, error)
 }

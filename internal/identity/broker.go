@@ -75,6 +75,7 @@ type Broker struct {
 	sf       singleflight.Group
 	notified sync.Map // userKey → struct{}: OnSignInNeeded already called
 	consent  atomic.Pointer[Consent]
+	claims   sync.Map // flightKey → the claims challenge the next token request carries
 }
 
 // flightTimeout bounds one shared exchange, whoever waits for it.
@@ -347,7 +348,7 @@ func (b *Broker) addURLs(fe *flowdeck.Error, p flowdeck.Principal, a Audience) {
 			fe.Detail["consent_url"] = u
 		}
 	case errors.Is(fe, flowdeck.ErrInteractionRequired):
-		if u, err := c.StartURL(p, p.UPN, []string{a.Key}, ""); err == nil {
+		if u, err := c.StartURLWithClaims(p, p.UPN, []string{a.Key}, "", b.challenge(fe, p, a)); err == nil {
 			fe.Detail["signin_url"] = u
 		}
 	}

@@ -107,3 +107,15 @@ func (c *tokenCache) intern(tenant string) string {
 	v, _ := c.tenants.LoadOrStore(t, t)
 	return v.(string)
 }
+
+// evict forgets the cached token of audience ai if it is token (any token
+// when token is ""); a token renewed in the meantime stays.
+func (c *tokenCache) evict(tenant, user string, ai int, token string) {
+	s := c.shard(user)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.m[userKey{tenant, user}]
+	if ai < len(e) && (token == "" || e[ai].token == token) {
+		e[ai] = cacheEntry{}
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"slices"
 	"strings"
 	"time"
 
@@ -153,30 +152,7 @@ var prompts = []string{"", "consent", "login", "select_account"}
 // "login" or "select_account". The sealed state binds tenant, user, a nonce,
 // the audiences and a 10-minute expiry.
 func (c *Consent) StartURL(p flowdeck.Principal, loginHint string, audiences []string, prompt string) (string, error) {
-	if !p.Valid() {
-		return "", flowdeck.Errorf(flowdeck.ErrUnauthenticated, "Sign in to continue.")
-	}
-	if !slices.Contains(prompts, prompt) {
-		return "", flowdeck.Errorf(flowdeck.ErrInvalid, "identity: prompt %q is not supported", prompt)
-	}
-	if len(audiences) == 0 {
-		for _, a := range c.auds {
-			audiences = append(audiences, a.Key)
-		}
-	}
-	for _, k := range audiences {
-		if _, ok := c.audience(k); !ok {
-			return "", flowdeck.Errorf(flowdeck.ErrInvalid, "identity: unknown audience %q", k)
-		}
-	}
-	sealed, err := c.seal.seal(purposeState, consentState{
-		Tenant: p.TenantID, User: p.UserID, Nonce: randomToken(18), Audiences: slices.Compact(slices.Clone(audiences)),
-		LoginHint: loginHint, Prompt: prompt, Expires: c.now().Add(stateLifetime).Unix(),
-	})
-	if err != nil {
-		return "", flowdeck.Wrap(flowdeck.ErrInternal, err, "identity: seal consent state")
-	}
-	return c.startURL + "?s=" + sealed, nil
+	return c.StartURLWithClaims(p, loginHint, audiences, prompt, "")
 }
 
 func (c *Consent) audience(key string) (Audience, bool) {
@@ -242,6 +218,9 @@ func (c *Consent) Start(w http.ResponseWriter, r *http.Request) {
 	}
 	if st.Prompt != "" {
 		q.Set("prompt", st.Prompt)
+	}
+	if st.Claims != "" {
+		q.Set("claims", st.Claims)
 	}
 	noStore(w)
 	http.Redirect(w, r, c.authority+"/"+url.PathEscape(st.Tenant)+"/oauth2/v2.0/authorize?"+q.Encode(), http.StatusFound)

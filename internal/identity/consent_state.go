@@ -21,7 +21,9 @@ type consentState struct {
 	Audiences []string `json:"a"`
 	LoginHint string   `json:"h,omitempty"`
 	Prompt    string   `json:"p,omitempty"`
-	Expires   int64    `json:"e"` // Unix seconds
+	// Claims is a claims challenge for the authorize request's "claims" parameter.
+	Claims  string `json:"c,omitempty"`
+	Expires int64  `json:"e"` // Unix seconds
 }
 
 // pkceCookie is the sealed cookie that binds the browser to its flow and

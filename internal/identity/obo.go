@@ -112,16 +112,19 @@ func (b *Broker) obo(ctx context.Context, p flowdeck.Principal, a Audience, ai i
 		"assertion":           {assertion},
 		"scope":               {strings.Join(a.ScopeURIs(), " ")},
 	}
+	claims := b.withClaims(form, p, a)
 	start := b.now()
 	tr, err := b.tc.post(ctx, p.TenantID, form)
 	b.metrics.exchange("obo", a.Key, err)
 	if err != nil {
 		fe, _ := classify(err, grantOBO, a)
+		b.rememberClaims(p, a, fe)
 		b.addURLs(fe, p, a)
 		b.logFailure(ctx, "obo", p, a, fe)
 		return "", fe
 	}
 	b.log.LogAttrs(ctx, slog.LevelDebug, "identity: obo exchange",
 		attrs(p, a, slog.Duration("took", b.now().Sub(start)))...)
+	b.claimsSatisfied(p, a, claims)
 	return b.save(ctx, p, a, ai, tr, "")
 }

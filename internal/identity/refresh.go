@@ -29,15 +29,18 @@ func (b *Broker) refreshGrant(ctx context.Context, p flowdeck.Principal, a Audie
 		"refresh_token": {rt},
 		"scope":         {strings.Join(a.ScopeURIs(), " ")},
 	}
+	claims := b.withClaims(form, p, a)
 	tr, err := b.tc.post(ctx, p.TenantID, form)
 	b.metrics.exchange("refresh_token", a.Key, err)
 	if err != nil {
 		fe, dead := classify(err, grantRefresh, a)
+		b.rememberClaims(p, a, fe)
 		b.addURLs(fe, p, a)
 		b.logFailure(ctx, "refresh", p, a, fe)
 		return tokenResponse{}, dead, fe
 	}
 	b.log.LogAttrs(ctx, slog.LevelDebug, "identity: refreshed token", attrs(p, a)...)
+	b.claimsSatisfied(p, a, claims)
 	return tr, false, nil
 }
 
@@ -46,6 +49,7 @@ func (b *Broker) refreshGrant(ctx context.Context, p flowdeck.Principal, a Audie
 // (rotating) refresh token. It returns the audiences that failed.
 func (b *Broker) adoptSignIn(ctx context.Context, p flowdeck.Principal, first Audience, tr tokenResponse, others []Audience) map[string]error {
 	errs := map[string]error{}
+	b.claims.Delete(flightKey(p, first)) // an interactive sign-in satisfies a pending claims challenge
 	if _, err := b.save(ctx, p, first, b.audIdx[first.Key], tr, ""); err != nil {
 		errs[first.Key] = err
 	}

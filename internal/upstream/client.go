@@ -139,6 +139,7 @@ func NewTransport(o Options) http.RoundTripper {
 	send := instrument(o, o.Base)
 	send = authorize(o, send)
 	send = attemptTimeout(o, send)
+	send = refused(o, send)
 	send = limitPerUser(o, send)
 	return retry(o, send)
 }

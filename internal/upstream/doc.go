@@ -3,8 +3,10 @@
 // through, and the decoding of upstream answers into domain errors.
 //
 // The chain, outermost first: retry (safe methods only, exponential backoff
-// with full jitter, Retry-After honoured) → per-user in-flight limit → attempt
-// timeout → headers and bearer token → metrics and logging → Base.
+// with full jitter, Retry-After honoured) → per-user in-flight limit → token
+// refusals (a 401 evicts the token and the request goes once more with a
+// fresh one) → attempt timeout → headers and bearer token → metrics and
+// logging → Base.
 //
 // Clients never pick an audience: the token for a request comes from the
 // TokenSource for the audience key the Audiences registry gives the request's

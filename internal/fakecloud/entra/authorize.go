@@ -23,6 +23,8 @@ type pendingAuth struct {
 	challenge   string
 	items       []consentItem
 	expires     time.Time
+	// claims is the request's claims parameter (see claims.go).
+	claims claimsRequest
 }
 
 const pendingLifetime = 15 * time.Minute
@@ -88,6 +90,11 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		fail("invalid_request", "AADSTS501491: Invalid size of Code_Challenge parameter or unsupported code_challenge_method (only S256 is supported).")
 		return
 	}
+	cr, aerr := parseClaimsRequest(q.Get("claims"))
+	if aerr != nil {
+		fail(aerr.code, aerr.Error())
+		return
+	}
 	s.mu.Lock()
 	items, aerr := s.consentItems(p.app, q.Get("scope"), false)
 	s.mu.Unlock()
@@ -102,7 +109,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	pa := &pendingAuth{
 		tenant: tenantID, client: p.app.ClientID, redirectURI: p.redirect, scope: q.Get("scope"),
 		state: state, nonce: q.Get("nonce"), challenge: challenge, items: items,
-		expires: s.now().Add(pendingLifetime),
+		expires: s.now().Add(pendingLifetime), claims: cr,
 	}
 	s.mu.Lock()
 	hinted, hintOK := s.userByHint(tenantID, q.Get("login_hint"))
@@ -110,6 +117,11 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	if q.Get("prompt") == "none" {
 		if !hintOK {
 			fail("login_required", "AADSTS50058: A silent sign-in request was sent but no user is signed in.")
+			return
+		}
+		// A silent request that needs MFA fails interaction_required (OpenID Connect Core 1.0 §3.1.2.6).
+		if s.interactiveMFA(hinted.TenantID, hinted.ID, pa) {
+			fail("interaction_required", "AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the resource.")
 			return
 		}
 		if !s.allConsented(hinted, pa) {
@@ -142,6 +154,9 @@ func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, pa *pending
 	}
 	if hintOK {
 		page.FixedUser = &hinted
+		page.MFA = s.interactiveMFA(hinted.TenantID, hinted.ID, pa)
+	} else {
+		page.MFA = pa.claims.wantsMFA()
 	}
 	s.renderPage(w, r, http.StatusOK, "consent.html", page)
 }
@@ -222,11 +237,12 @@ func (s *Server) handleAuthorizeSubmit(w http.ResponseWriter, r *http.Request) {
 // finishAuthorize issues a code and redirects back to the app.
 func (s *Server) finishAuthorize(w http.ResponseWriter, r *http.Request, pa *pendingAuth, u demo.User) {
 	code := "1.A" + randomString(64)
+	mfa := s.interactiveMFA(u.TenantID, u.ID, pa)
 	s.mu.Lock()
 	s.pruneLocked()
 	s.codes[code] = &authCode{
 		tenant: lower(u.TenantID), user: lower(u.ID), client: lower(pa.client), redirectURI: pa.redirectURI,
-		scope: pa.scope, nonce: pa.nonce, challenge: pa.challenge, expires: s.now().Add(codeLifetime),
+		scope: pa.scope, nonce: pa.nonce, challenge: pa.challenge, expires: s.now().Add(codeLifetime), mfa: mfa,
 	}
 	s.mu.Unlock()
 	redirectTo(w, r, pa.redirectURI, url.Values{"code": {code}, "state": {pa.state}, "session_state": {guidFrom("session", u.ID, code)}})

@@ -18,6 +18,8 @@ type authCode struct {
 	challenge            string
 	expires              time.Time
 	used                 bool
+	// mfa is set when the sign-in performed multi-factor authentication.
+	mfa bool
 }
 
 // codeLifetime is how long an authorization code can be redeemed.
@@ -79,14 +81,14 @@ func (s *Server) grantCode(req *tokenRequest) (map[string]any, *aadErr) {
 		return nil, aerr
 	}
 	s.mu.Lock()
-	scopes, aerr := s.checkDelegated(req.app, tenant.ID, user.ID, q.res, q.requested, q.names, true)
+	scopes, aerr := s.checkDelegated(req.app, tenant.ID, user.ID, q.res, q.requested, q.names, ac.mfa)
 	s.mu.Unlock()
 	if aerr != nil {
 		return nil, aerr
 	}
 	return s.issue(issuance{
 		tenant: tenant.ID, user: &user, app: req.app, res: q.res, scopes: scopes, q: q,
-		mfa: true, nonce: ac.nonce, clientInfo: form.Get("client_info") == "1",
+		mfa: ac.mfa, nonce: ac.nonce, clientInfo: form.Get("client_info") == "1",
 	})
 }
 

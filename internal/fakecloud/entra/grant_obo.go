@@ -46,6 +46,9 @@ func (s *Server) grantOBO(req *tokenRequest) (map[string]any, *aadErr) {
 	if amr, ok := claims["amr"].([]any); ok {
 		mfaDone = slices.Contains(amr, any("mfa"))
 	}
+	if aerr := checkGrantClaims(req.r, mfaDone); aerr != nil {
+		return nil, aerr
+	}
 	s.mu.Lock()
 	s.stats.obo[oboKey{lower(tenant.ID), lower(user.ID), q.res.ID}]++
 	scopes, aerr := s.checkDelegated(req.app, tenant.ID, user.ID, q.res, q.requested, q.names, mfaDone)

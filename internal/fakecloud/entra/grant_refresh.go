@@ -38,6 +38,9 @@ func (s *Server) grantRefresh(req *tokenRequest) (map[string]any, *aadErr) {
 	if req.tenant != nil && req.tenant.ID != tenant.ID {
 		return nil, errUserNotInTenant(user.ID, tenant.ID, req.tenant, req.app)
 	}
+	if aerr := checkGrantClaims(req.r, grant.mfa); aerr != nil {
+		return nil, aerr
+	}
 	q, aerr := s.parseScopes(form.Get("scope"), tenant.Name)
 	if aerr != nil {
 		return nil, aerr

@@ -27,6 +27,8 @@ type consentPage struct {
 	FixedUser  *demo.User
 	Users      []demo.User
 	Items      []consentItem
+	// MFA says the sign-in asks for multi-factor authentication.
+	MFA bool
 }
 
 // consentItem is the permissions requested on one resource.

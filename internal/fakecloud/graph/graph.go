@@ -19,6 +19,7 @@ import (
 
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/fakeca"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/revocation"
 )
 
 // Audiences Graph accepts: its URI with and without the slash, and its app id.
@@ -50,6 +51,8 @@ type Server struct {
 
 	mu    sync.Mutex
 	calls map[string]int
+	// revoked holds the users whose sessions RevokeTokens revoked.
+	revoked revocation.List
 }
 
 // New starts the fake on a loopback TLS listener.
@@ -155,6 +158,9 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, b
 	auds, _ := claims.GetAudience()
 	if len(auds) != 1 || !slices.Contains(audiences, auds[0]) {
 		writeError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
+		return caller{}, false
+	}
+	if s.refuseRevoked(w, claims) {
 		return caller{}, false
 	}
 	c := caller{}

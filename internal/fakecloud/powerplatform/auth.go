@@ -98,6 +98,9 @@ func (s *Server) authenticate(r *http.Request, aud string) (*principal, *apiErro
 	if oid == "" {
 		return nil, invalid
 	}
+	if aerr := s.checkRevoked(claims); aerr != nil {
+		return nil, aerr
+	}
 	p := &principal{TenantID: tid, OID: oid, Audience: tokAud, Scopes: strings.Fields(scp)}
 	p.Name, _ = claims["name"].(string)
 	p.AppID, _ = claims["appid"].(string)

@@ -15,6 +15,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/flowdeck/flowdeck/internal/fakecloud/fakeca"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/revocation"
 )
 
 // Default audiences of the public cloud.
@@ -80,6 +81,8 @@ type Server struct {
 
 	kn knobs
 	rl reqLog
+	// revoked holds the users whose sessions RevokeTokens revoked.
+	revoked revocation.List
 }
 
 // New starts the five listeners and returns the Server.

@@ -26,6 +26,7 @@ type Dumper func(t *testing.T, s flowdeck.Store) []byte
 // Run runs the conformance suite. Every subtest opens its own store.
 func Run(t *testing.T, open Opener, dump Dumper) {
 	t.Run("Tokens", func(t *testing.T) { testTokens(t, open) })
+	t.Run("TokenEvict", func(t *testing.T) { testTokenEvict(t, open) })
 	t.Run("TokensNoPlaintext", func(t *testing.T) { testNoPlaintext(t, open, dump) })
 	t.Run("Conversations", func(t *testing.T) { testConversations(t, open) })
 	t.Run("Subscriptions", func(t *testing.T) { testSubscriptions(t, open) })
