@@ -13,7 +13,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// ChannelIssuer is the iss of Bot Framework channel tokens.
+// ChannelIssuer is the iss of the public cloud's Bot Framework channel tokens
+// (CloudOptions.ChannelIssuer plays another cloud's).
 const ChannelIssuer = "https://api.botframework.com"
 
 // DefaultEndorsements are the channels the current key is endorsed for.
@@ -57,7 +58,7 @@ func newIssuerKey(endorsements []string) (*issuerKey, error) {
 func (s *Server) ChannelClaims(botID, serviceURL string) jwt.MapClaims {
 	now := s.now()
 	return jwt.MapClaims{
-		"iss":        ChannelIssuer,
+		"iss":        s.cloud.ChannelIssuer,
 		"aud":        botID,
 		"serviceurl": serviceURL,
 		"iat":        now.Unix(),
@@ -166,7 +167,7 @@ func (s *Server) handleMetadata(w http.ResponseWriter, _ *http.Request) {
 	s.metaFetches++
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                                ChannelIssuer,
+		"issuer":                                s.cloud.ChannelIssuer,
 		"authorization_endpoint":                "https://invalid.botframework.com/v1/auth",
 		"jwks_uri":                              s.JWKSURL(),
 		"id_token_signing_alg_values_supported": []string{"RS256"},
