@@ -82,10 +82,12 @@ func (s *Server) Issuer(f TokenForm, tid string) string {
 }
 
 // TenantClaims returns valid claims of a tenant-issued channel token of form
-// f (FormTenantV1 or FormTenantV2) for botID from the bot's tenant. It
-// carries no serviceurl claim: whether the Bot Service puts one in a
-// tenant-issued token is unverified, and without it the bot must check the
-// activity's serviceUrl host itself (the stricter case).
+// f, with tid equal to the issuer's tenant (microsoft/Agents-for-js
+// packages/agents-hosting/src/auth/jwt-middleware.ts, validateTenantBinding),
+// for botID from the bot's tenant. It carries no serviceurl claim: whether
+// the Bot Service puts one in a tenant-issued token is unverified, and
+// without it the bot must check the activity's serviceUrl host itself (the
+// stricter case).
 func (s *Server) TenantClaims(f TokenForm, botID string) jwt.MapClaims {
 	now := s.now()
 	ver := "1.0"

@@ -17,7 +17,9 @@ import (
 // (CloudOptions.ChannelIssuer plays another cloud's).
 const ChannelIssuer = "https://api.botframework.com"
 
-// DefaultEndorsements are the channels the current key is endorsed for.
+// DefaultEndorsements are the channels the current key is endorsed for
+// (keys carry endorsements; microsoft/botbuilder-dotnet libraries/
+// Microsoft.Bot.Connector/Authentication/ChannelValidation.cs checks them).
 var DefaultEndorsements = []string{"msteams", "emulator", "webchat", "directline", "skype"}
 
 // SigningKey selects the key a token is signed with, for forging.
@@ -54,7 +56,9 @@ func newIssuerKey(endorsements []string) (*issuerKey, error) {
 }
 
 // ChannelClaims returns valid claims of a channel token for the bot botID
-// and an activity with serviceURL, issued now by the server's clock.
+// and an activity with serviceURL, issued now by the server's clock: iss the
+// cloud's Bot Framework issuer, aud the bot id and the serviceurl claim
+// (botbuilder-dotnet ChannelValidation.cs, AuthenticateChannelToken).
 func (s *Server) ChannelClaims(botID, serviceURL string) jwt.MapClaims {
 	now := s.now()
 	return jwt.MapClaims{
