@@ -49,9 +49,9 @@ var publicBot = botCloud{
 	// conversations/send-proactive-messages; Agents-for-js TeamsServiceEndpoints.
 	serviceURLHosts: []string{"smba.trafficmanager.net"},
 	teamsHost:       "teams.microsoft.com",
-	// Teams, Outlook and the Microsoft 365 app frame a tab from these hosts:
-	// learn.microsoft.com/microsoftteams/platform/tabs/how-to/tab-requirements
-	// ("Content Security Policy (CSP) … frame-ancestors").
+	// Teams, Outlook and the Microsoft 365 app frame a tab from these hosts
+	// (outlook-sdf.* fall under *.office.com and *.office365.com):
+	// learn.microsoft.com/microsoftteams/platform/tabs/how-to/tab-requirements.
 	frameAncestors: []string{
 		"https://teams.microsoft.com", "https://*.teams.microsoft.com", "https://local.teams.office.com",
 		"https://teams.cloud.microsoft", "https://*.cloud.microsoft",
@@ -84,7 +84,7 @@ func govBot(serviceURLHost, teamsHost string) botCloud {
 		// hosts of the US government clouds are unverified.
 		frameAncestors: []string{
 			"https://" + teamsHost, "https://*.teams.microsoft.us",
-			"https://*.office365.us", "https://*.microsoft365.us", "https://*.outlook.office365.us",
+			"https://*.office365.us", "https://*.microsoft365.us",
 		},
 		unverified: []string{"FrameAncestors"},
 	}
