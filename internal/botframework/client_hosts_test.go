@@ -27,12 +27,18 @@ func TestClientServiceURLHosts(t *testing.T) {
 			_, err := public.CreateConversation(ctx, su, demo.TenantID, connector.BotMRI(demo.ClientID), u.ID)
 			return err
 		},
-		"send": func() error { _, err := public.SendToConversation(ctx, su, cid, &schema.Activity{Text: "x"}); return err },
+		"send": func() error {
+			_, err := public.SendToConversation(ctx, su, cid, &schema.Activity{Text: "x"})
+			return err
+		},
 		"reply": func() error {
 			_, err := public.ReplyToActivity(ctx, su, cid, "1", &schema.Activity{Text: "x"})
 			return err
 		},
-		"update": func() error { _, err := public.UpdateActivity(ctx, su, cid, "1", &schema.Activity{Text: "x"}); return err },
+		"update": func() error {
+			_, err := public.UpdateActivity(ctx, su, cid, "1", &schema.Activity{Text: "x"})
+			return err
+		},
 		"delete": func() error { return public.DeleteActivity(ctx, su, cid, "1") },
 		"typing": func() error { return public.SendTyping(ctx, su, cid) },
 	}
