@@ -40,14 +40,18 @@ func TestConversationInEveryCloud(t *testing.T) {
 				t.Errorf("the greeting has no deep link to %s: %.400s", link, welcome[0].Raw)
 			}
 
-			// Every channel token form of the cloud is accepted.
-			for _, f := range []connector.TokenForm{connector.FormTenantV1, connector.FormTenantV2} {
-				d, err := connector.NewDriver(connector.DriverOptions{Server: s.cloud.conn, BotURL: s.URL() + "/api/messages", TokenForm: f})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if res, err := d.Say(ctx, adele, "help"); err != nil || res.Status != http.StatusOK {
-					t.Errorf("help with a tenant-issued token (form %d, iss %s): %v, %d %.200s", f, s.cloud.conn.Issuer(f, demo.TenantID), err, res.Status, res.Body)
+			// Every channel token form of the cloud is accepted: the bot's
+			// tenant and the cloud's Microsoft service tenants, v1 and v2.
+			for _, tid := range append([]string{demo.TenantID}, cl.BotServiceTenants...) {
+				for _, f := range []connector.TokenForm{connector.FormTenantV1, connector.FormTenantV2} {
+					d, err := connector.NewDriver(connector.DriverOptions{Server: s.cloud.conn, BotURL: s.URL() + "/api/messages",
+						TokenForm: f, TokenTenant: tid})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if res, err := d.Say(ctx, adele, "help"); err != nil || res.Status != http.StatusOK {
+						t.Errorf("help with a tenant-issued token (iss %s): %v, %d %.200s", s.cloud.conn.Issuer(f, tid), err, res.Status, res.Body)
+					}
 				}
 			}
 

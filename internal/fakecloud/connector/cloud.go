@@ -89,15 +89,22 @@ func (s *Server) Issuer(f TokenForm, tid string) string {
 // without it the bot must check the activity's serviceUrl host itself (the
 // stricter case).
 func (s *Server) TenantClaims(f TokenForm, botID string) jwt.MapClaims {
+	return s.TenantClaimsOf(f, s.cloud.TenantID, botID)
+}
+
+// TenantClaimsOf is TenantClaims issued by tenant tid instead: one of the
+// Microsoft service tenants whose issuers the Agents SDK also accepts
+// (cloud.Cloud.BotServiceTenants), or a forger's.
+func (s *Server) TenantClaimsOf(f TokenForm, tid, botID string) jwt.MapClaims {
 	now := s.now()
 	ver := "1.0"
 	if f == FormTenantV2 {
 		ver = "2.0"
 	}
 	return jwt.MapClaims{
-		"iss": s.Issuer(f, s.cloud.TenantID),
+		"iss": s.Issuer(f, tid),
 		"aud": botID,
-		"tid": s.cloud.TenantID,
+		"tid": tid,
 		"ver": ver,
 		"iat": now.Unix(),
 		"nbf": now.Add(-5 * time.Second).Unix(),
@@ -109,11 +116,20 @@ func (s *Server) TenantClaims(f TokenForm, botID string) jwt.MapClaims {
 // with serviceURL: FormBotFramework with the Bot Framework's current key,
 // the tenant forms with the cloud's Entra keys.
 func (s *Server) ChannelTokenAs(f TokenForm, botID, serviceURL string) (string, error) {
+	return s.ChannelTokenFrom(f, "", botID, serviceURL)
+}
+
+// ChannelTokenFrom is ChannelTokenAs with the tenant forms issued by tenant
+// tid ("": the bot's tenant).
+func (s *Server) ChannelTokenFrom(f TokenForm, tid, botID, serviceURL string) (string, error) {
 	if f == FormBotFramework {
 		return s.ChannelToken(botID, serviceURL)
 	}
 	if s.cloud.EntraSign == nil {
 		return "", fmt.Errorf("connector: tenant-issued tokens need CloudOptions.EntraSign")
 	}
-	return s.cloud.EntraSign(s.TenantClaims(f, botID))
+	if tid == "" {
+		tid = s.cloud.TenantID
+	}
+	return s.cloud.EntraSign(s.TenantClaimsOf(f, tid, botID))
 }
