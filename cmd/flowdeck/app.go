@@ -83,11 +83,13 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Logger:         m.Logger,
 		Version:        m.Version,
 		RequestTimeout: m.Config.RequestTimeout,
-		TrustedProxies: m.Config.TrustedProxies,
-		Ready:          m.services.ready.check,
-		Registry:       registry,
-		Dev:            m.Dev,
-		DevHost:        m.DevHost,
+		// The cloud's Teams, Outlook and Microsoft 365 hosts frame the tab.
+		TeamsFrameAncestors: botCloud(m.Config).FrameAncestors,
+		TrustedProxies:      m.Config.TrustedProxies,
+		Ready:               m.services.ready.check,
+		Registry:            registry,
+		Dev:                 m.Dev,
+		DevHost:             m.DevHost,
 	}))
 	if err != nil {
 		return fmt.Errorf("server: %w", err)

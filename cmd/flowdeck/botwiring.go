@@ -10,6 +10,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/bot"
 	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/cards"
+	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/identity"
@@ -22,26 +23,48 @@ type devOptions struct {
 	signIn bot.DevSignIn
 }
 
+// botCloud is the Bot Framework side of c's cloud: the channel issuer, the
+// connector scope, the Entra issuers and service tenants, the Teams host and
+// frame ancestors (the serviceUrl hosts and the metadata URL are in c, which
+// may override them). config.Load has checked the cloud's name.
+func botCloud(c config.Config) cloud.Cloud {
+	cl, _ := cloud.Get(c.Cloud)
+	return cl
+}
+
+// teamsTab is the deep link to the personal tab's dashboard in c's cloud's Teams.
+func teamsTab(c config.Config) cards.TabLink {
+	return cards.TeamsTabLinkOn(botCloud(c).TeamsHost, c.ClientID, "dashboard")
+}
+
 // newBot wires the Bot Framework channel: inbound verification, the
 // connector client with the bot's app-only token, the card actions and the
-// bot itself, behind the /api/messages endpoint.
+// bot itself, behind the /api/messages endpoint. Every cloud-specific value
+// comes from the cloud table through botCloud and c.
 func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.ClientCredential, hc *http.Client, logger *slog.Logger, dev *devOptions) error {
+	bc := botCloud(c)
 	var err error
 	if s.appToken, err = identity.NewAppTokenSource(identity.AppTokenOptions{
 		Authority: c.AuthorityURL.String(), TenantID: c.TenantID, ClientID: c.ClientID, Credential: cred,
-		HTTPClient: hc, Scope: identity.BotFrameworkScope, Logger: logger, DisableInstanceDiscovery: !microsoftAuthority(c.AuthorityURL),
+		HTTPClient: hc, Scope: bc.BotScope, Logger: logger, DisableInstanceDiscovery: !microsoftAuthority(c.AuthorityURL),
 	}); err != nil {
 		return fmt.Errorf("bot token: %w", err)
 	}
 	if s.channel, err = botframework.NewChannelVerifier(botframework.VerifierOptions{
-		AppID: c.ClientID, OpenIDMetadataURL: c.BotOpenIDMetadataURL.String(), HTTPClient: hc, Logger: logger,
+		AppID: c.ClientID, OpenIDMetadataURL: c.BotOpenIDMetadataURL.String(), ChannelIssuer: bc.BotChannelIssuer,
+		TenantID: c.TenantID, ServiceTenants: bc.BotServiceTenants,
+		EntraV1Issuer: bc.BotEntraV1Issuer, EntraV2Issuer: bc.BotEntraV2Issuer,
+		TenantMetadataURL: c.Authority(c.TenantID) + "/v2.0/.well-known/openid-configuration",
+		ServiceURLHosts:   c.BotServiceURLHosts,
+		HTTPClient:        hc, Logger: logger,
 	}); err != nil {
 		return fmt.Errorf("channel verifier: %w", err)
 	}
-	if s.conn, err = botframework.NewClient(botframework.ClientOptions{TokenSource: s.appToken, HTTPClient: hc, Logger: logger}); err != nil {
+	if s.conn, err = botframework.NewClient(botframework.ClientOptions{TokenSource: s.appToken, HTTPClient: hc, Logger: logger,
+		ServiceURLHosts: c.BotServiceURLHosts}); err != nil {
 		return fmt.Errorf("connector client: %w", err)
 	}
-	tab := cards.TeamsTabLink(c.ClientID, "dashboard")
+	tab := teamsTab(c)
 	if s.actions, err = actions.New(actions.Options{
 		Ops: s.ops, Tokens: s.broker, Connector: s.conn, Cards: store, Idempotency: store, Subscriptions: store,
 		TabLink: tab, BotID: c.ClientID, AppIDURI: c.AppIDURI, Logger: logger,

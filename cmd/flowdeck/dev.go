@@ -65,6 +65,8 @@ func runDev(ctx context.Context, args []string, e env) int {
 		return exitFailure
 	}
 	defer lc.Close()
+	// The Agents Playground's connector is http://localhost:{port}/_connector.
+	c.BotServiceURLHosts = append(c.BotServiceURLHosts, "localhost")
 	adele := demo.Users()[0]
 	host, install, err := lc.devHost(&c, adele)
 	if err != nil {

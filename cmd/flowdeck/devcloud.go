@@ -9,8 +9,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
@@ -35,8 +37,13 @@ type localCloud struct {
 
 // startLocalCloud starts the fakes with tenant (nil: the demo tenant), with
 // consent granted as an admin would, and points c at them. The CA certificate
-// is written to the data folder and named in c.CAFile.
+// is written to the data folder and named in c.CAFile. The fake Bot
+// Framework plays c.Cloud (default public): its channel issuer, its
+// connector scope and its Entra issuers (localcloud_bot.go).
 func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatform.Tenant) (_ *localCloud, err error) {
+	if c.Cloud == "" {
+		c.Cloud = cloud.Public
+	}
 	lc := &localCloud{}
 	defer func() {
 		if err != nil {
@@ -62,7 +69,12 @@ func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatfor
 	if lc.graph, err = graph.New(graph.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, Logger: logger.With("fake", "graph")}); err != nil {
 		return nil, fmt.Errorf("fake Graph: %w", err)
 	}
-	if lc.conn, err = connector.New(connector.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, BotID: c.ClientID, Logger: logger.With("fake", "connector")}); err != nil {
+	bot, err := lc.playBotCloud(c)
+	if err != nil {
+		return nil, err
+	}
+	if lc.conn, err = connector.New(connector.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, BotID: c.ClientID, Logger: logger.With("fake", "connector"),
+		Cloud: bot}); err != nil {
 		return nil, fmt.Errorf("fake Bot Connector: %w", err)
 	}
 	caFile := filepath.Join(c.DataDir, "local-cloud-ca.pem")
@@ -84,8 +96,9 @@ func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatfor
 	set(&c.BAPAPIURL, lc.pp.BAPURL())
 	set(&c.GraphAPIURL, lc.graph.URL())
 	set(&c.BotOpenIDMetadataURL, lc.conn.MetadataURL())
-	// The fakes issue tokens for the public cloud's audiences.
-	c.Cloud = "public"
+	// The fake connector's serviceUrl is on loopback, not on the cloud's
+	// Teams hosts: FLOWDECK_BOT_SERVICE_URL_HOSTS as an operator would set it.
+	c.BotServiceURLHosts = []string{strings.ToLower(lc.connHost())}
 	return lc, err
 }
 

@@ -104,7 +104,7 @@ func doctorChecks(c config.Config, client *http.Client) []check {
 			}
 			src, err := identity.NewAppTokenSource(identity.AppTokenOptions{
 				Authority: c.AuthorityURL.String(), TenantID: c.TenantID, ClientID: c.ClientID, Credential: cred,
-				HTTPClient: client, Scope: identity.BotFrameworkScope, DisableInstanceDiscovery: !microsoftAuthority(c.AuthorityURL),
+				HTTPClient: client, Scope: botCloud(c).BotScope, DisableInstanceDiscovery: !microsoftAuthority(c.AuthorityURL),
 			})
 			if err != nil {
 				return err

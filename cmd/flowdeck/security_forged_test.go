@@ -158,6 +158,22 @@ func forgedChannel(t *testing.T, s *stack, u demo.User) []forgery {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Tenant-issued tokens: what the fake Bot Service issues, edited.
+	tenant := func(f connector.TokenForm, edit func(jwt.MapClaims)) jwt.MapClaims {
+		c := conn.TenantClaims(f, demo.ClientID)
+		if edit != nil {
+			edit(c)
+		}
+		return c
+	}
+	entraSigned := func(c jwt.MapClaims) string {
+		tok, err := s.cloud.entra.Sign(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "Bearer " + tok
+	}
+	iss := func(v string) func(jwt.MapClaims) { return func(c jwt.MapClaims) { c["iss"] = v } }
 	forbidden := []int{http.StatusForbidden}
 	return []forgery{
 		{"no scheme", strings.TrimPrefix(sign(connector.KeyCurrent, claims(nil)), "Bearer "), unauthorized},
@@ -175,7 +191,27 @@ func forgedChannel(t *testing.T, s *stack, u demo.User) []forgery {
 		{"another bot's audience", sign(connector.KeyCurrent, claims(func(c jwt.MapClaims) { c["aud"] = "0b7e2a4c-1111-4222-8333-444455556666" })), unauthorized},
 		{"expired", sign(connector.KeyCurrent, claims(func(c jwt.MapClaims) { c["exp"] = now.Add(-10 * time.Minute).Unix() })), unauthorized},
 		{"not yet valid", sign(connector.KeyCurrent, claims(func(c jwt.MapClaims) { c["nbf"] = now.Add(20 * time.Minute).Unix() })), unauthorized},
-		{"a tenant token (single-tenant issuer not configured)", "Bearer " + tenantTok, unauthorized},
+		{"a tenant token without tid", "Bearer " + tenantTok, unauthorized},
+		// The cross-over cases: each issuer with its own keys, tenant, audience and cloud only.
+		{"tenant v1 issuer signed with Bot Framework keys", sign(connector.KeyCurrent, tenant(connector.FormTenantV1, nil)), unauthorized},
+		{"tenant v2 issuer signed with Bot Framework keys", sign(connector.KeyCurrent, tenant(connector.FormTenantV2, nil)), unauthorized},
+		{"Bot Framework issuer signed with Entra keys", entraSigned(claims(nil)), unauthorized},
+		{"another tenant's issuer", entraSigned(tenant(connector.FormTenantV2, func(c jwt.MapClaims) {
+			c["iss"], c["tid"] = "https://login.microsoftonline.com/"+demo.OtherTenantID+"/v2.0", demo.OtherTenantID
+		})), unauthorized},
+		{"issuer's tenant differs from tid", entraSigned(tenant(connector.FormTenantV1, func(c jwt.MapClaims) { c["tid"] = demo.OtherTenantID })), unauthorized},
+		{"service tenant's issuer with the bot's tid", entraSigned(tenant(connector.FormTenantV1, iss("https://sts.windows.net/69e9b82d-4842-4902-8d1e-abc5b98a55e8/"))), unauthorized},
+		{"look-alike tenant issuer", entraSigned(tenant(connector.FormTenantV1, iss("https://sts.windows.net.evil.example/"+demo.TenantID+"/"))), unauthorized},
+		{"look-alike v2 issuer", entraSigned(tenant(connector.FormTenantV2, iss("https://login.microsoftonline.com/"+demo.TenantID+"/v2.0/evil"))), unauthorized},
+		{"tenant token for the Bot Framework audience", entraSigned(tenant(connector.FormTenantV2, func(c jwt.MapClaims) { c["aud"] = "https://api.botframework.com" })), unauthorized},
+		{"tenant token for another bot", entraSigned(tenant(connector.FormTenantV1, func(c jwt.MapClaims) { c["aud"] = "0b7e2a4c-1111-4222-8333-444455556666" })), unauthorized},
+		{"Bot Framework token for the Bot Framework audience", sign(connector.KeyCurrent, claims(func(c jwt.MapClaims) { c["aud"] = "https://api.botframework.com" })), unauthorized},
+		{"a government Bot Framework token at a public bot", sign(connector.KeyCurrent, claims(iss("https://api.botframework.us"))), unauthorized},
+		{"a government tenant token at a public bot", entraSigned(tenant(connector.FormTenantV2, iss("https://login.microsoftonline.us/"+demo.TenantID+"/v2.0"))), unauthorized},
+		{"the government service tenant at a public bot", entraSigned(tenant(connector.FormTenantV1, func(c jwt.MapClaims) {
+			c["iss"], c["tid"] = "https://sts.windows.net/cab8a31a-1906-4287-a0d8-4eef66b95f6e/", "cab8a31a-1906-4287-a0d8-4eef66b95f6e"
+		})), unauthorized},
+		{"expired tenant token", entraSigned(tenant(connector.FormTenantV2, func(c jwt.MapClaims) { c["exp"] = now.Add(-10 * time.Minute).Unix() })), unauthorized},
 		{"an SSO token", "Bearer " + s.secSSO(t, u), unauthorized},
 	}
 }
@@ -292,6 +328,7 @@ func TestSecurityForgedTokens(t *testing.T) {
 	if a := s.secPost(ctx, t, "Bearer "+evil, msg); a.status != http.StatusUnauthorized {
 		t.Errorf("token for another serviceUrl: %d, want 401", a.status)
 	}
+	checkServiceURLHost(ctx, t, s, victim)
 
 	// The real user got every answer.
 	if _, err := s.cloud.conn.WaitFor(ctx, s.driver.ConversationID(user), rounds); err != nil {

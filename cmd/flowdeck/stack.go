@@ -33,6 +33,12 @@ type stackOptions struct {
 	// ClientCertificate makes FlowDeck authenticate to Entra ID with a
 	// certificate only (FLOWDECK_CLIENT_CERT_FILE); the app's secret is removed.
 	ClientCertificate bool
+	// Cloud is the Microsoft cloud FlowDeck runs as and the local cloud's
+	// Bot Framework plays ("": the base configuration's, public by default).
+	Cloud string
+	// TokenForm is the form of the driver's channel tokens (default the
+	// Bot Framework issuer's).
+	TokenForm connector.TokenForm
 }
 
 // stack is FlowDeck as `serve` runs it — channel tokens verified, no dev
@@ -66,6 +72,9 @@ func startStack(ctx context.Context, o stackOptions) (_ *stack, err error) {
 		c.AllowedTenants = []string{demo.TenantID}
 	}
 	c.AppIDURI = fmt.Sprintf("api://%s/botid-%s", c.PublicURL.Host, c.ClientID)
+	if o.Cloud != "" {
+		c.Cloud = o.Cloud
+	}
 	s := &stack{}
 	defer func() {
 		if err != nil {
@@ -93,7 +102,7 @@ func startStack(ctx context.Context, o stackOptions) (_ *stack, err error) {
 	// but new for the server, which waits 5 s for it to send a request.
 	s.http = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 	s.driver, err = connector.NewDriver(connector.DriverOptions{Server: s.cloud.conn, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck",
-		HTTPClient: &http.Client{Transport: s.http.Transport, Timeout: 30 * time.Second}})
+		HTTPClient: &http.Client{Transport: s.http.Transport, Timeout: 30 * time.Second}, TokenForm: o.TokenForm})
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/flowdeck/flowdeck/internal/actions"
 	"github.com/flowdeck/flowdeck/internal/bot"
 	"github.com/flowdeck/flowdeck/internal/botframework"
-	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/graph"
@@ -133,7 +132,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	if s.monitor, err = monitor.New(monitor.Options{
 		Store: store, Source: s.ops, Poster: s.actions, Tokens: s.broker,
 		Interval: c.MonitorInterval, Shards: c.MonitorShards, IdleDays: c.MonitorIdleDays, ReminderAfter: c.ApprovalReminder,
-		TabLink: cards.TeamsTabLink(c.ClientID, "dashboard"), Logger: logger, Metrics: monitorMetrics,
+		TabLink: teamsTab(c), Logger: logger, Metrics: monitorMetrics,
 	}); err != nil {
 		return nil, fmt.Errorf("monitor: %w", err)
 	}

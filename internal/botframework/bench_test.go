@@ -18,8 +18,8 @@ import (
 )
 
 // BenchmarkVerifyDispatch measures one message activity through the
-// endpoint: body limit, decode, channel-token verification (cached keys),
-// dispatch to a no-op handler.
+// endpoint: body limit, decode, channel-token verification (cached keys,
+// serviceUrl host), dispatch to a no-op handler.
 func BenchmarkVerifyDispatch(b *testing.B) {
 	ca, err := fakeca.New()
 	if err != nil {
@@ -30,8 +30,10 @@ func BenchmarkVerifyDispatch(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer bf.Close()
+	// As FlowDeck wires it: the bot's tenant known, the serviceUrl host checked.
 	cv, err := botframework.NewChannelVerifier(botframework.VerifierOptions{AppID: demo.ClientID,
-		OpenIDMetadataURL: bf.MetadataURL(), HTTPClient: ca.Client()})
+		OpenIDMetadataURL: bf.MetadataURL(), HTTPClient: ca.Client(), TenantID: demo.TenantID,
+		ServiceURLHosts: []string{"127.0.0.1"}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -54,6 +54,10 @@ type ClientOptions struct {
 	MaxRequestsPerHost int
 	// Logger receives retries and failures (never a token); default discards.
 	Logger *slog.Logger
+	// ServiceURLHosts, when not empty, are the only hosts the client sends
+	// the bot's token to (cloud.Cloud.BotServiceURLHosts): a call to any
+	// other serviceUrl fails with ErrInvalid before a token is fetched.
+	ServiceURLHosts []string
 }
 
 // Client calls the Bot Connector REST API (v3) of the conversations' serviceUrl.
@@ -70,6 +74,7 @@ type Client struct {
 	maxBytes int
 	gate     *hostGate
 	log      *slog.Logger
+	hosts    serviceURLHosts
 }
 
 // NewClient returns a connector client. Bad options are flowdeck.ErrMisconfigured.
@@ -117,7 +122,7 @@ func NewClient(o ClientOptions) (*Client, error) {
 		ts: &tokenMemo{ts: o.TokenSource, clock: o.Clock}, hc: o.HTTPClient, clock: o.Clock,
 		limits:  newLimiterSet(o.Limits, o.Clock, o.MaxConversations),
 		retries: o.MaxRetries, base: o.BaseBackoff, maxBack: o.MaxBackoff, maxRA: o.MaxRetryAfter,
-		maxBytes: o.MaxMessageBytes, log: o.Logger,
+		maxBytes: o.MaxMessageBytes, log: o.Logger, hosts: newServiceURLHosts(o.ServiceURLHosts),
 	}, nil
 }
 
@@ -138,6 +143,9 @@ func (c *Client) ReplyToActivity(ctx context.Context, serviceURL, conversationID
 // UpdateActivity replaces activity activityID (e.g. a card, for everyone)
 // with a and returns the id the connector answers.
 func (c *Client) UpdateActivity(ctx context.Context, serviceURL, conversationID, activityID string, a *schema.Activity) (string, error) {
+	if err := c.checkHost(serviceURL); err != nil {
+		return "", err
+	}
 	cp := *a
 	cp.ID = activityID
 	body, err := c.encode(&cp)
@@ -152,6 +160,9 @@ func (c *Client) UpdateActivity(ctx context.Context, serviceURL, conversationID,
 
 // DeleteActivity deletes activity activityID.
 func (c *Client) DeleteActivity(ctx context.Context, serviceURL, conversationID, activityID string) error {
+	if err := c.checkHost(serviceURL); err != nil {
+		return err
+	}
 	return c.do(ctx, call{op: "DeleteActivity", method: http.MethodDelete, serviceURL: serviceURL,
 		path: []string{"conversations", conversationID, "activities", activityID}, key: conversationID})
 }
@@ -167,6 +178,9 @@ func (c *Client) SendTyping(ctx context.Context, serviceURL, conversationID stri
 // userID (a 29: id or the user's Entra object id) in tenant tenantID, and
 // returns its id ("a:…"). The user must have the app installed.
 func (c *Client) CreateConversation(ctx context.Context, serviceURL, tenantID, botID, userID string) (string, error) {
+	if err := c.checkHost(serviceURL); err != nil {
+		return "", err
+	}
 	body, err := json.Marshal(map[string]any{
 		"bot":         map[string]string{"id": botID},
 		"members":     []map[string]string{{"id": userID}},
@@ -187,6 +201,9 @@ func (c *Client) CreateConversation(ctx context.Context, serviceURL, tenantID, b
 }
 
 func (c *Client) post(ctx context.Context, op, serviceURL, conversationID, replyTo string, a *schema.Activity) (string, error) {
+	if err := c.checkHost(serviceURL); err != nil {
+		return "", err
+	}
 	if a.Type == "" {
 		cp := *a
 		cp.Type = schema.Message
@@ -217,4 +234,13 @@ func (c *Client) encode(a *schema.Activity) ([]byte, error) {
 			Err:     &MessageTooLargeError{Size: n, Limit: c.maxBytes}}
 	}
 	return body, nil
+}
+
+// checkHost refuses a serviceUrl off the accepted hosts, so the bot's token
+// never leaves for a host that is not the cloud's Bot Connector.
+func (c *Client) checkHost(serviceURL string) error {
+	if c.hosts.allows(serviceURL) {
+		return nil
+	}
+	return flowdeck.Errorf(flowdeck.ErrInvalid, "botframework: the serviceUrl %q is not a Bot Connector host of this cloud", serviceURL)
 }

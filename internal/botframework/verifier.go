@@ -21,7 +21,7 @@ import (
 const (
 	// DefaultOpenIDMetadataURL is the Bot Framework channel's OpenID metadata.
 	DefaultOpenIDMetadataURL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
-	// ChannelIssuer is the issuer of channel tokens.
+	// ChannelIssuer is the issuer of the public cloud's channel tokens.
 	ChannelIssuer = "https://api.botframework.com"
 	// DefaultEntraAuthority is the Entra host of the tenant issuers' metadata.
 	DefaultEntraAuthority = "https://login.microsoftonline.com"
@@ -41,16 +41,33 @@ var allowedAlgs = []string{"RS256", "RS384", "RS512"}
 type VerifierOptions struct {
 	// AppID is the bot's app id: the audience of channel tokens. Required.
 	AppID string
-	// OpenIDMetadataURL is the Bot Framework metadata; default DefaultOpenIDMetadataURL.
+	// OpenIDMetadataURL is the Bot Framework metadata (the keys of
+	// ChannelIssuer); default DefaultOpenIDMetadataURL.
 	OpenIDMetadataURL string
+	// ChannelIssuer is the iss of tokens the Bot Framework signs with its own
+	// keys in the bot's cloud (cloud.Cloud.BotChannelIssuer); default
+	// ChannelIssuer. No other cloud's Bot Framework issuer is accepted.
+	ChannelIssuer string
 	// TenantID, when set, also accepts tokens issued by the bot's own tenant
-	// (https://sts.windows.net/{tid}/ and https://login.microsoftonline.com/{tid}/v2.0),
-	// verified with that tenant's Entra keys, as the Agents SDK does for
-	// single-tenant bots. Entra keys carry no endorsements.
+	// and by ServiceTenants (EntraV1Issuer+{tid}+"/" and
+	// EntraV2Issuer+{tid}+"/v2.0"), verified with the cloud's Entra keys
+	// (TenantMetadataURL), as the Agents SDK does for single-tenant bots. A
+	// tenant-issued token's tid must be the issuer's tenant. Entra keys carry
+	// no endorsements.
 	TenantID string
+	// ServiceTenants are the Microsoft service tenants accepted besides
+	// TenantID (cloud.Cloud.BotServiceTenants); only with TenantID.
+	ServiceTenants []string
+	// EntraV1Issuer and EntraV2Issuer are the cloud's Entra issuer prefixes;
+	// default DefaultEntraV1Issuer and DefaultEntraV2Issuer.
+	EntraV1Issuer, EntraV2Issuer string
 	// TenantMetadataURL is the tenant's OpenID metadata; default
 	// {DefaultEntraAuthority}/{TenantID}/v2.0/.well-known/openid-configuration.
 	TenantMetadataURL string
+	// ServiceURLHosts, when not empty, are the only hosts an activity's
+	// serviceUrl may name (cloud.Cloud.BotServiceURLHosts): any other is
+	// refused (403), whichever token it came with.
+	ServiceURLHosts []string
 	// HTTPClient fetches metadata and keys; default a client with a 10 s timeout.
 	HTTPClient *http.Client
 	// Now is the clock for token times and key refreshes; default time.Now.
@@ -74,7 +91,8 @@ type ChannelVerifier struct {
 	log    *slog.Logger
 	bf     *keySource
 	tenant *keySource
-	tenIss []string
+	iss    issuers
+	hosts  serviceURLHosts
 	parser *jwt.Parser
 	// valid re-checks the claims of a cached token: the parser's checks
 	// without the signature.
@@ -90,6 +108,9 @@ type Claims struct {
 	AppID string
 	// ServiceURL is the serviceurl claim ("" when a tenant token has none).
 	ServiceURL string
+	// TenantID is the issuer's tenant of a tenant-issued token ("" for the
+	// Bot Framework issuer).
+	TenantID string
 	// Endorsements are the channels the signing key is endorsed for (Bot
 	// Framework keys only).
 	Endorsements []string
@@ -104,6 +125,15 @@ func NewChannelVerifier(o VerifierOptions) (*ChannelVerifier, error) {
 	}
 	if o.OpenIDMetadataURL == "" {
 		o.OpenIDMetadataURL = DefaultOpenIDMetadataURL
+	}
+	if o.ChannelIssuer == "" {
+		o.ChannelIssuer = ChannelIssuer
+	}
+	if o.EntraV1Issuer == "" {
+		o.EntraV1Issuer = DefaultEntraV1Issuer
+	}
+	if o.EntraV2Issuer == "" {
+		o.EntraV2Issuer = DefaultEntraV2Issuer
 	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}
@@ -142,6 +172,8 @@ func NewChannelVerifier(o VerifierOptions) (*ChannelVerifier, error) {
 	v := &ChannelVerifier{
 		appID: o.AppID, now: o.Now, log: o.Logger,
 		bf:     newSource(o.OpenIDMetadataURL),
+		iss:    issuers{channel: o.ChannelIssuer, v1: o.EntraV1Issuer, v2: o.EntraV2Issuer},
+		hosts:  newServiceURLHosts(o.ServiceURLHosts),
 		parser: jwt.NewParser(checks...),
 		valid:  jwt.NewValidator(checks...),
 	}
@@ -151,9 +183,9 @@ func NewChannelVerifier(o VerifierOptions) (*ChannelVerifier, error) {
 			url = DefaultEntraAuthority + "/" + o.TenantID + "/v2.0/.well-known/openid-configuration"
 		}
 		v.tenant = newSource(url)
-		v.tenIss = []string{
-			"https://sts.windows.net/" + o.TenantID + "/",
-			"https://login.microsoftonline.com/" + o.TenantID + "/v2.0",
+		v.iss.tenants = append(v.iss.tenants, strings.ToLower(o.TenantID))
+		for _, t := range o.ServiceTenants {
+			v.iss.tenants = append(v.iss.tenants, strings.ToLower(t))
 		}
 	}
 	return v, nil
@@ -163,12 +195,14 @@ func NewChannelVerifier(o VerifierOptions) (*ChannelVerifier, error) {
 type channelClaims struct {
 	jwt.RegisteredClaims
 	ServiceURL string `json:"serviceurl"`
+	TenantID   string `json:"tid"`
 }
 
 // Verify checks authorization (the whole Authorization header) against the
 // activity a. Failures are *flowdeck.Error values: ErrUnauthenticated for a
 // missing, malformed, forged or expired token (HTTP 401), ErrForbidden when
-// the signing key is not endorsed for a.ChannelID (HTTP 403), ErrUnavailable
+// the signing key is not endorsed for a.ChannelID or a.ServiceURL is not on
+// an accepted host (HTTP 403), ErrUnavailable
 // when the keys cannot be fetched (HTTP 503). The channel sends the same
 // token with every activity for most of its hour: a token whose signature
 // checked out is remembered with its key, and for as long as the key set
@@ -190,7 +224,10 @@ func (v *ChannelVerifier) Verify(ctx context.Context, authorization string, a *s
 		}
 	}
 	if isBF {
-		if c.ServiceURL == "" || c.ServiceURL != a.ServiceURL {
+		// botbuilder compares the claim case-insensitively
+		// (microsoft/botbuilder-dotnet libraries/Microsoft.Bot.Connector/
+		// Authentication/ChannelValidation.cs, AuthenticateChannelToken).
+		if c.ServiceURL == "" || !strings.EqualFold(c.ServiceURL, a.ServiceURL) {
 			return Claims{}, v.reject(ctx, a, flowdeck.ErrUnauthenticated, "serviceurl claim does not match the activity", nil)
 		}
 		if len(key.endorsements) == 0 {
@@ -199,10 +236,16 @@ func (v *ChannelVerifier) Verify(ctx context.Context, authorization string, a *s
 		if a.ChannelID == "" || !slices.Contains(key.endorsements, a.ChannelID) {
 			return Claims{}, v.reject(ctx, a, flowdeck.ErrForbidden, "signing key not endorsed for the channel", nil)
 		}
-	} else if c.ServiceURL != "" && c.ServiceURL != a.ServiceURL {
+	} else if c.ServiceURL != "" && !strings.EqualFold(c.ServiceURL, a.ServiceURL) {
 		return Claims{}, v.reject(ctx, a, flowdeck.ErrUnauthenticated, "serviceurl claim does not match the activity", nil)
 	}
+	if !v.hosts.allows(a.ServiceURL) {
+		return Claims{}, v.reject(ctx, a, flowdeck.ErrForbidden, "serviceUrl host not accepted in this cloud", nil)
+	}
 	out := Claims{Issuer: c.Issuer, AppID: v.appID, ServiceURL: c.ServiceURL, Endorsements: key.endorsements}
+	if !isBF {
+		out.TenantID = strings.ToLower(c.TenantID)
+	}
 	if c.ExpiresAt != nil {
 		out.ExpiresAt = c.ExpiresAt.Time
 	}
@@ -243,9 +286,21 @@ func (v *ChannelVerifier) parse(ctx context.Context, raw string, a *schema.Activ
 				return nil, errors.New("no kid")
 			}
 			switch {
-			case c.Issuer == ChannelIssuer:
+			case c.Issuer == v.iss.channel:
 				src, isBF = v.bf, true
-			case v.tenant != nil && slices.Contains(v.tenIss, c.Issuer):
+			case v.tenant != nil:
+				tid, ok := v.iss.tenantOf(c.Issuer)
+				if !ok {
+					return nil, errors.New("issuer not accepted")
+				}
+				// The issuer's tenant is the token's tid: Entra keys are
+				// shared by every tenant of a cloud (microsoft/Agents-for-js
+				// packages/agents-hosting/src/auth/jwt-middleware.ts,
+				// validateTenantBinding; Agents-for-net AspNetExtensions.cs,
+				// IsTenantIdIssuerValid). A token without tid is refused.
+				if !strings.EqualFold(c.TenantID, tid) {
+					return nil, errors.New("tid is not the issuer's tenant")
+				}
 				src = v.tenant
 			default:
 				return nil, errors.New("issuer not accepted")
@@ -286,6 +341,9 @@ func (v *ChannelVerifier) reject(ctx context.Context, a *schema.Activity, kind e
 	switch kind {
 	case flowdeck.ErrForbidden:
 		msg = "The channel token's key is not endorsed for this channel."
+		if strings.HasPrefix(reason, "serviceUrl") {
+			msg = "The activity's serviceUrl is not a Teams host of this cloud."
+		}
 	case flowdeck.ErrUnavailable:
 		msg = "The Bot Framework signing keys cannot be fetched."
 	}

@@ -267,3 +267,14 @@ func TestWhen(t *testing.T) {
 		t.Errorf("When(zero) = %q", got)
 	}
 }
+
+// A deep link of another cloud goes to that cloud's Teams host.
+func TestTeamsTabLinkOn(t *testing.T) {
+	got := TeamsTabLinkOn("gov.teams.microsoft.us", "c9e8c047", "dashboard")("flow:e:f")
+	if !strings.HasPrefix(got, "https://gov.teams.microsoft.us/l/entity/c9e8c047/dashboard?context=") {
+		t.Errorf("link = %q", got)
+	}
+	if pub := TeamsTabLink("c9e8c047", "dashboard")("x"); !strings.HasPrefix(pub, "https://teams.microsoft.com/l/entity/") {
+		t.Errorf("public link = %q", pub)
+	}
+}

@@ -64,14 +64,21 @@ type PickData struct {
 type TabLink func(subEntityID string) string
 
 // TeamsTabLink returns the TabLink of the personal tab entityID ("dashboard")
-// of the Teams app appID:
+// of the Teams app appID in the public cloud's Teams:
 // https://teams.microsoft.com/l/entity/<appID>/<entityID>?context={"subEntityId":"…"} (URL-encoded).
 func TeamsTabLink(appID, entityID string) TabLink {
+	return TeamsTabLinkOn("teams.microsoft.com", appID, entityID)
+}
+
+// TeamsTabLinkOn is TeamsTabLink on the Teams host of another cloud
+// (cloud.Cloud.TeamsHost, e.g. gov.teams.microsoft.us).
+func TeamsTabLinkOn(teamsHost, appID, entityID string) TabLink {
+	base := (&url.URL{Scheme: "https", Host: teamsHost}).String() + "/l/entity/"
 	return func(sub string) string {
 		ctx, _ := json.Marshal(struct {
 			SubEntityID string `json:"subEntityId"`
 		}{sub})
-		return "https://teams.microsoft.com/l/entity/" + url.PathEscape(appID) + "/" + url.PathEscape(entityID) +
+		return base + url.PathEscape(appID) + "/" + url.PathEscape(entityID) +
 			"?context=" + url.QueryEscape(string(ctx))
 	}
 }

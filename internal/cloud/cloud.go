@@ -32,8 +32,32 @@ type Cloud struct {
 	// audiences, exactly as the services compare them (trailing slash included).
 	FlowAudience, PowerAppsAudience, GraphAudience string
 
-	// BotOpenIDMetadata is the Bot Framework channel's OpenID metadata URL.
+	// Bot Framework and Teams (bot.go names the source of every value).
+	//
+	// BotOpenIDMetadata is the Bot Framework channel's OpenID metadata URL:
+	// the keys of BotChannelIssuer.
 	BotOpenIDMetadata string
+	// BotChannelIssuer is the iss of the channel tokens the Bot Framework
+	// signs with its own keys.
+	BotChannelIssuer string
+	// BotScope is the scope of the bot's app-only token for the Bot Connector.
+	BotScope string
+	// BotEntraV1Issuer and BotEntraV2Issuer are the prefixes of a tenant's
+	// Entra issuers in this cloud: v1 is BotEntraV1Issuer+{tid}+"/", v2 is
+	// BotEntraV2Issuer+{tid}+"/v2.0". The Bot Service may sign a channel
+	// token as the bot's own tenant.
+	BotEntraV1Issuer, BotEntraV2Issuer string
+	// BotServiceTenants are the Microsoft service tenants whose Entra issuers
+	// the Microsoft 365 Agents SDK accepts by default besides the bot's tenant.
+	BotServiceTenants []string
+	// BotServiceURLHosts are the hosts of the serviceUrls Teams sends in this
+	// cloud; the bot's token goes to no other host.
+	BotServiceURLHosts []string
+	// TeamsHost is the host of Teams deep links (https://{TeamsHost}/l/entity/…).
+	TeamsHost string
+	// FrameAncestors are the CSP frame-ancestors sources of this cloud's
+	// Teams, Outlook and Microsoft 365 hosts, which frame the tab.
+	FrameAncestors []string
 
 	// Unverified names the fields of this cloud that no public source confirms.
 	Unverified []string
@@ -53,7 +77,6 @@ var table = map[string]Cloud{
 		FlowAudience:      "https://service.flow.microsoft.com/",
 		PowerAppsAudience: "https://service.powerapps.com/",
 		GraphAudience:     "https://graph.microsoft.com/",
-		BotOpenIDMetadata: "https://login.botframework.com/v1/.well-known/openidconfiguration",
 	},
 	GCC: {
 		Name:              GCC,
@@ -65,7 +88,6 @@ var table = map[string]Cloud{
 		FlowAudience:      "https://gov.service.flow.microsoft.us/",
 		PowerAppsAudience: "https://gov.service.powerapps.us/",
 		GraphAudience:     "https://graph.microsoft.com/",
-		BotOpenIDMetadata: "https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
 		Unverified:        []string{"PowerAppsAudience"},
 	},
 	GCCHigh: {
@@ -78,7 +100,6 @@ var table = map[string]Cloud{
 		FlowAudience:      "https://high.service.flow.microsoft.us/",
 		PowerAppsAudience: "https://high.service.powerapps.us/",
 		GraphAudience:     "https://graph.microsoft.us/",
-		BotOpenIDMetadata: "https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
 		Unverified:        []string{"PowerAppsAudience"},
 	},
 	DoD: {
@@ -91,7 +112,6 @@ var table = map[string]Cloud{
 		FlowAudience:      "https://service.flow.appsplatform.us/",
 		PowerAppsAudience: "https://service.apps.appsplatform.us/",
 		GraphAudience:     "https://dod-graph.microsoft.us/",
-		BotOpenIDMetadata: "https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
 	},
 	China: {
 		Name:              China,
@@ -103,7 +123,6 @@ var table = map[string]Cloud{
 		FlowAudience:      "https://service.powerautomate.cn/",
 		PowerAppsAudience: "https://service.powerapps.cn/",
 		GraphAudience:     "https://microsoftgraph.chinacloudapi.cn/",
-		BotOpenIDMetadata: "https://login.botframework.azure.cn/v1/.well-known/openidconfiguration",
 	},
 }
 
@@ -112,6 +131,7 @@ func Get(name string) (Cloud, bool) {
 	c, ok := table[name]
 	if ok {
 		c.Unverified = slices.Clone(c.Unverified)
+		c = withBot(c)
 	}
 	return c, ok
 }

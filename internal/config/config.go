@@ -51,6 +51,9 @@ type Config struct {
 	AuthorityURL *url.URL
 	// BotOpenIDMetadataURL is the OpenID metadata of Bot Framework channel tokens.
 	BotOpenIDMetadataURL *url.URL
+	// BotServiceURLHosts are the hosts of the serviceUrls the bot accepts and
+	// sends its token to; by cloud (cloud.Cloud.BotServiceURLHosts).
+	BotServiceURLHosts []string
 	// FlowAPIURL, PowerAppsAPIURL, BAPAPIURL and GraphAPIURL are the upstream base URLs.
 	FlowAPIURL      *url.URL
 	PowerAppsAPIURL *url.URL

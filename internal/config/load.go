@@ -195,6 +195,27 @@ func (l *loader) tenants(v string) []string {
 	return out
 }
 
+// hosts reads a comma-separated list of bare host names (no scheme, port,
+// path or wildcard), lower-cased.
+func (l *loader) hosts(name, v string) []string {
+	var out []string
+	for _, h := range strings.Split(v, ",") {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if h == "" {
+			continue
+		}
+		if strings.ContainsAny(h, "/:*@ ") || strings.HasPrefix(h, ".") || strings.HasSuffix(h, ".") {
+			l.addf("%s: %q is not a host name (give hosts like smba.trafficmanager.net, without https:// or a path)", name, h)
+			continue
+		}
+		out = append(out, h)
+	}
+	if len(out) == 0 {
+		l.addf("%s: no host given", name)
+	}
+	return out
+}
+
 func (l *loader) file(name, v string) string {
 	fi, err := os.Stat(v)
 	if err != nil {

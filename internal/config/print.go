@@ -48,6 +48,7 @@ func (c Config) Settings() []Setting {
 		"FLOWDECK_APP_ID_URI":              c.AppIDURI,
 		"FLOWDECK_AUTHORITY_URL":           u(c.AuthorityURL),
 		"FLOWDECK_BOT_OPENID_METADATA_URL": u(c.BotOpenIDMetadataURL),
+		"FLOWDECK_BOT_SERVICE_URL_HOSTS":   strings.Join(c.BotServiceURLHosts, ","),
 		"FLOWDECK_FLOW_API_URL":            u(c.FlowAPIURL),
 		"FLOWDECK_POWERAPPS_API_URL":       u(c.PowerAppsAPIURL),
 		"FLOWDECK_BAP_API_URL":             u(c.BAPAPIURL),

@@ -51,6 +51,8 @@ var vars = []Var{
 		set: func(l *loader, v string) { l.c.AuthorityURL = l.url("FLOWDECK_AUTHORITY_URL", v) }},
 	{Name: "FLOWDECK_BOT_OPENID_METADATA_URL", Default: "by cloud (https://login.botframework.com/v1/.well-known/openidconfiguration)", Doc: "OpenID metadata for Bot Framework channel tokens.",
 		set: func(l *loader, v string) { l.c.BotOpenIDMetadataURL = l.url("FLOWDECK_BOT_OPENID_METADATA_URL", v) }},
+	{Name: "FLOWDECK_BOT_SERVICE_URL_HOSTS", Default: "by cloud (smba.trafficmanager.net)", Doc: "Comma-separated hosts of the Teams serviceUrls the bot accepts activities from and sends its token to; others are refused.",
+		set: func(l *loader, v string) { l.c.BotServiceURLHosts = l.hosts("FLOWDECK_BOT_SERVICE_URL_HOSTS", v) }},
 	{Name: "FLOWDECK_FLOW_API_URL", Default: "by cloud (https://api.flow.microsoft.com)", Doc: "Power Automate API base URL (the token audience still comes from the registry).",
 		set: func(l *loader, v string) { l.c.FlowAPIURL = l.url("FLOWDECK_FLOW_API_URL", v) }},
 	{Name: "FLOWDECK_POWERAPPS_API_URL", Default: "by cloud (https://api.powerapps.com)", Doc: "Power Apps API base URL.",
@@ -138,6 +140,9 @@ func (l *loader) defaults() {
 		}
 		def(&c.AuthorityURL, cl.Authority)
 		def(&c.BotOpenIDMetadataURL, cl.BotOpenIDMetadata)
+		if len(c.BotServiceURLHosts) == 0 {
+			c.BotServiceURLHosts = cl.BotServiceURLHosts
+		}
 		def(&c.FlowAPIURL, cl.FlowAPI)
 		def(&c.PowerAppsAPIURL, cl.PowerAppsAPI)
 		def(&c.BAPAPIURL, cl.BAPAPI)

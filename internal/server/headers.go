@@ -5,24 +5,17 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/flowdeck/flowdeck/internal/cloud"
 )
 
-// teamsFrameAncestors are the hosts that frame a Teams tab: Teams (commercial,
-// GCC High/DoD, local dev), the Microsoft 365 app and Outlook. A tab framed by
-// any other origin is refused by the browser through frame-ancestors.
-var teamsFrameAncestors = []string{
-	"https://teams.microsoft.com",
-	"https://*.teams.microsoft.com",
-	"https://*.teams.microsoft.us",
-	"https://local.teams.office.com",
-	"https://teams.cloud.microsoft",
-	"https://*.cloud.microsoft",
-	"https://*.office.com",
-	"https://*.office365.com",
-	"https://*.microsoft365.com",
-	"https://outlook.office.com",
-	"https://outlook.office365.com",
-	"https://*.outlook.com",
+// publicFrameAncestors are the hosts that frame a Teams tab in the public
+// cloud (Teams, the Microsoft 365 app and Outlook), used when
+// Options.TeamsFrameAncestors is nil. A tab framed by any other origin is
+// refused by the browser through frame-ancestors.
+func publicFrameAncestors() []string {
+	c, _ := cloud.Get(cloud.Public)
+	return c.FrameAncestors
 }
 
 // hstsValue is sent on https only: browsers ignore it on http, and sending it
@@ -33,9 +26,12 @@ const hstsValue = "max-age=31536000; includeSubDomains"
 // page itself may load only its own scripts, styles, images and API, and only
 // Teams, Microsoft 365, Outlook and extra may frame it. No X-Frame-Options is
 // ever sent: it cannot list several origins and would break the Teams tab.
-func contentSecurityPolicy(extra []string) (string, error) {
-	ancestors := append([]string{"'self'"}, teamsFrameAncestors...)
-	for _, a := range extra {
+func contentSecurityPolicy(teams, extra []string) (string, error) {
+	if teams == nil {
+		teams = publicFrameAncestors()
+	}
+	ancestors := []string{"'self'"}
+	for _, a := range append(teams[:len(teams):len(teams)], extra...) {
 		if a == "" || a == "*" || strings.ContainsAny(a, " ;,\t\r\n'\"") {
 			return "", fmt.Errorf("server: frame ancestor %q is not a single CSP source", a)
 		}

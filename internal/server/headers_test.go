@@ -88,7 +88,6 @@ func checkCSP(t *testing.T, csp string) {
 		"'self'",
 		"https://teams.microsoft.com",
 		"https://*.teams.microsoft.com",
-		"https://*.teams.microsoft.us",
 		"https://local.teams.office.com",
 		"https://*.office.com",
 		"https://*.office365.com",

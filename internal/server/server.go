@@ -46,6 +46,9 @@ type Options struct {
 	// FrameAncestors lists origins, beyond the built-in Teams, Microsoft 365 and
 	// Outlook hosts, that may frame FlowDeck's pages.
 	FrameAncestors []string
+	// TeamsFrameAncestors are the Teams, Microsoft 365 and Outlook hosts of
+	// the cloud (cloud.Cloud.FrameAncestors); nil means the public cloud's.
+	TeamsFrameAncestors []string
 	// Ready reports whether the service can serve (the store is reachable);
 	// /readyz calls it with a short deadline. Nil means always ready.
 	Ready func(ctx context.Context) error
@@ -132,7 +135,7 @@ func newServer(opts Options, testRoutes func(e *echo.Echo)) (*Server, error) {
 	if opts.UI == nil {
 		opts.UI = web.FS()
 	}
-	csp, err := contentSecurityPolicy(opts.FrameAncestors)
+	csp, err := contentSecurityPolicy(opts.TeamsFrameAncestors, opts.FrameAncestors)
 	if err != nil {
 		return nil, err
 	}

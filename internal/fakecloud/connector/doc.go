@@ -1,6 +1,8 @@
 // Package connector is the local cloud's Bot Framework: a fake of the Bot
 // Framework channel issuer (OpenID metadata and a JWKS whose keys carry
-// endorsements, key rotation, channel-token signing), a fake Bot Connector
+// endorsements, key rotation, channel-token signing, tenant-issued channel
+// tokens signed with the fake Entra ID's keys, any cloud's issuer and
+// connector audience: cloud.go), a fake Bot Connector
 // (the serviceUrl the activities carry: send, reply, update, delete, create
 // conversation, members; it checks the bot's app-only token, records every
 // activity the bot sent, enforces Teams' per-conversation rate limits and

@@ -38,6 +38,12 @@ type DriverOptions struct {
 	ConnectionName string
 	// Unauthenticated sends no Authorization header, like the Agents Playground.
 	Unauthenticated bool
+	// TokenForm is the form of the channel tokens it signs; default
+	// FormBotFramework. The tenant forms need the server's CloudOptions.EntraSign.
+	TokenForm TokenForm
+	// TokenTenant issues the tenant forms as another tenant (a Microsoft
+	// service tenant); default the bot's tenant.
+	TokenTenant string
 }
 
 // Driver plays a Teams client: it sends signed, Teams-shaped activities to
@@ -66,7 +72,7 @@ func (d *Driver) channelToken(serviceURL string) (string, error) {
 	if t, ok := d.tokens[serviceURL]; ok && d.o.Server.now().Before(t.until) {
 		return t.token, nil
 	}
-	tok, err := d.o.Server.ChannelToken(d.o.Server.BotID(), serviceURL)
+	tok, err := d.o.Server.ChannelTokenFrom(d.o.TokenForm, d.o.TokenTenant, d.o.Server.BotID(), serviceURL)
 	if err != nil {
 		return "", err
 	}

@@ -13,10 +13,13 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// ChannelIssuer is the iss of Bot Framework channel tokens.
+// ChannelIssuer is the iss of the public cloud's Bot Framework channel tokens
+// (CloudOptions.ChannelIssuer plays another cloud's).
 const ChannelIssuer = "https://api.botframework.com"
 
-// DefaultEndorsements are the channels the current key is endorsed for.
+// DefaultEndorsements are the channels the current key is endorsed for
+// (keys carry endorsements; microsoft/botbuilder-dotnet libraries/
+// Microsoft.Bot.Connector/Authentication/ChannelValidation.cs checks them).
 var DefaultEndorsements = []string{"msteams", "emulator", "webchat", "directline", "skype"}
 
 // SigningKey selects the key a token is signed with, for forging.
@@ -53,11 +56,13 @@ func newIssuerKey(endorsements []string) (*issuerKey, error) {
 }
 
 // ChannelClaims returns valid claims of a channel token for the bot botID
-// and an activity with serviceURL, issued now by the server's clock.
+// and an activity with serviceURL, issued now by the server's clock: iss the
+// cloud's Bot Framework issuer, aud the bot id and the serviceurl claim
+// (botbuilder-dotnet ChannelValidation.cs, AuthenticateChannelToken).
 func (s *Server) ChannelClaims(botID, serviceURL string) jwt.MapClaims {
 	now := s.now()
 	return jwt.MapClaims{
-		"iss":        ChannelIssuer,
+		"iss":        s.cloud.ChannelIssuer,
 		"aud":        botID,
 		"serviceurl": serviceURL,
 		"iat":        now.Unix(),
@@ -166,7 +171,7 @@ func (s *Server) handleMetadata(w http.ResponseWriter, _ *http.Request) {
 	s.metaFetches++
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                                ChannelIssuer,
+		"issuer":                                s.cloud.ChannelIssuer,
 		"authorization_endpoint":                "https://invalid.botframework.com/v1/auth",
 		"jwks_uri":                              s.JWKSURL(),
 		"id_token_signing_alg_values_supported": []string{"RS256"},

@@ -42,6 +42,8 @@ type Options struct {
 	DisableRateLimit bool
 	// Endorsements of the current key; default DefaultEndorsements.
 	Endorsements []string
+	// Cloud is the Microsoft cloud the fake plays (cloud.go); zero: public.
+	Cloud CloudOptions
 }
 
 // Server is a running fake Bot Framework (issuer and connector). Its methods
@@ -55,6 +57,7 @@ type Server struct {
 	maxBytes     int
 	rateLimit    bool
 	endorsements []string
+	cloud        CloudOptions
 	ca           *fakeca.CA
 	ln           net.Listener
 	srv          *http.Server
@@ -84,7 +87,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{
 		log: o.Logger, now: o.Now, botID: o.BotID, keyfunc: o.Keyfunc,
 		maxBytes: o.MaxMessageBytes, rateLimit: !o.DisableRateLimit, endorsements: o.Endorsements,
-		ca: o.CA, convs: map[string]*conversation{}, changed: make(chan struct{}), blocked: map[string]bool{},
+		cloud: o.Cloud, ca: o.CA, convs: map[string]*conversation{}, changed: make(chan struct{}), blocked: map[string]bool{},
 		nextID: 1732553375000,
 	}
 	if s.log == nil {
@@ -96,6 +99,7 @@ func New(o Options) (*Server, error) {
 	if s.botID == "" {
 		s.botID = demo.ClientID
 	}
+	s.cloud.defaults(demo.TenantID)
 	if s.maxBytes <= 0 {
 		s.maxBytes = 100 * 1024
 	}
@@ -184,8 +188,11 @@ func (s *Server) Close() error {
 	return s.srv.Shutdown(ctx)
 }
 
-// authed checks the bot's app-only token: RS256 from Keyfunc, aud
-// https://api.botframework.com, appid (or azp) = the bot id.
+// authed checks the bot's app-only token: RS256 from Keyfunc, aud the
+// cloud's Bot Framework resource (https://api.botframework.com, or
+// https://api.botframework.us in Azure Government: Agents-for-net
+// AuthenticationConstants.cs, BotFrameworkAudience, GovBotFrameworkAudience),
+// appid (or azp) = the bot id.
 func (s *Server) authed(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.keyfunc != nil {
@@ -209,7 +216,7 @@ func (s *Server) checkToken(h string) string {
 		AppID string `json:"appid"`
 		Azp   string `json:"azp"`
 	}
-	p := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithAudience("https://api.botframework.com"),
+	p := jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithAudience(s.cloud.BotAudience),
 		jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.now), jwt.WithLeeway(5*time.Minute))
 	raw := h[len(prefix):]
 	if exp, ok := s.verified.get(raw); ok && s.now().Before(exp) {
