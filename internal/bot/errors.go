@@ -25,6 +25,9 @@ func (b *Bot) errorReply(ctx context.Context, r *request, err error) reply {
 	}
 	b.log.LogAttrs(ctx, level, "bot: command failed", slog.String("command", r.cmd.Name),
 		slog.String("kind", flowdeck.Code(err)), slog.Any("err", err))
+	if r.p.Valid() {
+		err = b.o.Consent.ExplainMissingPermission(r.p, err)
+	}
 	var fe *flowdeck.Error
 	errors.As(err, &fe)
 	switch kind {
@@ -47,6 +50,12 @@ func (b *Bot) errorReply(ctx context.Context, r *request, err error) reply {
 			who := orDefault(fe.Detail["grantor"], "your tenant administrator")
 			c.Body = append(c.Body, &cards.TextBlock{Wrap: true, Text: "Missing permission: **" + cards.Escape(clip(fe.Detail["scope"], 80)) +
 				"**. Who can grant it: " + cards.Escape(clip(who, 120)) + "."})
+			if u := fe.Detail["admin_consent_url"]; u != "" {
+				c.Actions = append(c.Actions, &cards.OpenURLAction{Title: "Admin consent", URL: u})
+			}
+			if u := fe.Detail["consent_url"]; u != "" {
+				c.Actions = append(c.Actions, &cards.OpenURLAction{Title: "Ask for this permission", URL: u})
+			}
 		}
 		return cardReply(c)
 	}

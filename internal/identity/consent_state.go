@@ -19,6 +19,9 @@ type consentState struct {
 	User      string   `json:"u"`
 	Nonce     string   `json:"n"`
 	Audiences []string `json:"a"`
+	// Permissions, when set, are the only permissions (names, of the single
+	// audience) the authorize request asks; otherwise it asks all of them.
+	Permissions []string `json:"s,omitempty"`
 	LoginHint string   `json:"h,omitempty"`
 	Prompt    string   `json:"p,omitempty"`
 	Expires   int64    `json:"e"` // Unix seconds

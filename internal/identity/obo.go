@@ -110,7 +110,7 @@ func (b *Broker) obo(ctx context.Context, p flowdeck.Principal, a Audience, ai i
 		"grant_type":          {GrantJWTBearer},
 		"requested_token_use": {"on_behalf_of"},
 		"assertion":           {assertion},
-		"scope":               {strings.Join(a.ScopeURIs(), " ")},
+		"scope":               {strings.Join(a.SilentScopes(), " ")},
 	}
 	start := b.now()
 	tr, err := b.tc.post(ctx, p.TenantID, form)
