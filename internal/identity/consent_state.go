@@ -22,9 +22,9 @@ type consentState struct {
 	// Permissions, when set, are the only permissions (names, of the single
 	// audience) the authorize request asks; otherwise it asks all of them.
 	Permissions []string `json:"s,omitempty"`
-	LoginHint string   `json:"h,omitempty"`
-	Prompt    string   `json:"p,omitempty"`
-	Expires   int64    `json:"e"` // Unix seconds
+	LoginHint   string   `json:"h,omitempty"`
+	Prompt      string   `json:"p,omitempty"`
+	Expires     int64    `json:"e"` // Unix seconds
 }
 
 // pkceCookie is the sealed cookie that binds the browser to its flow and
