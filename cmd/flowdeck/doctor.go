@@ -173,6 +173,12 @@ func registrationChecklist(c config.Config) string {
 	b.WriteString("      Microsoft Graph: User.Read, offline_access, openid, profile (optional: User.ReadBasic.All)\n")
 	fmt.Fprintf(&b, "  [ ] Authentication: Web redirect URI %s\n", c.PublicURL.JoinPath("auth", "end"))
 	fmt.Fprintf(&b, "  [ ] Azure Bot: single tenant, app id %s, messaging endpoint %s\n", c.ClientID, c.PublicURL.JoinPath("api", "messages"))
+	if reg, err := identity.NewRegistry(identity.RegistryOptions{Cloud: c.Cloud, FlowAudience: c.FlowAudience, PowerAppsAudience: c.PowerAppsAudience, GraphAudience: c.GraphAudience}); err == nil {
+		b.WriteString("\nScopes FlowDeck asks (each token's aud is the resource exactly, trailing slash included):\n")
+		for _, a := range reg.All() {
+			fmt.Fprintf(&b, "  %-16s %s  (aud %s)\n", a.Name+":", a.DefaultScope(), a.Resource)
+		}
+	}
 	fmt.Fprintf(&b, "\nAdmin consent (send this to a tenant admin):\n  %s\n",
 		identity.AdminConsentURL(c.AuthorityURL.String(), c.TenantID, c.ClientID, c.PublicURL.JoinPath("auth", "end").String(), audiences(c)...))
 	return b.String()
