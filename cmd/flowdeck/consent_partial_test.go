@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowdeck/flowdeck/internal/actions"
+	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
 )
@@ -22,7 +24,7 @@ func TestPartialConsentDegradesPerAction(t *testing.T) {
 	ctx := faultCtx(t)
 	idp := s.cloud.entra
 	idp.RevokeAdminConsent(demo.TenantID, demo.ClientID, entra.FlowResource)
-	idp.GrantAdminConsent(demo.TenantID, demo.ClientID, entra.FlowResource, "Flows.Read.All")
+	idp.GrantAdminConsent(demo.TenantID, demo.ClientID, entra.FlowResource, "Flows.Read.All", "Approvals.Read.All")
 	adele, megan := demo.Users()[0], demo.Users()[1]
 
 	// The tab: reading works, the state change names the missing permission.
@@ -52,6 +54,24 @@ func TestPartialConsentDegradesPerAction(t *testing.T) {
 		}
 	}
 
+	// An approval card: it is posted (reading approvals works), and the
+	// response names Approvals.Manage.All with the admin-consent button.
+	s.watchAll(ctx, t, adele)
+	title := "New laptop for the support team"
+	id := s.addApproval(t, adele, title)
+	card := s.waitCards(ctx, t, adele, title, 1)[0]
+	s.waitCardKnown(ctx, t, adele, actions.ApprovalKey(faultEnv, id), card.ActivityID)
+	res, err := s.driver.CardAction(ctx, adele, card.ActivityID, cards.VerbApprovalRespond, executeData(t, card, cards.VerbApprovalRespond, "Approve"), true)
+	if err != nil || res.Status != http.StatusOK {
+		t.Fatalf("approve without Approvals.Manage.All: %v, status %d", err, res.Status)
+	}
+	for _, want := range []string{"Approvals.Manage.All", `"title":"Admin consent"`, "/v2.0/adminconsent?client_id=" + demo.ClientID} {
+		if !strings.Contains(string(res.Body), want) {
+			t.Errorf("the approval card's answer lacks %q: %.600s", want, res.Body)
+		}
+	}
+	wantResponses(t, s, id, adele, 0)
+
 	// Nothing consented for Power Automate: the consent prompt (a user who
 	// has no token yet).
 	idp.RevokeAdminConsent(demo.TenantID, demo.ClientID, entra.FlowResource)
@@ -63,7 +83,7 @@ func TestPartialConsentDegradesPerAction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, err := s.driver.TokenExchange(ctx, megan, tok); err != nil || res.Status != http.StatusPreconditionFailed {
+	if res, err = s.driver.TokenExchange(ctx, megan, tok); err != nil || res.Status != http.StatusPreconditionFailed {
 		t.Errorf("token exchange with nothing consented: %v, status %d, want 412 (Teams then shows the sign-in button)", err, res.Status)
 	}
 	reply = s.ask(ctx, t, megan, "flows")

@@ -50,12 +50,6 @@ func (b *Bot) errorReply(ctx context.Context, r *request, err error) reply {
 			who := orDefault(fe.Detail["grantor"], "your tenant administrator")
 			c.Body = append(c.Body, &cards.TextBlock{Wrap: true, Text: "Missing permission: **" + cards.Escape(clip(fe.Detail["scope"], 80)) +
 				"**. Who can grant it: " + cards.Escape(clip(who, 120)) + "."})
-			if u := fe.Detail["admin_consent_url"]; u != "" {
-				c.Actions = append(c.Actions, &cards.OpenURLAction{Title: "Admin consent", URL: u})
-			}
-			if u := fe.Detail["consent_url"]; u != "" {
-				c.Actions = append(c.Actions, &cards.OpenURLAction{Title: "Ask for this permission", URL: u})
-			}
 		}
 		return cardReply(c)
 	}
