@@ -72,7 +72,8 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 			u, _ := s.consent.StartURL(p, p.UPN, nil, "")
 			return u
 		},
-		SignIn: s.cardSignIn,
+		SignIn:            s.cardSignIn,
+		ExplainPermission: s.consent.ExplainMissingPermission,
 	}); err != nil {
 		return fmt.Errorf("card actions: %w", err)
 	}

@@ -53,7 +53,10 @@ func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatfor
 	if lc.ca, err = fakeca.New(); err != nil {
 		return nil, err
 	}
-	if lc.entra, err = entra.New(entra.Options{CA: lc.ca, Demo: true, Logger: logger.With("fake", "entra")}); err != nil {
+	// The fakes play the public cloud's audiences (they can play any cloud's:
+	// Options.Cloud), and FlowDeck is configured for the same cloud.
+	c.Cloud = "public"
+	if lc.entra, err = entra.New(entra.Options{CA: lc.ca, Demo: true, Cloud: c.Cloud, Logger: logger.With("fake", "entra")}); err != nil {
 		return nil, fmt.Errorf("fake Entra ID: %w", err)
 	}
 	lc.entra.GrantAllDemoConsent()
@@ -63,10 +66,10 @@ func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatfor
 	if err := lc.entra.AddAppIDURI(c.ClientID, c.AppIDURI); err != nil {
 		return nil, fmt.Errorf("fake Entra ID: %w", err)
 	}
-	if lc.pp, err = powerplatform.New(powerplatform.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, Tenant: tenant, Logger: logger.With("fake", "powerplatform")}); err != nil {
+	if lc.pp, err = powerplatform.New(powerplatform.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, Tenant: tenant, Cloud: c.Cloud, Logger: logger.With("fake", "powerplatform")}); err != nil {
 		return nil, fmt.Errorf("fake Power Platform: %w", err)
 	}
-	if lc.graph, err = graph.New(graph.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, Logger: logger.With("fake", "graph")}); err != nil {
+	if lc.graph, err = graph.New(graph.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, Cloud: c.Cloud, Logger: logger.With("fake", "graph")}); err != nil {
 		return nil, fmt.Errorf("fake Graph: %w", err)
 	}
 	bot, err := lc.playBotCloud(c)

@@ -198,6 +198,12 @@ func registrationChecklist(c config.Config) string {
 	fmt.Fprintf(&b, "  [ ] Azure Bot: messaging endpoint %s; channel Microsoft Teams added\n", c.PublicURL.JoinPath("api", "messages"))
 	b.WriteString("  [ ] Azure Bot: no OAuth connection setting is needed (FlowDeck exchanges the Teams SSO token itself)\n")
 	fmt.Fprintf(&b, "  [ ] Teams app: upload the package of 'flowdeck manifest' (webApplicationInfo.resource %s)\n", c.AppIDURI)
+	if reg, err := identity.NewRegistry(identity.RegistryOptions{Cloud: c.Cloud, FlowAudience: c.FlowAudience, PowerAppsAudience: c.PowerAppsAudience, GraphAudience: c.GraphAudience}); err == nil {
+		b.WriteString("\nScopes FlowDeck asks (each token's aud is the resource exactly, trailing slash included):\n")
+		for _, a := range reg.All() {
+			fmt.Fprintf(&b, "  %-16s %s  (aud %s)\n", a.Name+":", a.DefaultScope(), a.Resource)
+		}
+	}
 	fmt.Fprintf(&b, "\nAdmin consent (send this to a tenant admin):\n  %s\n",
 		identity.AdminConsentURL(c.AuthorityURL.String(), c.TenantID, c.ClientID, c.PublicURL.JoinPath("auth", "end").String(), audiences(c)...))
 	return b.String()

@@ -57,6 +57,10 @@ func TestDoctorPassesAgainstTheLocalCloud(t *testing.T) {
 		"Flows.Manage.All",
 		"1fec8e78-bce4-4aaf-ab1b-5451cc387264",
 		"/v2.0/adminconsent?client_id=" + demo.ClientID,
+		// The scope keeps the audience's slash: aud is the resource exactly.
+		"https://service.flow.microsoft.com//.default  (aud https://service.flow.microsoft.com/)",
+		"https://service.powerapps.com//.default  (aud https://service.powerapps.com/)",
+		"scope=https%3A%2F%2Fservice.flow.microsoft.com%2F%2F.default",
 		"All checks passed.",
 	} {
 		if !strings.Contains(stdout, want) {

@@ -145,6 +145,7 @@ func (s *services) serverOptions(o server.Options) server.Options {
 	o.Account = account{graph: s.graph, broker: s.broker}
 	o.Ops = s.ops
 	o.SignOut = s.broker.SignOut
+	o.Permissions = s.consent
 	o.Bot = s.endpoint
 	o.RateLimitIP, o.RateLimitUser = s.ipLimit, s.userLimit
 	o.Auth = &server.AuthHandlers{

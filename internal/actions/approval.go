@@ -72,7 +72,7 @@ func (h *Handler) respond(in *invocation, d cards.ApprovalData, key string, cd c
 		// show it as it is now, without an error.
 		return h.current(in, d, key, cd, false)
 	case err != nil:
-		return errorCard(err, backTo(d))
+		return errorCard(h.explain(in.p, err), backTo(d))
 	}
 	h.updateApproval(in, key, got)
 	return botframework.CardResponse(cards.Approval(got, h.approvalOptions(in, cd)))
@@ -118,4 +118,12 @@ func (h *Handler) updateApproval(in *invocation, key string, a flowdeck.Approval
 		func(d cardData) *cards.AdaptiveCard {
 			return cards.Approval(a, cards.ApprovalOptions{ViewerID: d.viewer(), UserIDs: d.UserIDs, Tab: h.o.TabLink})
 		})
+}
+
+// explain names a missing permission with the admin-consent link, when it can.
+func (h *Handler) explain(p flowdeck.Principal, err error) error {
+	if h.o.ExplainPermission == nil {
+		return err
+	}
+	return h.o.ExplainPermission(p, err)
 }

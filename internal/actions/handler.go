@@ -73,6 +73,10 @@ type Options struct {
 	// SignIn handles value.authentication; nil answers such invokes 412 so
 	// the client falls back to its sign-in button.
 	SignIn SignInFunc
+	// ExplainPermission turns Power Platform's refusal for a missing
+	// permission into the sentence naming it with the admin-consent link
+	// (identity's Consent.ExplainMissingPermission); nil leaves errors as they are.
+	ExplainPermission func(p flowdeck.Principal, err error) error
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 	// UpdateTimeout bounds the in-place updates of one action; default 5 s.

@@ -25,6 +25,9 @@ func (b *Bot) errorReply(ctx context.Context, r *request, err error) reply {
 	}
 	b.log.LogAttrs(ctx, level, "bot: command failed", slog.String("command", r.cmd.Name),
 		slog.String("kind", flowdeck.Code(err)), slog.Any("err", err))
+	if r.p.Valid() {
+		err = b.o.Consent.ExplainMissingPermission(r.p, err)
+	}
 	var fe *flowdeck.Error
 	errors.As(err, &fe)
 	switch kind {

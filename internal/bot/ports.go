@@ -51,6 +51,10 @@ type SSOVerifier interface {
 // Consent starts the interactive sign-in and consent flow (*identity.Consent).
 type Consent interface {
 	StartURL(p flowdeck.Principal, loginHint string, audiences []string, prompt string) (string, error)
+	// ExplainMissingPermission turns Power Platform's refusal for a missing
+	// permission into a sentence naming it, with the admin-consent link in
+	// Detail["admin_consent_url"]; other errors come back unchanged.
+	ExplainMissingPermission(p flowdeck.Principal, err error) error
 }
 
 // Connector is what the bot calls of the Bot Connector (*botframework.Client).

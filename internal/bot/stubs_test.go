@@ -86,6 +86,8 @@ func (stubConsent) StartURL(flowdeck.Principal, string, []string, string) (strin
 	return "https://flowdeck.test/auth/start?s=x", nil
 }
 
+func (stubConsent) ExplainMissingPermission(_ flowdeck.Principal, err error) error { return err }
+
 // stubConnector counts what the bot sends.
 type stubConnector struct{ sent atomic.Int64 }
 

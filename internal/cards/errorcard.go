@@ -65,6 +65,16 @@ func ErrorCard(err error, o ErrorOptions) *AdaptiveCard {
 		next = "Check the name with **flows**, or pick it from the tab."
 	case flowdeck.ErrForbidden:
 		next = "Ask the flow's owner to share it with you, or to do it for you."
+		// A permission FlowDeck lacks (identity's ExplainMissingPermission):
+		// the admin-consent link, and the user's own request for it.
+		var fe *flowdeck.Error
+		if errors.As(err, &fe) && webURL(fe.Detail["admin_consent_url"]) != "" {
+			next = "An administrator can grant it for everyone with the admin-consent link; you can also ask for it yourself."
+			c.Actions = append(c.Actions, &OpenURLAction{Title: "Admin consent", URL: webURL(fe.Detail["admin_consent_url"])})
+			if u := webURL(fe.Detail["consent_url"]); u != "" {
+				c.Actions = append(c.Actions, &OpenURLAction{Title: "Ask for this permission", URL: u})
+			}
+		}
 	case flowdeck.ErrConflict:
 		next = "Reload and try again."
 	case flowdeck.ErrInvalid:

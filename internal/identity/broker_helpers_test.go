@@ -93,9 +93,16 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newFixtureIn(t, "public")
+}
+
+// newFixtureIn is newFixture in a named cloud: the fake Entra ID plays its
+// audiences and the registry is that cloud's.
+func newFixtureIn(t testing.TB, cloudName string) *fixture {
+	t.Helper()
 	f := &fixture{clock: &testClock{t: time.Now().UTC().Truncate(time.Second)}, logs: &syncBuffer{}, dir: t.TempDir()}
 	f.log = slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	idp, err := entra.New(entra.Options{Demo: true, Now: f.clock.Now})
+	idp, err := entra.New(entra.Options{Demo: true, Now: f.clock.Now, Cloud: cloudName})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +115,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	f.store = f.openStore(t, k)
-	f.reg, err = NewRegistry(RegistryOptions{Cloud: "public"})
+	f.reg, err = NewRegistry(RegistryOptions{Cloud: cloudName})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -120,7 +120,7 @@ func TestBrokerConsentRequiredThenConsentFlow(t *testing.T) {
 	f.token(t, ctx, f.broker, adele, Graph)
 	_, err := f.broker.Token(ctx, principal(adele), Flow)
 	fe := asError(t, err, flowdeck.ErrConsentRequired)
-	if fe.Detail["audience_name"] != "Power Automate" || !strings.Contains(fe.Detail["missing_scopes"], "https://service.flow.microsoft.com/Flows.Read.All") ||
+	if fe.Detail["audience_name"] != "Power Automate" || !strings.Contains(fe.Detail["missing_scopes"], "https://service.flow.microsoft.com//Flows.Read.All") ||
 		!strings.HasPrefix(fe.Detail["consent_url"], f.web.URL+"/auth/start?s=") {
 		t.Fatalf("detail = %v", fe.Detail)
 	}

@@ -2,7 +2,6 @@ package identity
 
 import (
 	"encoding/json"
-	"slices"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
@@ -37,28 +36,5 @@ func (c *Consent) StartURLWithClaims(p flowdeck.Principal, loginHint string, aud
 			return "", err
 		}
 	}
-	if !p.Valid() {
-		return "", flowdeck.Errorf(flowdeck.ErrUnauthenticated, "Sign in to continue.")
-	}
-	if !slices.Contains(prompts, prompt) {
-		return "", flowdeck.Errorf(flowdeck.ErrInvalid, "identity: prompt %q is not supported", prompt)
-	}
-	if len(audiences) == 0 {
-		for _, a := range c.auds {
-			audiences = append(audiences, a.Key)
-		}
-	}
-	for _, k := range audiences {
-		if _, ok := c.audience(k); !ok {
-			return "", flowdeck.Errorf(flowdeck.ErrInvalid, "identity: unknown audience %q", k)
-		}
-	}
-	sealed, err := c.seal.seal(purposeState, consentState{
-		Tenant: p.TenantID, User: p.UserID, Nonce: randomToken(18), Audiences: slices.Compact(slices.Clone(audiences)),
-		LoginHint: loginHint, Prompt: prompt, Claims: claims, Expires: c.now().Add(stateLifetime).Unix(),
-	})
-	if err != nil {
-		return "", flowdeck.Wrap(flowdeck.ErrInternal, err, "identity: seal consent state")
-	}
-	return c.startURL + "?s=" + sealed, nil
+	return c.start(p, loginHint, audiences, nil, prompt, claims)
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -152,7 +153,54 @@ var prompts = []string{"", "consent", "login", "select_account"}
 // "login" or "select_account". The sealed state binds tenant, user, a nonce,
 // the audiences and a 10-minute expiry.
 func (c *Consent) StartURL(p flowdeck.Principal, loginHint string, audiences []string, prompt string) (string, error) {
-	return c.StartURLWithClaims(p, loginHint, audiences, prompt, "")
+	return c.start(p, loginHint, audiences, nil, prompt, "")
+}
+
+// PermissionURL returns the /auth/start URL whose consent page asks the user
+// for the named permissions of one audience only (prompt=consent), the
+// interactive answer to a permission the API said is missing.
+func (c *Consent) PermissionURL(p flowdeck.Principal, loginHint, audience string, permissions ...string) (string, error) {
+	a, ok := c.audience(audience)
+	if !ok {
+		return "", flowdeck.Errorf(flowdeck.ErrInvalid, "identity: unknown audience %q", audience)
+	}
+	for _, n := range permissions {
+		if !a.HasScope(n) {
+			return "", flowdeck.Errorf(flowdeck.ErrInvalid, "identity: %s is not a permission FlowDeck asks of %s", n, a.Name)
+		}
+	}
+	return c.start(p, loginHint, []string{audience}, permissions, "consent", "")
+}
+
+// start seals the consent state and returns its /auth/start URL: the
+// audiences (all when none), the only permissions to ask (all when none), the
+// prompt, and a claims challenge for the authorize request ("" when none).
+func (c *Consent) start(p flowdeck.Principal, loginHint string, audiences, permissions []string, prompt, claims string) (string, error) {
+	if !p.Valid() {
+		return "", flowdeck.Errorf(flowdeck.ErrUnauthenticated, "Sign in to continue.")
+	}
+	if !slices.Contains(prompts, prompt) {
+		return "", flowdeck.Errorf(flowdeck.ErrInvalid, "identity: prompt %q is not supported", prompt)
+	}
+	if len(audiences) == 0 {
+		for _, a := range c.auds {
+			audiences = append(audiences, a.Key)
+		}
+	}
+	for _, k := range audiences {
+		if _, ok := c.audience(k); !ok {
+			return "", flowdeck.Errorf(flowdeck.ErrInvalid, "identity: unknown audience %q", k)
+		}
+	}
+	sealed, err := c.seal.seal(purposeState, consentState{
+		Tenant: p.TenantID, User: p.UserID, Nonce: randomToken(18), Audiences: slices.Compact(slices.Clone(audiences)),
+		Permissions: slices.Clone(permissions), Claims: claims,
+		LoginHint: loginHint, Prompt: prompt, Expires: c.now().Add(stateLifetime).Unix(),
+	})
+	if err != nil {
+		return "", flowdeck.Wrap(flowdeck.ErrInternal, err, "identity: seal consent state")
+	}
+	return c.startURL + "?s=" + sealed, nil
 }
 
 func (c *Consent) audience(key string) (Audience, bool) {
@@ -207,7 +255,7 @@ func (c *Consent) Start(w http.ResponseWriter, r *http.Request) {
 		"response_type":         {"code"},
 		"response_mode":         {"query"},
 		"redirect_uri":          {c.redirect},
-		"scope":                 {strings.Join(c.scopes(st.Audiences), " ")},
+		"scope":                 {strings.Join(c.scopes(st), " ")},
 		"state":                 {sealed},
 		"nonce":                 {st.Nonce},
 		"code_challenge":        {base64.RawURLEncoding.EncodeToString(sum[:])},
@@ -226,15 +274,24 @@ func (c *Consent) Start(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, c.authority+"/"+url.PathEscape(st.Tenant)+"/oauth2/v2.0/authorize?"+q.Encode(), http.StatusFound)
 }
 
-// scopes are the requested audiences' delegated scopes plus openid, profile
-// and offline_access.
-func (c *Consent) scopes(keys []string) []string {
+// scopes are what the authorize request asks: the named permissions when
+// the flow was started for some (PermissionURL), otherwise every delegated
+// permission of the requested audiences; plus openid, profile and
+// offline_access. Each is formed by ScopeURI, so the token's aud is the
+// registry's resource exactly.
+func (c *Consent) scopes(st consentState) []string {
 	var out []string
-	for _, k := range keys {
-		if a, ok := c.audience(k); ok {
-			for _, n := range a.Scopes {
-				out = append(out, ScopeURI(a.Resource, n))
-			}
+	for _, k := range st.Audiences {
+		a, ok := c.audience(k)
+		if !ok {
+			continue
+		}
+		names := a.Scopes
+		if len(st.Permissions) > 0 {
+			names = st.Permissions
+		}
+		for _, n := range names {
+			out = append(out, ScopeURI(a.Resource, n))
 		}
 	}
 	return append(out, "openid", "profile", OfflineAccess)

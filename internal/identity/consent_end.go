@@ -152,10 +152,10 @@ func (c *Consent) redeem(ctx context.Context, st consentState, code, verifier st
 	if err != nil {
 		return tokenResponse{}, idClaims{}, err
 	}
-	scopes := make([]string, 0, len(a.Scopes))
-	for _, n := range a.Scopes {
-		scopes = append(scopes, ScopeURI(a.Resource, n))
-	}
+	// The redemption asks the resource's .default: the token then carries
+	// every permission consented so far, the ones just granted included,
+	// and its aud is the registry's resource exactly.
+	scopes := []string{a.DefaultScope()}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, 30*time.Second)

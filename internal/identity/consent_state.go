@@ -19,11 +19,14 @@ type consentState struct {
 	User      string   `json:"u"`
 	Nonce     string   `json:"n"`
 	Audiences []string `json:"a"`
-	LoginHint string   `json:"h,omitempty"`
-	Prompt    string   `json:"p,omitempty"`
+	// Permissions, when set, are the only permissions (names, of the single
+	// audience) the authorize request asks; otherwise it asks all of them.
+	Permissions []string `json:"s,omitempty"`
+	LoginHint   string   `json:"h,omitempty"`
+	Prompt      string   `json:"p,omitempty"`
+	Expires     int64    `json:"e"` // Unix seconds
 	// Claims is a claims challenge for the authorize request's "claims" parameter.
-	Claims  string `json:"c,omitempty"`
-	Expires int64  `json:"e"` // Unix seconds
+	Claims string `json:"c,omitempty"`
 }
 
 // pkceCookie is the sealed cookie that binds the browser to its flow and

@@ -29,7 +29,7 @@ func TestConsentStartRedirect(t *testing.T) {
 		t.Fatalf("authorize redirect %d %v", p.status, loc)
 	}
 	scope := q.Get("scope")
-	for _, want := range []string{"https://service.flow.microsoft.com/Flows.Manage.All", "https://graph.microsoft.com/User.Read", "openid", "profile", "offline_access"} {
+	for _, want := range []string{"https://service.flow.microsoft.com//Flows.Manage.All", "https://graph.microsoft.com//User.Read", "openid", "profile", "offline_access"} {
 		if !strings.Contains(scope, want) {
 			t.Errorf("scope %q lacks %s", scope, want)
 		}

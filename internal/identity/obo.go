@@ -100,7 +100,10 @@ func unwrapURLError(err error) error {
 }
 
 // obo exchanges the user's SSO assertion for a token of audience a, On
-// Behalf Of the user, by a hand-written jwt-bearer request. MSAL for Go is not
+// Behalf Of the user, by a hand-written jwt-bearer request. It asks the
+// resource's .default (Audience.SilentScopes): the token carries whatever
+// the user or the tenant consented, so a missing permission costs only the
+// actions that need it, and AADSTS65001 means nothing is consented at all. MSAL for Go is not
 // used for this: it cannot persist OBO results in an external cache (its issue
 // #455) and never hands out the refresh token, which the broker must keep
 // (encrypted) so that other replicas and the background monitor can act for
@@ -110,7 +113,7 @@ func (b *Broker) obo(ctx context.Context, p flowdeck.Principal, a Audience, ai i
 		"grant_type":          {GrantJWTBearer},
 		"requested_token_use": {"on_behalf_of"},
 		"assertion":           {assertion},
-		"scope":               {strings.Join(a.ScopeURIs(), " ")},
+		"scope":               {strings.Join(a.SilentScopes(), " ")},
 	}
 	claims := b.withClaims(form, p, a)
 	start := b.now()

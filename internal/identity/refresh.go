@@ -27,7 +27,7 @@ func (b *Broker) refreshGrant(ctx context.Context, p flowdeck.Principal, a Audie
 	form := url.Values{
 		"grant_type":    {"refresh_token"},
 		"refresh_token": {rt},
-		"scope":         {strings.Join(a.ScopeURIs(), " ")},
+		"scope":         {strings.Join(a.SilentScopes(), " ")},
 	}
 	claims := b.withClaims(form, p, a)
 	tr, err := b.tc.post(ctx, p.TenantID, form)

@@ -40,6 +40,7 @@ type Audience struct {
 
 // ScopeURIs returns the fully qualified scopes to request from Entra for the
 // named permissions (all of a's when none are named), plus offline_access.
+// Interactive consent asks these: the permissions by name.
 func (a Audience) ScopeURIs(names ...string) []string {
 	if len(names) == 0 {
 		names = a.Scopes
@@ -51,15 +52,33 @@ func (a Audience) ScopeURIs(names ...string) []string {
 	return append(out, OfflineAccess)
 }
 
-// DefaultScope returns the resource's ".default" scope (every consented
-// permission). A resource ending in "/" gives the double slash Entra expects:
+// DefaultScope returns the resource's ".default" scope: every permission
+// consented for FlowDeck on the resource, by the user or tenant-wide. A
+// resource ending in "/" gives the double slash Entra expects:
 // https://service.flow.microsoft.com//.default.
-func (a Audience) DefaultScope() string { return a.Resource + "/.default" }
+func (a Audience) DefaultScope() string { return ScopeURI(a.Resource, ".default") }
 
-// ScopeURI joins a resource and a permission name as Entra expects them:
-// https://service.flow.microsoft.com/Flows.Read.All.
+// SilentScopes are what the silent exchanges (OBO, refresh, code redemption)
+// ask: the resource's ".default" plus offline_access. Entra answers with a
+// token carrying whatever has been consented, so a tenant that granted only
+// some permissions still gets a token for those; it fails (AADSTS65001) only
+// when nothing at all is consented. Asking the permissions by name would fail
+// the whole exchange as soon as one of them is missing.
+func (a Audience) SilentScopes() []string { return []string{a.DefaultScope(), OfflineAccess} }
+
+// HasScope reports whether name is one of a's delegated permissions.
+func (a Audience) HasScope(name string) bool { return slices.Contains(a.Scopes, name) }
+
+// ScopeURI joins a resource and a permission name as Entra reads them. Entra
+// takes a scope's resource from everything before its last "/" and stamps
+// the token's aud with that text exactly, and Power Platform compares aud
+// exactly, trailing slash included. So the resource is kept as it is and the
+// permission appended after one more slash:
+// https://service.flow.microsoft.com/ + Flows.Read.All =
+// https://service.flow.microsoft.com//Flows.Read.All (aud
+// https://service.flow.microsoft.com/). Never trim the resource's slash.
 func ScopeURI(resource, name string) string {
-	return strings.TrimSuffix(resource, "/") + "/" + name
+	return resource + "/" + name
 }
 
 // RegistryOptions configure a Registry. Empty audiences take the cloud's defaults.

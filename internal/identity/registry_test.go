@@ -47,11 +47,11 @@ func TestRegistryScopes(t *testing.T) {
 	r := publicRegistry(t)
 	flow, _ := r.Get(Flow)
 	want := []string{
-		"https://service.flow.microsoft.com/Flows.Read.All",
-		"https://service.flow.microsoft.com/Flows.Manage.All",
-		"https://service.flow.microsoft.com/Activity.Read.All",
-		"https://service.flow.microsoft.com/Approvals.Read.All",
-		"https://service.flow.microsoft.com/Approvals.Manage.All",
+		"https://service.flow.microsoft.com//Flows.Read.All",
+		"https://service.flow.microsoft.com//Flows.Manage.All",
+		"https://service.flow.microsoft.com//Activity.Read.All",
+		"https://service.flow.microsoft.com//Approvals.Read.All",
+		"https://service.flow.microsoft.com//Approvals.Manage.All",
 		"offline_access",
 	}
 	if got := flow.ScopeURIs(); !slices.Equal(got, want) {
@@ -61,8 +61,15 @@ func TestRegistryScopes(t *testing.T) {
 		t.Errorf("DefaultScope = %q", got)
 	}
 	g, _ := r.Get(Graph)
-	if got := g.ScopeURIs(); !slices.Equal(got, []string{"https://graph.microsoft.com/User.Read", "offline_access"}) {
+	if got := g.ScopeURIs(); !slices.Equal(got, []string{"https://graph.microsoft.com//User.Read", "offline_access"}) {
 		t.Errorf("graph ScopeURIs = %v", got)
+	}
+	if got := flow.SilentScopes(); !slices.Equal(got, []string{"https://service.flow.microsoft.com//.default", "offline_access"}) {
+		t.Errorf("flow SilentScopes = %v", got)
+	}
+	// A resource configured without a slash keeps it off: aud is the resource as configured.
+	if got := ScopeURI("https://graph.microsoft.com", "User.Read"); got != "https://graph.microsoft.com/User.Read" {
+		t.Errorf("ScopeURI without slash = %q", got)
 	}
 	if _, ok := r.Get("arm"); ok {
 		t.Error("Get(arm) found an audience; FlowDeck never uses an Azure management token")

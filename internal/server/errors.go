@@ -108,8 +108,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	r := classify(err)
 	ctx := c.Request().Context()
+	if s.opts.Permissions != nil {
+		if p, ok := flowdeck.PrincipalFrom(ctx); ok {
+			err = s.opts.Permissions.ExplainMissingPermission(p, err)
+		}
+	}
+	r := classify(err)
 	attrs := []slog.Attr{
 		slog.String("request_id", RequestID(ctx)),
 		slog.String("method", c.Request().Method),

@@ -85,6 +85,16 @@ type Options struct {
 	// SignOut forgets the user's upstream tokens (the broker's SignOut) for
 	// POST /api/signout; nil leaves the route out.
 	SignOut func(ctx context.Context, p flowdeck.Principal) error
+	// Permissions explains a permission Power Platform said is missing
+	// (admin-consent link, consent link); nil leaves such errors as they are.
+	Permissions PermissionExplainer
+}
+
+// PermissionExplainer turns an upstream refusal for a missing delegated
+// permission into the error the user reads, naming the permission with the
+// admin-consent link (*identity.Consent). Other errors come back unchanged.
+type PermissionExplainer interface {
+	ExplainMissingPermission(p flowdeck.Principal, err error) error
 }
 
 // Server is FlowDeck's HTTP server: an Echo instance behind a configured

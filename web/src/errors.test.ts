@@ -19,6 +19,14 @@ describe("error sentences", () => {
     expect(e.consentUrl).toBe("http://x/auth/start?s=1");
     expect(needsConsent(new ApiError(403, "forbidden", ""))).toBe(false);
   });
+  it("carries the admin-consent link of a missing permission", () => {
+    const e = new ApiError(403, "forbidden", "FlowDeck is missing the Flows.Manage.All permission for Power Automate.", {
+      admin_consent_url: "https://login.microsoftonline.com/t/v2.0/adminconsent?client_id=c",
+    });
+    expect(e.adminConsentUrl).toBe("https://login.microsoftonline.com/t/v2.0/adminconsent?client_id=c");
+    expect(describeError(e)).toMatch(/Flows\.Manage\.All/);
+    expect(new ApiError(403, "forbidden", "").adminConsentUrl).toBeUndefined();
+  });
   it("describes bare codes", () => {
     expect(describeCode("throttled")).toMatch(/busy/);
     expect(describeCode(undefined, "Run is not running.")).toBe("Run is not running.");

@@ -16,6 +16,11 @@ export class ApiError extends Error {
   get consentUrl(): string | undefined {
     return this.detail["consent_url"] || this.detail["signin_url"] || undefined;
   }
+
+  /** adminConsentUrl is the tenant's admin-consent link, when a permission FlowDeck lacks refused the action. */
+  get adminConsentUrl(): string | undefined {
+    return this.detail["admin_consent_url"] || undefined;
+  }
 }
 
 /** needsConsent reports whether an error is fixed by the Grant access flow. */

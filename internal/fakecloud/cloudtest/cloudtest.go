@@ -34,6 +34,9 @@ type Options struct {
 	PageSize int
 	// Now is the fakes' clock (default time.Now).
 	Now func() time.Time
+	// Cloud is the Microsoft cloud the fakes play and the registry uses
+	// (default public).
+	Cloud string
 }
 
 // Cloud is a running local cloud with real clients pointed at it.
@@ -60,27 +63,30 @@ func New(tb testing.TB, o Options) *Cloud {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Cloud == "" {
+		o.Cloud = "public"
+	}
 	c := &Cloud{}
 	var err error
 	if c.CA, err = fakeca.New(); err != nil {
 		tb.Fatal(err)
 	}
-	if c.Entra, err = entra.New(entra.Options{CA: c.CA, Demo: true, Now: o.Now}); err != nil {
+	if c.Entra, err = entra.New(entra.Options{CA: c.CA, Demo: true, Now: o.Now, Cloud: o.Cloud}); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { c.Entra.Close() })
 	if o.Tenant == nil {
 		o.Tenant = powerplatform.Demo(o.Now())
 	}
-	if c.PP, err = powerplatform.New(powerplatform.Options{CA: c.CA, Keyfunc: c.Entra.Keyfunc, Tenant: o.Tenant, PageSize: o.PageSize, Now: o.Now}); err != nil {
+	if c.PP, err = powerplatform.New(powerplatform.Options{CA: c.CA, Keyfunc: c.Entra.Keyfunc, Tenant: o.Tenant, PageSize: o.PageSize, Now: o.Now, Cloud: o.Cloud}); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(c.PP.Close)
-	if c.Graph, err = fakegraph.New(fakegraph.Options{CA: c.CA, Keyfunc: c.Entra.Keyfunc, Now: o.Now}); err != nil {
+	if c.Graph, err = fakegraph.New(fakegraph.Options{CA: c.CA, Keyfunc: c.Entra.Keyfunc, Now: o.Now, Cloud: o.Cloud}); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { c.Graph.Close() })
-	if c.Registry, err = identity.NewRegistry(identity.RegistryOptions{Cloud: "public",
+	if c.Registry, err = identity.NewRegistry(identity.RegistryOptions{Cloud: o.Cloud,
 		FlowURL: c.PP.FlowURL(), PowerAppsURL: c.PP.PowerAppsURL(), BAPURL: c.PP.BAPURL(), GraphURL: c.Graph.URL()}); err != nil {
 		tb.Fatal(err)
 	}

@@ -11,7 +11,9 @@ import (
 
 type userKey struct{ tenant, user string }
 
-// consentKey identifies granted scopes; user "" is tenant-wide (admin) consent.
+// consentKey identifies granted scopes, one set of permissions per user (or
+// tenant-wide when user is ""), client and resource, as oauth2PermissionGrant
+// records them (learn.microsoft.com/en-us/graph/api/resources/oauth2permissiongrant).
 type consentKey struct{ tenant, user, client, resource string }
 
 type mfaKey struct{ tenant, user, resource string }
@@ -158,6 +160,10 @@ func (s *Server) checkDelegated(app *App, tenant, user string, r *Resource, requ
 	granted := s.consented(tenant, user, app.ClientID, r.ID)
 	var out []string
 	for _, sc := range scopes {
+		// .default is every permission consented so far, and 65001 only when
+		// there is none; an explicit scope must itself be consented
+		// (learn.microsoft.com/en-us/entra/identity-platform/scopes-oidc#the-default-scope,
+		// learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-on-behalf-of-flow).
 		if sc == ".default" {
 			if len(granted) == 0 {
 				return nil, errConsentRequired(app)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 )
 
@@ -73,7 +74,8 @@ type Resource struct {
 	Scopes map[string]string
 }
 
-// Resource identifiers of the first-party APIs the fake knows.
+// Resource identifiers of the first-party APIs in the public cloud (with
+// Options.Cloud set, the fake uses that cloud's audiences instead).
 const (
 	// FlowResource is Power Automate (Microsoft Flow Service).
 	FlowResource = "https://service.flow.microsoft.com/"
@@ -91,9 +93,17 @@ const AccessAsUser = "access_as_user"
 // DemoRedirectURI is the demo app's registered redirect URI.
 const DemoRedirectURI = "http://127.0.0.1:3978/auth/end"
 
-func firstPartyResources() []Resource {
+// firstPartyResources are the first-party APIs of a cloud (cloud.Public when
+// cl is the zero value): Power Automate, Power Apps (and BAP), Graph and the
+// Bot Framework, each identified by the cloud's audience.
+func firstPartyResources(cl cloud.Cloud) []Resource {
+	flow, pa, gr := FlowResource, PowerAppsResource, GraphResource
+	if cl.FlowAudience != "" {
+		flow, pa, gr = cl.FlowAudience, cl.PowerAppsAudience, cl.GraphAudience
+	}
 	return []Resource{
-		{ID: FlowResource, AppID: "7df0a125-d3be-4c96-aa54-591f83ff541c", Name: "Microsoft Flow Service", Scopes: map[string]string{
+		// The Flow Service app id is the same in every cloud (powerplatform-api.md §1.1, unverified outside public).
+		{ID: flow, AppID: "7df0a125-d3be-4c96-aa54-591f83ff541c", Name: "Microsoft Flow Service", Scopes: map[string]string{
 			"User":                 "Access Power Automate as you",
 			"Flows.Read.All":       "Read your flows and their runs",
 			"Flows.Manage.All":     "Manage your flows: turn them on or off, resubmit and cancel runs",
@@ -103,10 +113,10 @@ func firstPartyResources() []Resource {
 			"Flows.Read.Plans":     "Read flow plans",
 			"Flows.Write.Plans":    "Write flow plans",
 		}},
-		{ID: PowerAppsResource, AppID: "475226c6-020e-4fb2-8a90-7a972cbfc1d4", Name: "PowerApps Service", Scopes: map[string]string{
+		{ID: pa, AppID: "475226c6-020e-4fb2-8a90-7a972cbfc1d4", Name: "PowerApps Service", Scopes: map[string]string{
 			"User": "Access Power Apps, environments and connections as you",
 		}},
-		{ID: GraphResource, AppID: "00000003-0000-0000-c000-000000000000", Name: "Microsoft Graph", Scopes: map[string]string{
+		{ID: gr, AppID: "00000003-0000-0000-c000-000000000000", Name: "Microsoft Graph", Scopes: map[string]string{
 			"User.Read":          "Sign you in and read your profile",
 			"User.ReadBasic.All": "Read the basic profiles of people in your organisation",
 		}},
@@ -133,7 +143,9 @@ func (s *Server) resolveTenant(idOrDomain string) (*Tenant, bool) {
 }
 
 // resource finds a resource by identifier, accepting it with or without the
-// trailing slash and by app id (mu held).
+// trailing slash and by app id (mu held): Entra resolves the service
+// principal loosely, while the token's aud keeps the text as requested
+// (learn.microsoft.com/en-us/entra/identity-platform/msal-v1-app-scopes).
 func (s *Server) resource(id string) (*Resource, bool) {
 	want := strings.TrimSuffix(strings.ToLower(id), "/")
 	for _, r := range s.resources {
@@ -268,17 +280,28 @@ func (s *Server) editApp(clientID string, f func(*App)) error {
 	return nil
 }
 
-// DemoApp returns the registration of the demo FlowDeck app.
-func DemoApp() App {
+// DemoApp returns the registration of the demo FlowDeck app in the public cloud.
+func DemoApp() App { return demoApp(firstPartyResources(cloud.Cloud{})) }
+
+// DemoAppIn returns the registration of the demo FlowDeck app in the named
+// cloud (cloud.Public, cloud.GCC, …): its required resources are that
+// cloud's. An unknown name gives the public cloud's.
+func DemoAppIn(name string) App {
+	cl, _ := cloud.Get(name)
+	return demoApp(firstPartyResources(cl))
+}
+
+func demoApp(res []Resource) App {
+	flow, pa, gr := res[0].ID, res[1].ID, res[2].ID
 	return App{
 		ClientID:  demo.ClientID,
 		Name:      "FlowDeck",
 		Secrets:   []string{demo.ClientSecret},
 		AppIDURIs: []string{demo.AppIDURI, "api://botid-" + demo.ClientID},
 		Required: []RequiredResource{
-			{Resource: FlowResource, Scopes: []string{"Flows.Read.All", "Flows.Manage.All", "Activity.Read.All", "Approvals.Read.All", "Approvals.Manage.All"}},
-			{Resource: PowerAppsResource, Scopes: []string{"User"}},
-			{Resource: GraphResource, Scopes: []string{"User.Read"}},
+			{Resource: flow, Scopes: []string{"Flows.Read.All", "Flows.Manage.All", "Activity.Read.All", "Approvals.Read.All", "Approvals.Manage.All"}},
+			{Resource: pa, Scopes: []string{"User"}},
+			{Resource: gr, Scopes: []string{"User.Read"}},
 			{Resource: BotFrameworkResource},
 		},
 		PreAuthorized: []string{
@@ -304,14 +327,14 @@ func (s *Server) loadDemo() error {
 			return err
 		}
 	}
-	return s.AddApp(DemoApp())
+	return s.AddApp(demoApp(firstPartyResources(s.cloud)))
 }
 
 // GrantAllDemoConsent grants tenant-wide (admin) consent, in both demo
 // tenants, for every delegated scope the demo app requires. The dev host uses
 // it; tests grant consent explicitly.
 func (s *Server) GrantAllDemoConsent() {
-	app := DemoApp()
+	app := demoApp(firstPartyResources(s.cloud))
 	for _, tid := range []string{demo.TenantID, demo.OtherTenantID} {
 		for _, rr := range app.Required {
 			if len(rr.Scopes) > 0 {

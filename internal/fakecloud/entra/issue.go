@@ -20,6 +20,7 @@ type issuance struct {
 	user   *demo.User // nil for app-only
 	app    *App
 	res    *Resource
+	aud    string   // the aud claim: the resource exactly as requested (default res.Audience)
 	scopes []string // granted delegated scope names
 	roles  []string // app-only roles
 	q      scopeRequest
@@ -50,9 +51,24 @@ func guidFrom(parts ...string) string {
 
 // accessClaims builds an access token's claims in Entra's v1 form, which the
 // first-party resources (Flow, PowerApps, Graph, Bot Framework) receive.
+//
+// aud is the resource text the request named, exactly: Entra derives it from
+// everything before the scope's last "/" and does not normalise it, so
+// https://service.flow.microsoft.com//.default gives
+// https://service.flow.microsoft.com/ and https://service.flow.microsoft.com/.default
+// gives https://service.flow.microsoft.com
+// (learn.microsoft.com/en-us/entra/identity-platform/msal-v1-app-scopes;
+// AzureAD/microsoft-authentication-library-for-js wiki "api-scopes").
 func (s *Server) accessClaims(is issuance, now time.Time) jwt.MapClaims {
+	aud := is.aud
+	if aud == "" {
+		aud = is.q.requested
+	}
+	if aud == "" {
+		aud = is.res.Audience
+	}
 	c := jwt.MapClaims{
-		"aud":      is.res.Audience,
+		"aud":      aud,
 		"iss":      "https://sts.windows.net/" + is.tenant + "/",
 		"iat":      now.Unix(),
 		"nbf":      now.Unix(),
@@ -175,12 +191,8 @@ func (s *Server) grantedScopeList(is issuance) []string {
 	for _, sc := range is.q.echo {
 		add(sc)
 	}
-	prefix := is.res.ID
-	if !strings.HasSuffix(prefix, "/") {
-		prefix += "/"
-	}
 	for _, sc := range is.scopes {
-		add(prefix + sc)
+		add(is.q.requested + "/" + sc)
 	}
 	for _, sc := range is.q.oidc {
 		add(sc)

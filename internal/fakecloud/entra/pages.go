@@ -115,7 +115,7 @@ func (s *Server) consentItems(app *App, scope string, all bool) ([]consentItem, 
 		if oidcScopes[lower(sc)] {
 			continue
 		}
-		resName, name := GraphResource, sc
+		resName, name := strings.TrimSuffix(s.cloud.GraphAudience, "/"), sc
 		if i := strings.LastIndex(sc, "/"); i >= 0 {
 			resName, name = sc[:i], sc[i+1:]
 		}

@@ -26,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/fakeca"
 )
@@ -48,6 +49,10 @@ type Options struct {
 	// Demo loads the demo directory (both demo tenants, their users and the
 	// FlowDeck app) without any consent.
 	Demo bool
+	// Cloud is the Microsoft cloud the fake plays (cloud.Public, cloud.GCC,
+	// cloud.GCCHigh, cloud.DoD, cloud.China; default public): its Power
+	// Automate, Power Apps and Graph resources are that cloud's audiences.
+	Cloud string
 }
 
 // Server is a running fake Entra ID. Its methods are safe for concurrent use.
@@ -61,6 +66,7 @@ type Server struct {
 	srv        *http.Server
 	url        string
 	keys       *keySet
+	cloud      cloud.Cloud
 
 	mu        sync.Mutex
 	tenants   map[string]*Tenant // by lower-case id
@@ -121,7 +127,15 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.keys = &keySet{keys: []*signingKey{first}}
-	for _, r := range firstPartyResources() {
+	if opts.Cloud == "" {
+		opts.Cloud = cloud.Public
+	}
+	cl, ok := cloud.Get(opts.Cloud)
+	if !ok {
+		return nil, fmt.Errorf("entra: unknown cloud %q", opts.Cloud)
+	}
+	s.cloud = cl
+	for _, r := range firstPartyResources(cl) {
 		if err := s.AddResource(r); err != nil {
 			return nil, err
 		}

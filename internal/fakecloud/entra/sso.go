@@ -126,7 +126,8 @@ func (s *Server) MintSSOToken(req SSORequest) (string, error) {
 // MintAccessToken signs a delegated access token for resource as the token
 // endpoint would issue it to clientID ("" = demo.ClientID) after OBO, without
 // any consent check: for tests of the fakes that receive such tokens (e.g.
-// the fake Power Platform). scopes go into scp.
+// the fake Power Platform). Its aud is resource exactly as given, as the
+// token endpoint stamps the requested text; scopes go into scp.
 func (s *Server) MintAccessToken(tenantID, userID, clientID, resource string, scopes ...string) (string, error) {
 	if clientID == "" {
 		clientID = demo.ClientID
@@ -144,5 +145,5 @@ func (s *Server) MintAccessToken(tenantID, userID, clientID, resource string, sc
 	case !rok:
 		return "", fmt.Errorf("entra: mint access token: unknown resource %s", resource)
 	}
-	return s.Sign(s.accessClaims(issuance{tenant: u.TenantID, user: &u, app: app, res: r, scopes: scopes}, s.now()))
+	return s.Sign(s.accessClaims(issuance{tenant: u.TenantID, user: &u, app: app, res: r, aud: resource, scopes: scopes}, s.now()))
 }

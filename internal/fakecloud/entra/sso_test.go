@@ -88,13 +88,21 @@ func TestSignForgedVariation(t *testing.T) {
 func TestMintAccessToken(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	tok, err := f.srv.MintAccessToken(demo.TenantID, adele.ID, "", "https://service.flow.microsoft.com", "Flows.Read.All")
+	tok, err := f.srv.MintAccessToken(demo.TenantID, adele.ID, "", FlowResource, "Flows.Read.All")
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := f.parseClaims(t, tok)
 	if c["aud"] != FlowResource || c["scp"] != "Flows.Read.All" || c["appid"] != demo.ClientID || c["iss"] != "https://sts.windows.net/"+demo.TenantID+"/" {
 		t.Errorf("aud/scp/appid/iss = %v/%v/%v/%v", c["aud"], c["scp"], c["appid"], c["iss"])
+	}
+	// The resource is found without its slash, but aud keeps the text as given.
+	tok, err = f.srv.MintAccessToken(demo.TenantID, adele.ID, "", "https://service.flow.microsoft.com", "Flows.Read.All")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aud := f.parseClaims(t, tok)["aud"]; aud != "https://service.flow.microsoft.com" {
+		t.Errorf("aud = %v, want the resource exactly as given", aud)
 	}
 	if _, err := f.srv.MintAccessToken(demo.TenantID, adele.ID, "", "https://nowhere.example/"); err == nil {
 		t.Error("unknown resource: no error")

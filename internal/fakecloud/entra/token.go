@@ -140,7 +140,7 @@ func (s *Server) authenticateClient(r *http.Request, tenant string) (*App, *aadE
 // scopeRequest is a parsed scope parameter: one resource and OIDC scopes.
 type scopeRequest struct {
 	res       *Resource
-	requested string   // the resource as the request named it
+	requested string   // the resource as the request named it: the token's aud, unnormalised
 	names     []string // scope names on the resource (".default" kept)
 	echo      []string // the resource scopes exactly as requested
 	oidc      []string // openid, profile, email, offline_access as requested
@@ -168,7 +168,10 @@ func (s *Server) parseScopes(param, tenantName string) (scopeRequest, *aadErr) {
 			q.oidc = append(q.oidc, lower(sc))
 			continue
 		}
-		resName, name := GraphResource, sc
+		// A scope's resource is everything before its last "/"; a bare name is
+		// Graph's (learn.microsoft.com/en-us/entra/identity-platform/msal-v1-app-scopes,
+		// learn.microsoft.com/en-us/entra/identity-platform/scopes-oidc).
+		resName, name := strings.TrimSuffix(s.cloud.GraphAudience, "/"), sc
 		if i := strings.LastIndex(sc, "/"); i >= 0 {
 			resName, name = sc[:i], sc[i+1:]
 		}

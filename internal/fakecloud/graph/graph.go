@@ -17,13 +17,22 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
+	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/fakeca"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/revocation"
 )
 
-// Audiences Graph accepts: its URI with and without the slash, and its app id.
-var audiences = []string{"https://graph.microsoft.com", "https://graph.microsoft.com/", "00000003-0000-0000-c000-000000000000"}
+// graphAppID is Microsoft Graph's application id, an audience of its v2 tokens.
+const graphAppID = "00000003-0000-0000-c000-000000000000"
+
+// audiencesOf are the audiences Graph accepts in a cloud: its URI with and
+// without the slash, and its app id (v1 tokens carry the URI, v2 tokens the
+// app id: learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference).
+func audiencesOf(cl cloud.Cloud) []string {
+	uri := strings.TrimSuffix(cl.GraphAudience, "/")
+	return []string{uri, uri + "/", graphAppID}
+}
 
 // Options configure the fake.
 type Options struct {
@@ -39,6 +48,9 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives request lines; nil discards them.
 	Logger *slog.Logger
+	// Cloud is the Microsoft cloud whose Graph audience the fake accepts
+	// (cloud.Public, cloud.GCC, …; default public).
+	Cloud string
 }
 
 // Server is a running fake Graph.
@@ -48,6 +60,7 @@ type Server struct {
 	srv   *http.Server
 	url   string
 	users map[string]demo.User
+	auds  []string
 
 	mu    sync.Mutex
 	calls map[string]int
@@ -72,6 +85,13 @@ func New(o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Cloud == "" {
+		o.Cloud = cloud.Public
+	}
+	cl, ok := cloud.Get(o.Cloud)
+	if !ok {
+		return nil, fmt.Errorf("graph: unknown cloud %q", o.Cloud)
+	}
 	ca := o.CA
 	if ca == nil {
 		var err error
@@ -83,7 +103,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: o, ca: ca, users: map[string]demo.User{}, calls: map[string]int{}}
+	s := &Server{opts: o, ca: ca, users: map[string]demo.User{}, calls: map[string]int{}, auds: audiencesOf(cl)}
 	for _, u := range o.Users {
 		s.users[u.ID] = u
 	}
@@ -156,7 +176,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, b
 		return caller{}, false
 	}
 	auds, _ := claims.GetAudience()
-	if len(auds) != 1 || !slices.Contains(audiences, auds[0]) {
+	if len(auds) != 1 || !slices.Contains(s.auds, auds[0]) {
 		writeError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
 		return caller{}, false
 	}

@@ -32,13 +32,24 @@ type principal struct {
 
 func (p *principal) has(scope string) bool { return slices.Contains(p.Scopes, scope) }
 
-// sameAudience reports whether got is want, with or without the trailing slash.
-func sameAudience(got, want string) bool {
-	return strings.TrimSuffix(got, "/") == strings.TrimSuffix(want, "/")
+// allowedAudience reports whether aud is one of allowed, compared exactly:
+// Power Automate and Power Apps answer "It should exactly match (including
+// forward slash) with one of the allowed audiences" (microsoft/Power-Fx
+// issue #2986; microsoft/coe-starter-kit issue #5897).
+func allowedAudience(aud string, allowed []string) bool { return slices.Contains(allowed, aud) }
+
+// quoteList formats audiences as the services' error lists them: 'a','b'.
+func quoteList(auds []string) string {
+	q := make([]string, len(auds))
+	for i, a := range auds {
+		q[i] = "'" + a + "'"
+	}
+	return strings.Join(q, ",")
 }
 
-// authenticate verifies the bearer token of r for an API whose audience is aud.
-func (s *Server) authenticate(r *http.Request, aud string) (*principal, *apiError) {
+// authenticate verifies the bearer token of r for an API that accepts the
+// allowed audiences (exactly, slash included).
+func (s *Server) authenticate(r *http.Request, allowed []string) (*principal, *apiError) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		return nil, &apiError{status: http.StatusUnauthorized, code: "AuthenticationFailed",
@@ -66,9 +77,11 @@ func (s *Server) authenticate(r *http.Request, aud string) (*principal, *apiErro
 	}
 	auds, _ := claims.GetAudience()
 	tokAud := strings.Join(auds, ",")
-	if len(auds) != 1 || !sameAudience(auds[0], aud) {
+	if len(auds) != 1 || !allowedAudience(auds[0], allowed) {
+		// The 401 envelope and text of microsoft/Power-Fx issue #2986 (Power Apps) and
+		// microsoft/coe-starter-kit issue #5897 (Flow; its code there is unverified).
 		return nil, &apiError{status: http.StatusUnauthorized, code: "InvalidAuthenticationAudience",
-			message: fmt.Sprintf("The received access token has been obtained from wrong audience or resource '%s'. It should exactly match (including forward slash) with one of the allowed audiences '%s'.", tokAud, aud)}
+			message: fmt.Sprintf("The received access token has been obtained from wrong audience or resource '%s'. It should exactly match (including forward slash) with one of the allowed audiences %s.", tokAud, quoteList(allowed))}
 	}
 	now := s.now().UTC()
 	exp, _ := claims.GetExpirationTime()
@@ -110,7 +123,9 @@ func (s *Server) authenticate(r *http.Request, aud string) (*principal, *apiErro
 	return p, nil
 }
 
-// requireScope answers 403 unless p carries one of scopes.
+// requireScope answers 403 unless p carries one of scopes. The body is
+// unverified (no public capture of Power Automate refusing a delegated token
+// for a missing scope): the ARM-style envelope naming the scope.
 func requireScope(p *principal, scopes ...string) *apiError {
 	for _, sc := range scopes {
 		if p.has(sc) {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/flowdeck/flowdeck/internal/cloud"
 )
 
 func TestAuthFailures(t *testing.T) {
@@ -40,7 +42,10 @@ func TestAuthFailures(t *testing.T) {
 		{"graph audience on flow", flows, "GET", fx.mint(adele(), "https://graph.microsoft.com/", "User.Read", nil), 401, "InvalidAuthenticationAudience",
 			"The received access token has been obtained from wrong audience or resource 'https://graph.microsoft.com/'. It should exactly match (including forward slash) with one of the allowed audiences 'https://service.flow.microsoft.com/'."},
 		{"ARM audience on flow", flows, "GET", fx.mint(adele(), "https://management.azure.com/", "user_impersonation", nil), 401, "InvalidAuthenticationAudience", "wrong audience or resource 'https://management.azure.com/'"},
-		{"flow token on powerapps", apps, "GET", fx.flowToken(adele()), 401, "InvalidAuthenticationAudience", "allowed audiences 'https://service.powerapps.com/'"},
+		{"flow token on powerapps", apps, "GET", fx.flowToken(adele()), 401, "InvalidAuthenticationAudience",
+			"allowed audiences 'https://service.powerapps.com/','https://apps.powerapps.com','https://apps.powerapps.com/'."},
+		{"flow audience without its slash", flows, "GET", fx.mint(adele(), "https://service.flow.microsoft.com", allFlowScopes, nil), 401, "InvalidAuthenticationAudience",
+			"The received access token has been obtained from wrong audience or resource 'https://service.flow.microsoft.com'. It should exactly match (including forward slash) with one of the allowed audiences 'https://service.flow.microsoft.com/'."},
 		{"powerapps token on flow", flows, "GET", fx.paToken(adele()), 401, "InvalidAuthenticationAudience", "'https://service.powerapps.com/'"},
 		{"app-only", flows, "GET", fx.mint(adele(), DefaultFlowAudience, "", func(c jwt.MapClaims) { c["roles"] = []string{"Flows.Read.All"} }), 401, "Unauthorized", "The x-ms-client-scope header must not be null or empty."},
 		{"wrong issuer", flows, "GET", fx.mint(adele(), DefaultFlowAudience, allFlowScopes, func(c jwt.MapClaims) { c["iss"] = "https://sts.windows.net/other/" }), 401, "InvalidAuthenticationTokenTenant", "wrong issuer"},
@@ -76,21 +81,50 @@ func TestAuthFailures(t *testing.T) {
 	})
 }
 
+// TestAudienceForms checks the exact comparison of every API, in every
+// cloud: the cloud's audience with its slash is accepted, without it (or
+// another cloud's) is refused with InvalidAuthenticationAudience.
 func TestAudienceForms(t *testing.T) {
-	fx := newFixture(t, Options{Tenant: testTenant(testNow)})
-	for _, aud := range []string{"https://service.flow.microsoft.com/", "https://service.flow.microsoft.com"} {
-		fx.get(fx.flowsURL(envDefault)+av, fx.mint(adele(), aud, allFlowScopes, nil), http.StatusOK)
+	for _, name := range cloud.Names() {
+		cl, _ := cloud.Get(name)
+		t.Run(name, func(t *testing.T) {
+			fx := newFixture(t, Options{Tenant: testTenant(testNow), Cloud: name})
+			flows := fx.flowsURL(envDefault) + av
+			apps := fx.srv.PowerAppsURL() + powerAppsPrefix + "/apps" + av
+			envs := fx.srv.BAPURL() + bapPrefix + "/environments?api-version=2020-10-01"
+			fx.get(flows, fx.mint(adele(), cl.FlowAudience, allFlowScopes, nil), http.StatusOK)
+			fx.get(apps, fx.mint(adele(), cl.PowerAppsAudience, "User", nil), http.StatusOK)
+			fx.get(envs, fx.mint(adele(), cl.PowerAppsAudience, "User", nil), http.StatusOK)
+			refused := []struct{ url, aud string }{
+				{flows, strings.TrimSuffix(cl.FlowAudience, "/")},
+				{flows, cl.FlowAudience + "/"},
+				{flows, strings.ToUpper(cl.FlowAudience)},
+				{apps, strings.TrimSuffix(cl.PowerAppsAudience, "/")},
+				{envs, strings.TrimSuffix(cl.PowerAppsAudience, "/")},
+				{envs, "https://apps.powerapps.com/"},
+			}
+			if name != cloud.Public {
+				refused = append(refused, struct{ url, aud string }{flows, DefaultFlowAudience}, struct{ url, aud string }{apps, DefaultPowerAppsAudience})
+			}
+			for _, r := range refused {
+				m := fx.expect("GET", r.url, fx.mint(adele(), r.aud, allFlowScopes+" User", nil), nil, http.StatusUnauthorized)
+				wantError(t, m, "InvalidAuthenticationAudience", "wrong audience or resource '"+r.aud+"'")
+			}
+		})
 	}
-	for _, aud := range []string{"https://service.powerapps.com/", "https://service.powerapps.com"} {
-		tok := fx.mint(adele(), aud, "User", nil)
-		fx.get(fx.srv.PowerAppsURL()+powerAppsPrefix+"/apps"+av, tok, http.StatusOK)
-		fx.get(fx.srv.BAPURL()+bapPrefix+"/environments?api-version=2020-10-01", tok, http.StatusOK)
+	// Power Apps (not BAP) also accepts apps.powerapps.com, with or without the slash.
+	fx := newFixture(t, Options{Tenant: testTenant(testNow)})
+	for _, aud := range []string{"https://apps.powerapps.com", "https://apps.powerapps.com/"} {
+		fx.get(fx.srv.PowerAppsURL()+powerAppsPrefix+"/apps"+av, fx.mint(adele(), aud, "User", nil), http.StatusOK)
 	}
 	// v2 issuer is accepted too.
 	tok := fx.mint(adele(), DefaultFlowAudience, allFlowScopes, func(c jwt.MapClaims) {
 		c["iss"] = "https://login.microsoftonline.com/" + adele().TenantID + "/v2.0"
 	})
 	fx.get(fx.flowsURL(envDefault)+av, tok, http.StatusOK)
+	if _, err := New(Options{Cloud: "mars"}); err == nil {
+		t.Error("unknown cloud accepted")
+	}
 }
 
 func TestTenantIsolation(t *testing.T) {

@@ -74,11 +74,15 @@ func (s *Server) handle(mux *http.ServeMux, api, pattern, route string, h handle
 	})
 }
 
-func (s *Server) audience(api string) string {
-	if api == apiFlow {
-		return s.opts.FlowAudience
+// audiences are the token audiences api accepts, compared exactly.
+func (s *Server) audiences(api string) []string {
+	switch api {
+	case apiFlow:
+		return s.accepted.flow
+	case apiPowerApps:
+		return s.accepted.powerApps
 	}
-	return s.opts.PowerAppsAudience
+	return s.accepted.bap
 }
 
 // serve runs the pipeline: count, latency, auth, faults, throttle,
@@ -109,7 +113,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, api, route string
 	}
 	c := &call{s: s, r: r, route: route, api: api}
 	if route != routeUnknown {
-		p, aerr := s.authenticate(r, s.audience(api))
+		p, aerr := s.authenticate(r, s.audiences(api))
 		if aerr != nil {
 			writeAPIError(rec, aerr)
 			return

@@ -40,9 +40,12 @@ type Options struct {
 	// Keyfunc verifies bearer token signatures (RS256). Nil decodes tokens
 	// without verifying the signature (reference §8); the claims are still checked.
 	Keyfunc jwt.Keyfunc
-	// FlowAudience is the Flow RP audience (default DefaultFlowAudience);
-	// PowerAppsAudience that of Power Apps and BAP (default
-	// DefaultPowerAppsAudience). Both are accepted with or without the trailing slash.
+	// Cloud is the Microsoft cloud whose audiences the fake accepts
+	// (cloud.Public, cloud.GCC, …; default public). See audiences.go.
+	Cloud string
+	// FlowAudience overrides the cloud's Flow RP audience; PowerAppsAudience
+	// that of Power Apps and BAP. Each is compared exactly, trailing slash
+	// included.
 	FlowAudience      string
 	PowerAppsAudience string
 	// Now is the clock (default time.Now). Running runs complete when it passes their end.
@@ -70,6 +73,7 @@ type Server struct {
 	log  *slog.Logger
 
 	flowURL, powerAppsURL, bapURL, altURL, contentURL string
+	accepted                                          accepted
 	servers                                           []*http.Server
 	// contentKey signs the content links of the run-content host.
 	contentKey []byte
@@ -93,11 +97,9 @@ func New(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.FlowAudience == "" {
-		opts.FlowAudience = DefaultFlowAudience
-	}
-	if opts.PowerAppsAudience == "" {
-		opts.PowerAppsAudience = DefaultPowerAppsAudience
+	auds, err := audiencesFor(&opts)
+	if err != nil {
+		return nil, err
 	}
 	if opts.PageSize <= 0 {
 		opts.PageSize = DefaultPageSize
@@ -130,7 +132,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("powerplatform: TLS: %w", err)
 	}
-	s := &Server{opts: opts, ca: ca, log: opts.Logger, st: newState(opts.Tenant), contentKey: make([]byte, 32)}
+	s := &Server{opts: opts, ca: ca, log: opts.Logger, st: newState(opts.Tenant), accepted: auds, contentKey: make([]byte, 32)}
 	if _, err := rand.Read(s.contentKey); err != nil {
 		return nil, fmt.Errorf("powerplatform: content key: %w", err)
 	}

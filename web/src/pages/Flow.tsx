@@ -8,7 +8,7 @@ import { Confirm } from "../components/Confirm";
 import { Problem } from "../components/Problem";
 import { RunActions } from "../components/RunActions";
 import { useApi } from "../components/useApi";
-import { describeError } from "../errors";
+import { ApiError, describeError } from "../errors";
 import { stateLabel, when } from "../format";
 import { hrefOf } from "../route";
 import type { Flow, RunPage } from "../types";
@@ -26,15 +26,18 @@ function FlowState(props: { flow: Flow; onChanged: (f: Flow) => void }) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string>();
+  const [adminUrl, setAdminUrl] = useState<string>();
   const on = props.flow.state === "Started";
   const toggle = async () => {
     setAsking(false);
     setBusy(true);
     setFailure(undefined);
+    setAdminUrl(undefined);
     try {
       props.onChanged(await post<Flow>(`/flows/${seg(props.flow.environmentId)}/${seg(props.flow.id)}/state`, { on: !on }));
     } catch (e) {
       setFailure(describeError(e));
+      setAdminUrl(e instanceof ApiError ? e.adminConsentUrl : undefined);
     } finally {
       setBusy(false);
     }
@@ -44,6 +47,7 @@ function FlowState(props: { flow: Flow; onChanged: (f: Flow) => void }) {
       <Badge color={on ? "success" : props.flow.state === "Suspended" ? "danger" : "informative"}>{stateLabel(props.flow.state)}</Badge>
       <Button disabled={busy} onClick={() => setAsking(true)}>{on ? "Turn off" : "Turn on"}</Button>
       {failure && <span role="alert">{failure}</span>}
+      {adminUrl && <Link href={adminUrl} target="_blank" rel="noopener noreferrer">Admin-consent link</Link>}
       <Confirm open={asking} title={on ? "Turn this flow off?" : "Turn this flow on?"} confirm={on ? "Turn off" : "Turn on"}
         onCancel={() => setAsking(false)} onConfirm={() => void toggle()}>
         {on ? "It stops running until someone turns it on again." : "It runs again on its trigger."}
