@@ -90,4 +90,3 @@ func TestAuthFailures(t *testing.T) {
 		}
 	}
 }
-
