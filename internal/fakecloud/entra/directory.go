@@ -273,7 +273,7 @@ func DemoApp() App {
 		Required: []RequiredResource{
 			{Resource: FlowResource, Scopes: []string{"Flows.Read.All", "Flows.Manage.All", "Activity.Read.All", "Approvals.Read.All", "Approvals.Manage.All"}},
 			{Resource: PowerAppsResource, Scopes: []string{"User"}},
-			{Resource: GraphResource, Scopes: []string{"User.Read"}},
+			{Resource: GraphResource, Scopes: []string{"User.Read", "User.ReadBasic.All"}},
 			{Resource: BotFrameworkResource},
 		},
 		PreAuthorized: []string{
