@@ -35,6 +35,12 @@ type Cloud struct {
 	// BotOpenIDMetadata is the Bot Framework channel's OpenID metadata URL.
 	BotOpenIDMetadata string
 
+	// FlowPortal is the Power Automate maker portal, the base of every deep
+	// link FlowDeck shows (flows, runs, approvals). LegacyFlowPortal is the
+	// portal's older host, which links already shared in chats still carry;
+	// link unfurling must recognise both.
+	FlowPortal, LegacyFlowPortal string
+
 	// Unverified names the fields of this cloud that no public source confirms.
 	Unverified []string
 }
@@ -42,6 +48,17 @@ type Cloud struct {
 // table is every supported cloud. Hosts and audiences: powerplatform-api.md §2
 // (the Power Apps PowerShell module's AuthModule and RestClientModule, PnP
 // PowerShell's PowerPlatformUtility.cs, CLI for Microsoft 365).
+//
+// Portals: the older hosts (flow.microsoft.com, gov. and high.flow.microsoft.us)
+// from Microsoft's "Power Automate US Government" page, "service URLs"
+// (https://learn.microsoft.com/power-automate/us-govt); the make.* hosts of
+// the US clouds from XrmToolBox's Flow Execution History
+// (DynamicsNinja/FlowExecutionHistory, Helpers/FlowEndpointHelper.cs,
+// GetMakerUrl) and the Power Automate embed SDK's allowed maker domains
+// (msflowsdk.js, MakerShellAllowedDomains), which also names China's
+// make.powerautomate.cn and www.powerautomate.cn and DoD's flow.appsplatform.us;
+// those three have no source we can cite by repository and file, so they are
+// listed as Unverified.
 var table = map[string]Cloud{
 	Public: {
 		Name:              Public,
@@ -54,6 +71,8 @@ var table = map[string]Cloud{
 		PowerAppsAudience: "https://service.powerapps.com/",
 		GraphAudience:     "https://graph.microsoft.com/",
 		BotOpenIDMetadata: "https://login.botframework.com/v1/.well-known/openidconfiguration",
+		FlowPortal:        "https://make.powerautomate.com",
+		LegacyFlowPortal:  "https://flow.microsoft.com",
 	},
 	GCC: {
 		Name:              GCC,
@@ -66,6 +85,8 @@ var table = map[string]Cloud{
 		PowerAppsAudience: "https://gov.service.powerapps.us/",
 		GraphAudience:     "https://graph.microsoft.com/",
 		BotOpenIDMetadata: "https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
+		FlowPortal:        "https://make.gov.powerautomate.us",
+		LegacyFlowPortal:  "https://gov.flow.microsoft.us",
 		Unverified:        []string{"PowerAppsAudience"},
 	},
 	GCCHigh: {
@@ -79,6 +100,8 @@ var table = map[string]Cloud{
 		PowerAppsAudience: "https://high.service.powerapps.us/",
 		GraphAudience:     "https://graph.microsoft.us/",
 		BotOpenIDMetadata: "https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
+		FlowPortal:        "https://make.high.powerautomate.us",
+		LegacyFlowPortal:  "https://high.flow.microsoft.us",
 		Unverified:        []string{"PowerAppsAudience"},
 	},
 	DoD: {
@@ -92,6 +115,9 @@ var table = map[string]Cloud{
 		PowerAppsAudience: "https://service.apps.appsplatform.us/",
 		GraphAudience:     "https://dod-graph.microsoft.us/",
 		BotOpenIDMetadata: "https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
+		FlowPortal:        "https://make.powerautomate.appsplatform.us",
+		LegacyFlowPortal:  "https://flow.appsplatform.us",
+		Unverified:        []string{"LegacyFlowPortal"},
 	},
 	China: {
 		Name:              China,
@@ -104,6 +130,9 @@ var table = map[string]Cloud{
 		PowerAppsAudience: "https://service.powerapps.cn/",
 		GraphAudience:     "https://microsoftgraph.chinacloudapi.cn/",
 		BotOpenIDMetadata: "https://login.botframework.azure.cn/v1/.well-known/openidconfiguration",
+		FlowPortal:        "https://make.powerautomate.cn",
+		LegacyFlowPortal:  "https://www.powerautomate.cn",
+		Unverified:        []string{"FlowPortal", "LegacyFlowPortal"},
 	},
 }
 
