@@ -44,7 +44,7 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 	tab := cards.TeamsTabLink(c.ClientID, "dashboard")
 	if s.actions, err = actions.New(actions.Options{
 		Ops: s.ops, Tokens: s.broker, Connector: s.conn, Cards: store, Idempotency: store, Subscriptions: store,
-		TabLink: tab, BotID: c.ClientID, AppIDURI: c.AppIDURI, Logger: logger,
+		TabLink: tab, Portal: portalOf(c), BotID: c.ClientID, AppIDURI: c.AppIDURI, Logger: logger,
 		SignInURL: func(p flowdeck.Principal) string {
 			u, _ := s.consent.StartURL(p, p.UPN, nil, "")
 			return u
@@ -55,7 +55,7 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 	}
 	o := bot.Options{
 		Ops: s.ops, Tokens: s.broker, SSO: s.verifier, Consent: s.consent, Connector: s.conn,
-		Conversations: store, Dedupe: store, AppIDURI: c.AppIDURI, BotID: c.ClientID, TabLink: tab,
+		Conversations: store, Dedupe: store, AppIDURI: c.AppIDURI, BotID: c.ClientID, TabLink: tab, Portal: portalOf(c),
 		Logger: logger, CardActions: s.actions,
 		// Room for a command's few upstream calls, each within its own deadline.
 		CommandTimeout: 3 * c.UpstreamTimeout,

@@ -16,6 +16,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/bot"
 	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/cards"
+	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/graph"
@@ -41,6 +42,7 @@ type services struct {
 	overview *powerautomate.Overview
 	apps     *powerapps.Client
 	graph    *graph.Client
+	names    *graph.Names
 	ops      *ops.Service
 	appToken *identity.AppTokenSource
 	channel  *botframework.ChannelVerifier
@@ -122,7 +124,8 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	s.overview = powerautomate.NewOverview(s.flows, powerautomate.OverviewOptions{})
 	s.apps = powerapps.New(powerapps.Options{BaseURL: c.PowerAppsAPIURL, BAPURL: c.BAPAPIURL, HTTP: api})
 	s.graph = graph.New(graph.Options{BaseURL: c.GraphAPIURL, HTTP: api})
-	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs})
+	s.names = graph.NewNames(graph.NamesOptions{Client: s.graph, Logger: logger})
+	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs, People: s.names, Portal: portalOf(c)})
 	if err := s.newBot(c, store, cred, hc, logger, dev); err != nil {
 		return nil, err
 	}
@@ -133,7 +136,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	if s.monitor, err = monitor.New(monitor.Options{
 		Store: store, Source: s.ops, Poster: s.actions, Tokens: s.broker,
 		Interval: c.MonitorInterval, Shards: c.MonitorShards, IdleDays: c.MonitorIdleDays, ReminderAfter: c.ApprovalReminder,
-		TabLink: cards.TeamsTabLink(c.ClientID, "dashboard"), Logger: logger, Metrics: monitorMetrics,
+		TabLink: cards.TeamsTabLink(c.ClientID, "dashboard"), Portal: portalOf(c), Logger: logger, Metrics: monitorMetrics,
 	}); err != nil {
 		return nil, fmt.Errorf("monitor: %w", err)
 	}
@@ -173,6 +176,13 @@ func (a account) Profile(ctx context.Context) (flowdeck.Profile, error) { return
 
 func (a account) Access(ctx context.Context, p flowdeck.Principal) []flowdeck.Access {
 	return a.broker.Access(ctx, p)
+}
+
+// portalOf is the configured cloud's Power Automate portal (internal/cloud's
+// table), where every "Open in Power Automate" link points.
+func portalOf(c config.Config) flowdeck.Portal {
+	cl, _ := cloud.Get(c.Cloud)
+	return flowdeck.Portal(cl.FlowPortal)
 }
 
 // credential is the Entra app's credential: its secret or its certificate.

@@ -73,7 +73,7 @@ func hostileCards() map[string]any {
 	al.FailedAction.Name, al.FailedAction.ErrorMessage = evil, strings.Repeat(evil, 10)
 	return map[string]any{
 		"approval": ApprovalRequest(a, ApprovalOptions{}),
-		"alert":    AlertCard(al, AlertOptions{Tab: tab}),
+		"alert":    AlertCard(al, AlertOptions{Tab: tab, Portal: portal}),
 		"pick":     PickCard(evil, evil, []Candidate{{Title: evil, Detail: evil, Value: "x"}}),
 		"help":     HelpCard([]Command{{Name: evilLink, Args: evilHTML, Description: evilBold}}),
 		"apps":     AppsCard([]flowdeck.App{{DisplayName: evil, Owner: flowdeck.Person{Name: evil}, Link: "javascript:alert(1)"}}, Page{}),
@@ -208,22 +208,22 @@ func TestSizeLimit(t *testing.T) {
 	page := Page{Command: long, Cursor: long, Total: 100000}
 	names := map[string]string{}
 	cards := map[string]any{
-		"approval":     ApprovalRequest(a, ApprovalOptions{UserIDs: make([]string, 500), Tab: tab}),
-		"completed":    ApprovalCompleted(a, ApprovalOptions{Tab: tab}),
-		"alert":        AlertCard(big, AlertOptions{Tab: tab}),
-		"digest":       DigestCard(Digest{Failures: groups, Off: flows, PendingApprovals: n}, tab),
+		"approval":     ApprovalRequest(a, ApprovalOptions{UserIDs: make([]string, 500), Tab: tab, Portal: portal}),
+		"completed":    ApprovalCompleted(a, ApprovalOptions{Tab: tab, Portal: portal}),
+		"alert":        AlertCard(big, AlertOptions{Tab: tab, Portal: portal}),
+		"digest":       DigestCard(Digest{Failures: groups, Off: flows, PendingApprovals: n}, links),
 		"environments": EnvironmentsCard(envs),
-		"flows":        FlowsCard(flows, names, page, tab),
-		"failures":     FailuresCard(groups, []string{long, long, long, long, long, long, long, long, long, long, long, long}, page, tab),
-		"runs":         RunsCard(flows[0], runs, page, tab),
-		"run":          RunCard(flows[0], runs[0], acts, tab),
-		"approvals":    ApprovalsCard(long, aps, page, tab),
+		"flows":        FlowsCard(flows, names, page, links),
+		"failures":     FailuresCard(groups, []string{long, long, long, long, long, long, long, long, long, long, long, long}, page, links),
+		"runs":         RunsCard(flows[0], runs, page, links),
+		"run":          RunCard(flows[0], runs[0], acts, links),
+		"approvals":    ApprovalsCard(long, aps, page, links),
 		"apps":         AppsCard(apps, page),
 		"connections":  ConnectionsCard(conns, page),
 		"pick":         PickCard(long, long, cands),
 		"help":         HelpCard(cmds),
 		"bulk_confirm": BulkConfirmCard(VerbBulkCancel, runs, names),
-		"bulk_result":  BulkResultCard(VerbBulkResubmit, results),
+		"bulk_result":  BulkResultCard(VerbBulkResubmit, results, portal),
 		"error":        ErrorCard(flowdeck.Errorf(flowdeck.ErrThrottled, "%s", strings.Repeat(long, 100)), ErrorOptions{Environments: []string{long, long, long, long, long, long, long, long, long, long, long}}),
 	}
 	dir := t.TempDir()

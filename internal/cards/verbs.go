@@ -3,6 +3,8 @@ package cards
 import (
 	"encoding/json"
 	"net/url"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
 // Action.Execute verbs. The bot dispatches adaptiveCard/action invokes on them.
@@ -57,6 +59,25 @@ type MoreData struct {
 type PickData struct {
 	Command string `json:"command"`
 	Choice  string `json:"choice"`
+}
+
+// Links are where a card's links point: the personal tab and the configured
+// cloud's Power Automate portal.
+type Links struct {
+	// Tab links to the personal tab; nil leaves tab links out.
+	Tab TabLink
+	// Portal is the cloud's Power Automate portal; the zero Portal leaves
+	// portal links out.
+	Portal flowdeck.Portal
+}
+
+// portalLink is an Action.OpenUrl to a portal page, or nil (left out) when
+// there is no URL.
+func portalLink(title, u string) Action {
+	if u == "" {
+		return nil
+	}
+	return &OpenURLAction{Title: title, URL: u}
 }
 
 // TabLink builds a deep link to the personal tab that opens subEntityID
