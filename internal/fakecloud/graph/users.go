@@ -86,8 +86,9 @@ func errAnswer(status int, code, message string) *answer {
 	return &answer{status, errorBody(code, message)}
 }
 
-// denied is Graph's 403 for a token without the permission
-// (https://learn.microsoft.com/graph/resolve-auth-errors, "403 Forbidden").
+// denied is Graph's 403 for a token without the permission: code
+// Authorization_RequestDenied, "Insufficient privileges to complete the
+// operation." (as quoted in https://learn.microsoft.com/answers/questions/6019739).
 func denied() *answer {
 	return errAnswer(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
 }
@@ -99,6 +100,8 @@ func notFound(id string) *answer {
 		fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", id))
 }
 
+// unavailable is Graph's answer in an outage: 503 (https://learn.microsoft.com/graph/errors,
+// "HTTP status codes"); unverified: the code text.
 func unavailable() *answer {
 	return errAnswer(http.StatusServiceUnavailable, "serviceNotAvailable", "The service is temporarily unavailable. Please retry later.")
 }
