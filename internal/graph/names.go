@@ -18,8 +18,9 @@ const (
 	DefaultMissingTTL = 10 * time.Minute
 	DefaultDeniedTTL  = 10 * time.Minute
 	DefaultMaxNames   = 10_000
-	// lookupTimeout bounds one shared look-up, whoever waits for it.
-	lookupTimeout = 15 * time.Second
+	// lookupTimeout bounds one shared look-up, whoever waits for it: names
+	// are worth a short wait, never a slow view.
+	lookupTimeout = 5 * time.Second
 )
 
 // NamesOptions configure Names.
