@@ -41,7 +41,7 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 	if s.conn, err = botframework.NewClient(botframework.ClientOptions{TokenSource: s.appToken, HTTPClient: hc, Logger: logger}); err != nil {
 		return fmt.Errorf("connector client: %w", err)
 	}
-	tab := cards.TeamsTabLink(c.ClientID, "dashboard")
+	tab := cards.TeamsTabLink(teamsWebOf(c), c.ClientID, "dashboard")
 	if s.actions, err = actions.New(actions.Options{
 		Ops: s.ops, Tokens: s.broker, Connector: s.conn, Cards: store, Idempotency: store, Subscriptions: store,
 		TabLink: tab, Portal: portalOf(c), BotID: c.ClientID, AppIDURI: c.AppIDURI, Logger: logger,

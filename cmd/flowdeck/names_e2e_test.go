@@ -117,6 +117,9 @@ func TestNamesPortalPerCloud(t *testing.T) {
 			if string(p) != cl.FlowPortal || !strings.HasPrefix(p.FlowURL("e", "f"), cl.FlowPortal+"/environments/e/flows/f") {
 				t.Errorf("portal %q, want %q", p, cl.FlowPortal)
 			}
+			if tab := cards.TeamsTabLink(teamsWebOf(c), c.ClientID, "dashboard")(cards.ApprovalsSubEntity); !strings.HasPrefix(tab, cl.TeamsWeb+"/l/entity/") {
+				t.Errorf("tab link %q, want it on %s", tab, cl.TeamsWeb)
+			}
 		})
 	}
 }

@@ -136,7 +136,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	if s.monitor, err = monitor.New(monitor.Options{
 		Store: store, Source: s.ops, Poster: s.actions, Tokens: s.broker,
 		Interval: c.MonitorInterval, Shards: c.MonitorShards, IdleDays: c.MonitorIdleDays, ReminderAfter: c.ApprovalReminder,
-		TabLink: cards.TeamsTabLink(c.ClientID, "dashboard"), Portal: portalOf(c), Logger: logger, Metrics: monitorMetrics,
+		TabLink: cards.TeamsTabLink(teamsWebOf(c), c.ClientID, "dashboard"), Portal: portalOf(c), Logger: logger, Metrics: monitorMetrics,
 	}); err != nil {
 		return nil, fmt.Errorf("monitor: %w", err)
 	}
@@ -183,6 +183,13 @@ func (a account) Access(ctx context.Context, p flowdeck.Principal) []flowdeck.Ac
 func portalOf(c config.Config) flowdeck.Portal {
 	cl, _ := cloud.Get(c.Cloud)
 	return flowdeck.Portal(cl.FlowPortal)
+}
+
+// teamsWebOf is the configured cloud's Teams web client, the host of the
+// cards' deep links into the tab.
+func teamsWebOf(c config.Config) string {
+	cl, _ := cloud.Get(c.Cloud)
+	return cl.TeamsWeb
 }
 
 // credential is the Entra app's credential: its secret or its certificate.

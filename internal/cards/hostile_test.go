@@ -251,10 +251,14 @@ func TestSizeLimit(t *testing.T) {
 }
 
 func TestTeamsTabLink(t *testing.T) {
-	got := TeamsTabLink("c9e8c047", "dashboard")(FlowSubEntity("Default-1", "f 1"))
+	got := TeamsTabLink("https://teams.microsoft.com", "c9e8c047", "dashboard")(FlowSubEntity("Default-1", "f 1"))
 	want := "https://teams.microsoft.com/l/entity/c9e8c047/dashboard?context=%7B%22subEntityId%22%3A%22flow%3ADefault-1%3Af+1%22%7D"
 	if got != want {
 		t.Errorf("link = %s, want %s", got, want)
+	}
+	// Another cloud's Teams web client is the host.
+	if got := TeamsTabLink("https://gov.teams.microsoft.us/", "c9e8c047", "dashboard")(ApprovalsSubEntity); !strings.HasPrefix(got, "https://gov.teams.microsoft.us/l/entity/c9e8c047/dashboard?") {
+		t.Errorf("GCC High link = %s", got)
 	}
 }
 

@@ -3,6 +3,7 @@ package cards
 import (
 	"encoding/json"
 	"net/url"
+	"strings"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
@@ -85,14 +86,16 @@ func portalLink(title, u string) Action {
 type TabLink func(subEntityID string) string
 
 // TeamsTabLink returns the TabLink of the personal tab entityID ("dashboard")
-// of the Teams app appID:
-// https://teams.microsoft.com/l/entity/<appID>/<entityID>?context={"subEntityId":"…"} (URL-encoded).
-func TeamsTabLink(appID, entityID string) TabLink {
+// of the Teams app appID, on the configured cloud's Teams web client
+// teamsWeb (cloud.Cloud.TeamsWeb, e.g. https://teams.microsoft.com):
+// <teamsWeb>/l/entity/<appID>/<entityID>?context={"subEntityId":"…"} (URL-encoded).
+func TeamsTabLink(teamsWeb, appID, entityID string) TabLink {
+	base := strings.TrimSuffix(teamsWeb, "/")
 	return func(sub string) string {
 		ctx, _ := json.Marshal(struct {
 			SubEntityID string `json:"subEntityId"`
 		}{sub})
-		return "https://teams.microsoft.com/l/entity/" + url.PathEscape(appID) + "/" + url.PathEscape(entityID) +
+		return base + "/l/entity/" + url.PathEscape(appID) + "/" + url.PathEscape(entityID) +
 			"?context=" + url.QueryEscape(string(ctx))
 	}
 }

@@ -40,6 +40,9 @@ type Cloud struct {
 	// portal's older host, which links already shared in chats still carry;
 	// link unfurling must recognise both.
 	FlowPortal, LegacyFlowPortal string
+	// TeamsWeb is the Teams web client, the host of the deep links into the
+	// personal tab (<TeamsWeb>/l/entity/<app id>/<entity id>?context=…).
+	TeamsWeb string
 
 	// Unverified names the fields of this cloud that no public source confirms.
 	Unverified []string
@@ -59,6 +62,13 @@ type Cloud struct {
 // make.powerautomate.cn and www.powerautomate.cn and DoD's flow.appsplatform.us;
 // those three have no source we can cite by repository and file, so they are
 // listed as Unverified.
+//
+// Teams web: teams.microsoft.com in the public cloud (Microsoft's Teams
+// deep-link pages); gov.teams.microsoft.us (GCC High) and
+// dod.teams.microsoft.us (DoD) from ServiceNow's Teams GCC-H/DoD setup
+// (ServiceNow/ServiceNowDocs, gcch-response-header.md). That GCC shares the
+// public host, that deep links work under /l/entity on the government hosts,
+// and China's teams.microsoftonline.cn are assumed: Unverified.
 var table = map[string]Cloud{
 	Public: {
 		Name:              Public,
@@ -73,6 +83,7 @@ var table = map[string]Cloud{
 		BotOpenIDMetadata: "https://login.botframework.com/v1/.well-known/openidconfiguration",
 		FlowPortal:        "https://make.powerautomate.com",
 		LegacyFlowPortal:  "https://flow.microsoft.com",
+		TeamsWeb:          "https://teams.microsoft.com",
 	},
 	GCC: {
 		Name:              GCC,
@@ -87,7 +98,8 @@ var table = map[string]Cloud{
 		BotOpenIDMetadata: "https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
 		FlowPortal:        "https://make.gov.powerautomate.us",
 		LegacyFlowPortal:  "https://gov.flow.microsoft.us",
-		Unverified:        []string{"PowerAppsAudience"},
+		TeamsWeb:          "https://teams.microsoft.com",
+		Unverified:        []string{"PowerAppsAudience", "TeamsWeb"},
 	},
 	GCCHigh: {
 		Name:              GCCHigh,
@@ -102,7 +114,8 @@ var table = map[string]Cloud{
 		BotOpenIDMetadata: "https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
 		FlowPortal:        "https://make.high.powerautomate.us",
 		LegacyFlowPortal:  "https://high.flow.microsoft.us",
-		Unverified:        []string{"PowerAppsAudience"},
+		TeamsWeb:          "https://gov.teams.microsoft.us",
+		Unverified:        []string{"PowerAppsAudience", "TeamsWeb"},
 	},
 	DoD: {
 		Name:              DoD,
@@ -117,7 +130,8 @@ var table = map[string]Cloud{
 		BotOpenIDMetadata: "https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
 		FlowPortal:        "https://make.powerautomate.appsplatform.us",
 		LegacyFlowPortal:  "https://flow.appsplatform.us",
-		Unverified:        []string{"LegacyFlowPortal"},
+		TeamsWeb:          "https://dod.teams.microsoft.us",
+		Unverified:        []string{"LegacyFlowPortal", "TeamsWeb"},
 	},
 	China: {
 		Name:              China,
@@ -132,7 +146,8 @@ var table = map[string]Cloud{
 		BotOpenIDMetadata: "https://login.botframework.azure.cn/v1/.well-known/openidconfiguration",
 		FlowPortal:        "https://make.powerautomate.cn",
 		LegacyFlowPortal:  "https://www.powerautomate.cn",
-		Unverified:        []string{"FlowPortal", "LegacyFlowPortal"},
+		TeamsWeb:          "https://teams.microsoftonline.cn",
+		Unverified:        []string{"FlowPortal", "LegacyFlowPortal", "TeamsWeb"},
 	},
 }
 

@@ -25,7 +25,7 @@ func TestEveryCloudComplete(t *testing.T) {
 		for field, v := range map[string]string{
 			"Authority": c.Authority, "FlowAPI": c.FlowAPI, "PowerAppsAPI": c.PowerAppsAPI, "BAPAPI": c.BAPAPI,
 			"GraphAPI": c.GraphAPI, "BotOpenIDMetadata": c.BotOpenIDMetadata,
-			"FlowPortal": c.FlowPortal, "LegacyFlowPortal": c.LegacyFlowPortal,
+			"FlowPortal": c.FlowPortal, "LegacyFlowPortal": c.LegacyFlowPortal, "TeamsWeb": c.TeamsWeb,
 		} {
 			if u, err := url.Parse(v); err != nil || u.Scheme != "https" || u.Host == "" {
 				t.Errorf("%s.%s = %q: not an https URL", name, field, v)

@@ -42,7 +42,8 @@ func TestDocsListWhatIsUnverified(t *testing.T) {
 		if got := strings.TrimSpace(cells[2]); got != want {
 			t.Errorf("%s: the docs list %q as unverified, the table %q", name, got, want)
 		}
-		portalRow := "| `" + name + "` | " + strings.TrimPrefix(c.FlowPortal, "https://") + " | " + strings.TrimPrefix(c.LegacyFlowPortal, "https://") + " |"
+		portalRow := "| `" + name + "` | " + strings.TrimPrefix(c.FlowPortal, "https://") + " | " + strings.TrimPrefix(c.LegacyFlowPortal, "https://") +
+			" | " + strings.TrimPrefix(c.TeamsWeb, "https://") + " |"
 		if !strings.Contains(doc, portalRow) {
 			t.Errorf("the portal table lacks %q", portalRow)
 		}
