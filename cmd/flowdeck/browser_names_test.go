@@ -3,6 +3,7 @@ package main
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -26,5 +27,23 @@ func TestBrowserFlowOwnersByName(t *testing.T) {
 		if o == "" || guidText.MatchString(o) {
 			t.Errorf("an owner shown as %q", o)
 		}
+	}
+}
+
+// TestBrowserFlowPageNamesTheOwner: a flow's page names its owner and links
+// the flow in the configured cloud's portal.
+func TestBrowserFlowPageNamesTheOwner(t *testing.T) {
+	f := newBrowserFixture(t, nil)
+	f.entra.GrantAllDemoConsent()
+	env, flow := f.openFailingFlow(t)
+	var got struct{ Owner, Link string }
+	f.run(t, "the flow's owner", waitTab(`return !!d.querySelector('[data-testid="flow-page-owner"]');`),
+		evalTab(`const a = [...d.querySelectorAll("a")].find(a => a.textContent === "Open in Power Automate");
+return {Owner: d.querySelector('[data-testid="flow-page-owner"]').textContent, Link: a ? a.href : ""};`, &got))
+	if !strings.HasPrefix(got.Owner, "Owner: ") || guidText.MatchString(got.Owner) || strings.Contains(got.Owner, "someone") {
+		t.Errorf("owner line %q: want a name", got.Owner)
+	}
+	if want := "https://make.powerautomate.com/environments/" + env + "/flows/" + flow + "/details"; !strings.EqualFold(got.Link, want) {
+		t.Errorf("portal link %q, want %q", got.Link, want)
 	}
 }
