@@ -34,7 +34,7 @@ func botCloud(c config.Config) cloud.Cloud {
 
 // teamsTab is the deep link to the personal tab's dashboard in c's cloud's Teams.
 func teamsTab(c config.Config) cards.TabLink {
-	return cards.TeamsTabLinkOn(botCloud(c).TeamsHost, c.ClientID, "dashboard")
+	return cards.TeamsTabLink(teamsWebOf(c), c.ClientID, "dashboard")
 }
 
 // newBot wires the Bot Framework channel: inbound verification, the
@@ -67,7 +67,7 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 	tab := teamsTab(c)
 	if s.actions, err = actions.New(actions.Options{
 		Ops: s.ops, Tokens: s.broker, Connector: s.conn, Cards: store, Idempotency: store, Subscriptions: store,
-		TabLink: tab, BotID: c.ClientID, AppIDURI: c.AppIDURI, Logger: logger,
+		TabLink: tab, Portal: portalOf(c), BotID: c.ClientID, AppIDURI: c.AppIDURI, Logger: logger,
 		SignInURL: func(p flowdeck.Principal) string {
 			u, _ := s.consent.StartURL(p, p.UPN, nil, "")
 			return u
@@ -79,7 +79,7 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 	}
 	o := bot.Options{
 		Ops: s.ops, Tokens: s.broker, SSO: s.verifier, Consent: s.consent, Connector: s.conn,
-		Conversations: store, Dedupe: store, AppIDURI: c.AppIDURI, BotID: c.ClientID, TabLink: tab,
+		Conversations: store, Dedupe: store, AppIDURI: c.AppIDURI, BotID: c.ClientID, TabLink: tab, Portal: portalOf(c),
 		Logger: logger, CardActions: s.actions,
 		// Room for a command's few upstream calls, each within its own deadline.
 		CommandTimeout: 3 * c.UpstreamTimeout,

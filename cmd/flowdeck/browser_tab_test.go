@@ -394,7 +394,7 @@ func TestBrowserDeepLinks(t *testing.T) {
 	fl := failingFlowOf(t, tenant, user.ID)
 	f := newBrowserFixture(t, tenant)
 	f.entra.GrantAllDemoConsent()
-	link := cards.TeamsTabLink(demo.ClientID, "dashboard")
+	link := cards.TeamsTabLink("https://teams.microsoft.com", demo.ClientID, "dashboard")
 	cases := []struct{ name, sub, ready string }{
 		{"flow", cards.FlowSubEntity(fl.Environment, fl.Name), fmt.Sprintf(
 			`return w.location.hash.toLowerCase() === ("#/flows/" + encodeURIComponent(%q) + "/" + encodeURIComponent(%q)).toLowerCase()

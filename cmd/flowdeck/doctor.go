@@ -192,7 +192,7 @@ func registrationChecklist(c config.Config) string {
 	}
 	b.WriteString("  [ ] API permissions (delegated): Power Automate (Microsoft Flow Service): Flows.Read.All, Flows.Manage.All,\n")
 	b.WriteString("      Activity.Read.All, Approvals.Read.All, Approvals.Manage.All; PowerApps Service: User;\n")
-	b.WriteString("      Microsoft Graph: User.Read, offline_access, openid, profile (optional: User.ReadBasic.All)\n")
+	b.WriteString("      Microsoft Graph: User.Read, User.ReadBasic.All (people's names), offline_access, openid, profile\n")
 	fmt.Fprintf(&b, "  [ ] Authentication: Web redirect URI %s\n", c.PublicURL.JoinPath("auth", "end"))
 	fmt.Fprintf(&b, "  [ ] Azure Bot: type Single Tenant, Microsoft App ID %s, App tenant ID %s\n", c.ClientID, c.TenantID)
 	fmt.Fprintf(&b, "  [ ] Azure Bot: messaging endpoint %s; channel Microsoft Teams added\n", c.PublicURL.JoinPath("api", "messages"))

@@ -129,7 +129,7 @@ func getMe(t *testing.T, base, token string) (int, meBody, string) {
 func TestSSOThenConsentFlow(t *testing.T) {
 	f := newCloudFixture(t)
 	adele := demo.Users()[0]
-	f.entra.GrantConsent(demo.TenantID, adele.ID, demo.ClientID, entra.GraphResource, "User.Read")
+	f.entra.GrantConsent(demo.TenantID, adele.ID, demo.ClientID, entra.GraphResource, "User.Read", "User.ReadBasic.All")
 	f.entra.GrantConsent(demo.TenantID, adele.ID, demo.ClientID, entra.PowerAppsResource, "User")
 
 	sso, err := f.entra.MintSSOToken(entra.SSORequest{TenantID: demo.TenantID, UserID: adele.ID, Audience: f.m.Config.AppIDURI})

@@ -15,6 +15,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/actions"
 	"github.com/flowdeck/flowdeck/internal/bot"
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/graph"
@@ -40,6 +41,7 @@ type services struct {
 	overview *powerautomate.Overview
 	apps     *powerapps.Client
 	graph    *graph.Client
+	names    *graph.Names
 	ops      *ops.Service
 	appToken *identity.AppTokenSource
 	channel  *botframework.ChannelVerifier
@@ -121,7 +123,8 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	s.overview = powerautomate.NewOverview(s.flows, powerautomate.OverviewOptions{})
 	s.apps = powerapps.New(powerapps.Options{BaseURL: c.PowerAppsAPIURL, BAPURL: c.BAPAPIURL, HTTP: api})
 	s.graph = graph.New(graph.Options{BaseURL: c.GraphAPIURL, HTTP: api})
-	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs})
+	s.names = graph.NewNames(graph.NamesOptions{Client: s.graph, Logger: logger})
+	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs, People: s.names, Portal: portalOf(c)})
 	if err := s.newBot(c, store, cred, hc, logger, dev); err != nil {
 		return nil, err
 	}
@@ -132,7 +135,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	if s.monitor, err = monitor.New(monitor.Options{
 		Store: store, Source: s.ops, Poster: s.actions, Tokens: s.broker,
 		Interval: c.MonitorInterval, Shards: c.MonitorShards, IdleDays: c.MonitorIdleDays, ReminderAfter: c.ApprovalReminder,
-		TabLink: teamsTab(c), Logger: logger, Metrics: monitorMetrics,
+		TabLink: teamsTab(c), Portal: portalOf(c), Logger: logger, Metrics: monitorMetrics,
 	}); err != nil {
 		return nil, fmt.Errorf("monitor: %w", err)
 	}
@@ -186,6 +189,19 @@ func runContent(c config.Config, hc *http.Client, tokenHosts *identity.Registry,
 		o.Transport = tr
 	}
 	return o
+}
+
+// portalOf is the configured cloud's Power Automate portal (internal/cloud's
+// table), where every "Open in Power Automate" link points.
+func portalOf(c config.Config) flowdeck.Portal {
+	cl, _ := cloud.Get(c.Cloud)
+	return flowdeck.Portal(cl.FlowPortal)
+}
+
+// teamsWebOf is the configured cloud's Teams web client (https:// and its
+// Teams host), the base of the cards' deep links into the tab.
+func teamsWebOf(c config.Config) string {
+	return "https://" + botCloud(c).TeamsHost
 }
 
 // credential is the Entra app's credential: its secret or its certificate.

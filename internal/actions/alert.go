@@ -73,7 +73,9 @@ func (h *Handler) loadAlert(x *alertAction) error {
 	return nil
 }
 
-func (h *Handler) alertOptions() cards.AlertOptions { return cards.AlertOptions{Tab: h.o.TabLink} }
+func (h *Handler) alertOptions() cards.AlertOptions {
+	return cards.AlertOptions{Tab: h.o.TabLink, Portal: h.o.Portal}
+}
 
 // done answers with the outcome of a successful action and, for a recorded
 // card, updates it in place in every conversation keep accepts.

@@ -102,7 +102,7 @@ func (h *Handler) current(in *invocation, d cards.ApprovalData, key string, cd c
 }
 
 func (h *Handler) approvalOptions(in *invocation, cd cardData) cards.ApprovalOptions {
-	return cards.ApprovalOptions{ViewerID: in.p.UserID, UserIDs: cd.UserIDs, Tab: h.o.TabLink}
+	return cards.ApprovalOptions{ViewerID: in.p.UserID, UserIDs: cd.UserIDs, Tab: h.o.TabLink, Portal: h.o.Portal}
 }
 
 // changed reports whether the shared card of was would differ for now.
@@ -116,7 +116,7 @@ func (h *Handler) updateApproval(in *invocation, key string, a flowdeck.Approval
 	h.updateEverywhere(in.ctx, key, nil,
 		func(d *cardData) { d.Approval = &a },
 		func(d cardData) *cards.AdaptiveCard {
-			return cards.Approval(a, cards.ApprovalOptions{ViewerID: d.viewer(), UserIDs: d.UserIDs, Tab: h.o.TabLink})
+			return cards.Approval(a, cards.ApprovalOptions{ViewerID: d.viewer(), UserIDs: d.UserIDs, Tab: h.o.TabLink, Portal: h.o.Portal})
 		})
 }
 

@@ -60,6 +60,9 @@ type Options struct {
 	Audience string
 	// TabLink links cards to the personal tab; nil leaves the links out.
 	TabLink cards.TabLink
+	// Portal is the configured cloud's Power Automate portal, where the cards'
+	// "Open in Power Automate" links point; zero leaves them out.
+	Portal flowdeck.Portal
 	// BotID is the bot's app id (the Entra client id).
 	BotID string
 	// AppIDURI is the Application ID URI; when set, loginRequests carry a

@@ -89,7 +89,7 @@ func (h *Handler) PostApproval(ctx context.Context, conv flowdeck.ConversationRe
 	}
 	d := newCardData(conv)
 	d.UserIDs, d.Approval = userIDs, &a
-	c := cards.Approval(a, cards.ApprovalOptions{ViewerID: d.viewer(), UserIDs: userIDs, Tab: h.o.TabLink})
+	c := cards.Approval(a, cards.ApprovalOptions{ViewerID: d.viewer(), UserIDs: userIDs, Tab: h.o.TabLink, Portal: h.o.Portal})
 	return h.post(ctx, conv, ApprovalKey(a.EnvironmentID, a.ID), KindApproval, c, d)
 }
 
@@ -98,7 +98,7 @@ func (h *Handler) PostApproval(ctx context.Context, conv flowdeck.ConversationRe
 func (h *Handler) PostAlert(ctx context.Context, conv flowdeck.ConversationRef, al cards.Alert) (string, error) {
 	d := newCardData(conv)
 	d.Alert = &al
-	c := cards.AlertCard(al, cards.AlertOptions{Tab: h.o.TabLink})
+	c := cards.AlertCard(al, cards.AlertOptions{Tab: h.o.TabLink, Portal: h.o.Portal})
 	return h.post(ctx, conv, AlertKey(al.Flow.EnvironmentID, al.Flow.ID, al.Run.ID), KindAlert, c, d)
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/flowdeck/flowdeck/internal/actions"
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/cloudtest"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
@@ -85,7 +86,7 @@ func newFixture(tb testing.TB, o fixtureOptions) *fixture {
 	check(tb, err)
 	f.h, err = actions.New(actions.Options{
 		Ops: f.ops, Tokens: f.broker, Connector: client, Cards: f.store, Idempotency: f.store, Subscriptions: f.store,
-		BotID: demo.ClientID, AppIDURI: "api://flowdeck.test/botid-" + demo.ClientID,
+		BotID: demo.ClientID, AppIDURI: "api://flowdeck.test/botid-" + demo.ClientID, Portal: publicPortal(),
 		SignInURL: func(p flowdeck.Principal) string { return signInPage + "?user=" + url.QueryEscape(p.UserID) },
 		SignIn: func(ctx context.Context, p flowdeck.Principal, tok string) error {
 			res, err := f.broker.Exchange(ctx, p, tok)
@@ -201,6 +202,12 @@ func mustURL(s string) *url.URL {
 }
 
 // approvalData is the data of the approval card's buttons.
+// publicPortal is the public cloud's Power Automate portal.
+func publicPortal() flowdeck.Portal {
+	c, _ := cloud.Get(cloud.Public)
+	return flowdeck.Portal(c.FlowPortal)
+}
+
 func approvalData(a flowdeck.Approval, response, comment string) map[string]any {
 	d := map[string]any{"approvalId": a.ID, "environmentId": a.EnvironmentID}
 	if response != "" {

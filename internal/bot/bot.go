@@ -38,6 +38,9 @@ type Options struct {
 	BotID string
 	// TabLink builds deep links to the personal tab; nil leaves them out.
 	TabLink cards.TabLink
+	// Portal is the configured cloud's Power Automate portal, where the cards'
+	// "Open in Power Automate" links point; zero leaves them out.
+	Portal flowdeck.Portal
 	// Logger receives one line per problem (never a token); default discards.
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.

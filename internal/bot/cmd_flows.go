@@ -46,7 +46,7 @@ func (b *Bot) cmdFlows(ctx context.Context, r *request) reply {
 		flows[i] = f.Flow
 		names[f.EnvironmentID] = f.EnvironmentName
 	}
-	c := cards.FlowsCard(flows, names, cards.Page{Command: r.line(), Cursor: next, Total: list.Total}, b.o.TabLink)
+	c := cards.FlowsCard(flows, names, cards.Page{Command: r.line(), Cursor: next, Total: list.Total}, b.links())
 	return cardReply(withPartial(c, list.Partial))
 }
 
@@ -83,7 +83,7 @@ func (b *Bot) cmdFailed(ctx context.Context, r *request) reply {
 		groups = append(groups, g)
 	}
 	start, end, next := pageOf(r.cursor, len(groups))
-	c := cards.FailuresCard(groups[start:end], partialNames(d.Partial), cards.Page{Command: r.line(), Cursor: next, Total: len(groups)}, b.o.TabLink)
+	c := cards.FailuresCard(groups[start:end], partialNames(d.Partial), cards.Page{Command: r.line(), Cursor: next, Total: len(groups)}, b.links())
 	if envName != "" {
 		c.Body = append([]cards.Element{&cards.TextBlock{Text: "In " + cards.Escape(clip(envName, 80)) + ", last " + window + ".", Wrap: true, IsSubtle: true}}, c.Body...)
 	}
@@ -100,7 +100,7 @@ func (b *Bot) cmdOn(ctx context.Context, r *request) reply {
 		rep := b.errorReply(ctx, r, err)
 		if rep.card != nil && dlpRefusal(err) {
 			// The next step is in Power Automate: the flow's connectors.
-			rep.card.Actions = append(rep.card.Actions, &cards.OpenURLAction{Title: "Open the flow in Power Automate", URL: f.PortalURL()})
+			rep.card.Actions = append(rep.card.Actions, &cards.OpenURLAction{Title: "Open the flow in Power Automate", URL: b.o.Portal.Flow(f.Flow)})
 		}
 		return rep
 	}
@@ -133,10 +133,9 @@ func (b *Bot) cmdOff(ctx context.Context, r *request) reply {
 			&cards.TextBlock{Text: "Turn off **" + name + "**?", Wrap: true, Size: "Medium", Weight: "Bolder", Style: "heading"},
 			&cards.TextBlock{Text: "It stops running until someone turns it on again.", Wrap: true},
 		},
-		Actions: []cards.Action{
+		Actions: append([]cards.Action{
 			&cards.ExecuteAction{Title: "Turn off", Verb: VerbFlowOff, Style: "destructive", Data: FlowOffData{EnvironmentID: f.EnvironmentID, FlowID: f.ID, Confirm: true}},
-			&cards.OpenURLAction{Title: "Open in Power Automate", URL: f.PortalURL()},
-		}}
+		}, portalActions(b.o.Portal.Flow(f.Flow))...)}
 	return cardReply(c)
 }
 
@@ -153,6 +152,6 @@ func (b *Bot) flowOff(ctx context.Context, r *request, d FlowOffData) reply {
 	c := &cards.AdaptiveCard{Schema: cards.Schema, Version: cards.Version, MSTeams: &cards.MSTeams{Width: "Full"},
 		FallbackText: cards.OneLine(clip(got.DisplayName, 80)) + " is off",
 		Body:         []cards.Element{&cards.TextBlock{Text: "**" + name + "** is off (" + got.State + "). Say **on** and its name to turn it on again.", Wrap: true}},
-		Actions:      []cards.Action{&cards.OpenURLAction{Title: "Open in Power Automate", URL: got.PortalURL()}}}
+		Actions:      portalActions(b.o.Portal.Flow(got))}
 	return cardReply(c)
 }

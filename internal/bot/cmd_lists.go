@@ -18,7 +18,7 @@ func (b *Bot) cmdApprovals(ctx context.Context, r *request) reply {
 		return b.errorReply(ctx, r, err)
 	}
 	start, end, next := pageOf(r.cursor, len(rep.Approvals))
-	c := cards.ApprovalsCard(title, rep.Approvals[start:end], cards.Page{Command: r.line(), Cursor: next, Total: len(rep.Approvals)}, b.o.TabLink)
+	c := cards.ApprovalsCard(title, rep.Approvals[start:end], cards.Page{Command: r.line(), Cursor: next, Total: len(rep.Approvals)}, b.links())
 	return cardReply(withPartial(c, rep.Partial))
 }
 

@@ -40,7 +40,7 @@ func (b *Bot) cmdRuns(ctx context.Context, r *request) reply {
 	if err != nil {
 		return b.errorReply(ctx, r, err)
 	}
-	return cardReply(cards.RunsCard(f.Flow, page.Runs, cards.Page{Command: withFlowID(r, nil, f.ID), Cursor: page.Next}, b.o.TabLink))
+	return cardReply(cards.RunsCard(f.Flow, page.Runs, cards.Page{Command: withFlowID(r, nil, f.ID), Cursor: page.Next}, b.links()))
 }
 
 func (b *Bot) cmdRun(ctx context.Context, r *request) reply {
@@ -61,7 +61,7 @@ func (b *Bot) cmdRun(ctx context.Context, r *request) reply {
 	if err != nil {
 		f = flowdeck.Flow{EnvironmentID: run.EnvironmentID, ID: run.FlowID, DisplayName: run.FlowID}
 	}
-	return cardReply(cards.RunCard(f, d.Run, d.Actions, b.o.TabLink))
+	return cardReply(cards.RunCard(f, d.Run, d.Actions, b.links()))
 }
 
 // locateRuns finds the runs ids of the flow the user named, or, with no
@@ -212,5 +212,5 @@ func (b *Bot) bulk(ctx context.Context, r *request, verb string, d cards.BulkDat
 			results = append(results, rr)
 		}
 	}
-	return cardReply(cards.BulkResultCard(verb, results))
+	return cardReply(cards.BulkResultCard(verb, results, b.o.Portal))
 }

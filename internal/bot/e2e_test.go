@@ -101,6 +101,26 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatalf("apps: %s", content(r))
 		}
 	})
+	t.Run("flows name their owners and link the portal", func(t *testing.T) {
+		list, err := w.ops.Flows(as(adele), ops.FlowQuery{Limit: cards.MaxListItems})
+		must(t, err)
+		owned := 0
+		for _, f := range list.Items {
+			if f.OwnerID == adele.ID {
+				owned++
+			}
+		}
+		if owned == 0 {
+			t.Fatal("none of the first flows is Adele's")
+		}
+		if r := w.ask(t, adele, "flows"); strings.Count(content(r), "Owner: "+adele.Name) != owned {
+			t.Fatalf("the flows card names %s %d times, want %d: %s", adele.Name, strings.Count(content(r), "Owner: "+adele.Name), owned, content(r))
+		}
+		r := w.ask(t, adele, "flows")
+		if !strings.Contains(content(r), "https://make.powerautomate.com/environments/") {
+			t.Errorf("the flows card does not link the public portal: %s", content(r))
+		}
+	})
 	t.Run("flows pages with More", func(t *testing.T) {
 		if r := w.ask(t, adele, "flows"); !strings.Contains(content(r), `"Flows"`) {
 			t.Fatalf("flows: %s", content(r))

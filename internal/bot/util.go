@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/flowdeck/flowdeck/internal/cards"
 )
 
 func slicesSort(s []string) { slices.Sort(s) }
@@ -30,4 +32,15 @@ func remarshal(in, out any) error {
 // sortedKeys returns m's keys in order.
 func sortedKeys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// links are where the bot's cards link: the tab and the cloud's portal.
+func (b *Bot) links() cards.Links { return cards.Links{Tab: b.o.TabLink, Portal: b.o.Portal} }
+
+// portalActions is an "Open in Power Automate" button, or none without a URL.
+func portalActions(u string) []cards.Action {
+	if u == "" {
+		return nil
+	}
+	return []cards.Action{&cards.OpenURLAction{Title: "Open in Power Automate", URL: u}}
 }

@@ -19,11 +19,13 @@ import (
 
 	"github.com/flowdeck/flowdeck/internal/bot"
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/cloudtest"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/graph"
 	"github.com/flowdeck/flowdeck/internal/identity"
 	"github.com/flowdeck/flowdeck/internal/ops"
 	"github.com/flowdeck/flowdeck/internal/powerautomate"
@@ -60,6 +62,9 @@ type worldOptions struct {
 	// bot: the ceiling of the benchmarks (see echoHandler).
 	echo bool
 }
+
+// publicPortal is the public cloud's Power Automate portal.
+var publicPortal = func() flowdeck.Portal { c, _ := cloud.Get(cloud.Public); return flowdeck.Portal(c.FlowPortal) }()
 
 // world is the local cloud, a real store, broker, SSO verifier and consent
 // flow, ops on the cloud's clients, the fake Bot Connector, the bot behind
@@ -118,7 +123,8 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	if o.coldCache {
 		overview = powerautomate.NewOverview(w.cloud.Flows, powerautomate.OverviewOptions{CacheTTL: time.Nanosecond})
 	}
-	w.ops = ops.New(ops.Options{Flows: w.cloud.Flows, Overview: overview, Apps: w.cloud.Apps, Subscriptions: w.store})
+	w.ops = ops.New(ops.Options{Flows: w.cloud.Flows, Overview: overview, Apps: w.cloud.Apps, Subscriptions: w.store,
+		People: graph.NewNames(graph.NamesOptions{Client: w.cloud.GraphClient, Logger: log}), Portal: publicPortal})
 	w.conn, err = connector.New(connector.Options{CA: w.cloud.CA, Keyfunc: w.cloud.Entra.Keyfunc, DisableRateLimit: o.fast})
 	must(tb, err)
 	tb.Cleanup(func() { _ = w.conn.Close() })
@@ -133,7 +139,7 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	client, err := botframework.NewClient(co)
 	must(tb, err)
 	bo := bot.Options{Ops: w.ops, Tokens: w.broker, SSO: sso, Consent: consent, Connector: client, Conversations: w.store,
-		Dedupe: w.store, AppIDURI: demo.AppIDURI, BotID: demo.ClientID, Logger: log}
+		Dedupe: w.store, AppIDURI: demo.AppIDURI, BotID: demo.ClientID, Logger: log, Portal: publicPortal}
 	if o.playground {
 		bo.DevSignIn = func(context.Context, botframework.Caller) (string, error) {
 			u := cloudtest.Adele()

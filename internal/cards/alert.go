@@ -27,6 +27,8 @@ type Alert struct {
 type AlertOptions struct {
 	// Tab links to the personal tab; nil leaves "Open in tab" out.
 	Tab TabLink
+	// Portal is the cloud's Power Automate portal; zero leaves its links out.
+	Portal flowdeck.Portal
 }
 
 // Outcome is what happened after an alert button was pressed.
@@ -126,7 +128,7 @@ func AlertOutcome(a Alert, out Outcome, o AlertOptions) *AdaptiveCard {
 	if out.NewRunID != "" && out.Err == nil {
 		nr := a.Run
 		nr.ID = out.NewRunID
-		c.Actions = []Action{&OpenURLAction{Title: "Open new run", URL: nr.PortalURL()}}
+		c.Actions = actions(portalLink("Open new run", o.Portal.Run(nr)))
 	}
 	return c
 }
@@ -180,11 +182,13 @@ func alertBase(a Alert, o AlertOptions, style string) *AdaptiveCard {
 		box.Items = append(box.Items, literal(OneLine(msg), maxError, false))
 	}
 	c.Body = append(c.Body, box)
-	links := []Action{&OpenURLAction{Title: "Open run in Power Automate", URL: a.Run.PortalURL()}}
+	links := actions(portalLink("Open run in Power Automate", o.Portal.Run(a.Run)))
 	if o.Tab != nil {
 		links = append(links, &OpenURLAction{Title: "Open in tab", URL: o.Tab(FlowSubEntity(a.Flow.EnvironmentID, a.Flow.ID))})
 	}
-	c.Body = append(c.Body, &ActionSet{Actions: links})
+	if len(links) > 0 {
+		c.Body = append(c.Body, &ActionSet{Actions: links})
+	}
 	return c
 }
 

@@ -28,6 +28,9 @@ type ApprovalOptions struct {
 	UserIDs []string
 	// Tab links to the personal tab's approvals page; nil leaves the button out.
 	Tab TabLink
+	// Portal is the cloud's Power Automate portal, for "Open in Power
+	// Automate" when the approval carries no Link; zero leaves it out.
+	Portal flowdeck.Portal
 }
 
 // Approval returns the card a viewer should see now: ApprovalCompleted once
@@ -88,7 +91,7 @@ func approvalElsewhere(c *AdaptiveCard, a flowdeck.Approval, o ApprovalOptions) 
 		"Respond in Power Automate.", Wrap: true, Spacing: "Medium"})
 	portal := webURL(a.Link)
 	if portal == "" {
-		portal = flowdeck.ApprovalPortalURL(a.EnvironmentID, a.ID, a.Role)
+		portal = o.Portal.ApprovalURL(a.EnvironmentID, a.ID, a.Role)
 	}
 	c.Actions = append(c.Actions, &OpenURLAction{Title: "Open in Power Automate", URL: portal})
 	c.Actions = append(c.Actions, actions(o.Tab.action("Open approvals", ApprovalsSubEntity))...)
@@ -174,9 +177,11 @@ func approvalBase(a flowdeck.Approval, o ApprovalOptions) *AdaptiveCard {
 	}
 	portal := webURL(a.Link)
 	if portal == "" {
-		portal = flowdeck.ApprovalPortalURL(a.EnvironmentID, a.ID, a.Role)
+		portal = o.Portal.ApprovalURL(a.EnvironmentID, a.ID, a.Role)
 	}
-	links = append(links, &OpenURLAction{Title: "Open in Power Automate", URL: portal})
+	if portal != "" {
+		links = append(links, &OpenURLAction{Title: "Open in Power Automate", URL: portal})
+	}
 	c.Body = append(c.Body, &ActionSet{Actions: links})
 	c.Body = append(c.Body, responsesBlock(a, o.ViewerID)...)
 	if a.Status == flowdeck.ApprovalPending {

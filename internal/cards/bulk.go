@@ -46,8 +46,8 @@ func BulkConfirmCard(verb string, runs []flowdeck.Run, flowNames map[string]stri
 }
 
 // BulkResultCard reports a bulk resubmit or cancel: a result per run (at most
-// MaxBulkRuns) and a summary line.
-func BulkResultCard(verb string, results []RunResult) *AdaptiveCard {
+// MaxBulkRuns) and a summary line, each run linked in portal.
+func BulkResultCard(verb string, results []RunResult, portal flowdeck.Portal) *AdaptiveCard {
 	if len(results) > MaxBulkRuns {
 		results = results[:MaxBulkRuns]
 	}
@@ -79,7 +79,9 @@ func BulkResultCard(verb string, results []RunResult) *AdaptiveCard {
 			link.ID = r.NewRunID
 			title = "Open new run"
 		}
-		items = append(items, &ActionSet{Actions: []Action{&OpenURLAction{Title: title, URL: link.PortalURL()}}, Spacing: "None"})
+		if u := portal.Run(link); u != "" {
+			items = append(items, &ActionSet{Actions: []Action{&OpenURLAction{Title: title, URL: u}}, Spacing: "None"})
+		}
 		c.Body = append(c.Body, &Container{Items: items, Spacing: "Small", Separator: true})
 	}
 	return c

@@ -35,7 +35,7 @@ const maxDigestFlows = 15
 // DigestCard is the daily digest: failures per flow with counts and the
 // latest error, flows off or suspended, and pending approvals, with buttons
 // to the tab.
-func DigestCard(d Digest, tab TabLink) *AdaptiveCard {
+func DigestCard(d Digest, l Links) *AdaptiveCard {
 	total := 0
 	for _, f := range d.Failures {
 		total += f.Count
@@ -51,7 +51,7 @@ func DigestCard(d Digest, tab TabLink) *AdaptiveCard {
 	})
 	if len(d.Failures) > 0 {
 		c.Body = append(c.Body, &TextBlock{Text: "Failures", Weight: "Bolder", Separator: true, Spacing: "Medium"})
-		c.Body = append(c.Body, failureGroups(d.Failures, maxDigestFlows, tab)...)
+		c.Body = append(c.Body, failureGroups(d.Failures, maxDigestFlows, l)...)
 	}
 	if len(d.Off) > 0 {
 		c.Body = append(c.Body, &TextBlock{Text: "Off or suspended", Weight: "Bolder", Separator: true, Spacing: "Medium"})
@@ -67,19 +67,19 @@ func DigestCard(d Digest, tab TabLink) *AdaptiveCard {
 		c.Body = append(c.Body, &TextBlock{Text: count(d.PendingApprovals, "approval waits", "approvals wait") + " for you.", Wrap: true, Separator: true, Spacing: "Medium"})
 	}
 	c.Actions = actions(
-		tab.action("Open failures", FailuresSubEntity),
+		l.Tab.action("Open failures", FailuresSubEntity),
 		func() Action {
 			if d.PendingApprovals == 0 {
 				return nil
 			}
-			return tab.action("Open approvals", ApprovalsSubEntity)
+			return l.Tab.action("Open approvals", ApprovalsSubEntity)
 		}(),
 	)
 	return c
 }
 
 // failureGroups renders up to limit flows with their failure count and latest error.
-func failureGroups(groups []FlowFailures, limit int, tab TabLink) []Element {
+func failureGroups(groups []FlowFailures, limit int, l Links) []Element {
 	var out []Element
 	for i, g := range groups {
 		if i == limit {
@@ -105,11 +105,9 @@ func failureGroups(groups []FlowFailures, limit int, tab TabLink) []Element {
 			rt.Spacing = "None"
 			items = append(items, rt)
 		}
-		links := []Action{&OpenURLAction{Title: "Open run", URL: g.Latest.PortalURL()}}
-		if tab != nil {
-			links = append(links, &OpenURLAction{Title: "Open in tab", URL: tab(FlowSubEntity(g.Flow.EnvironmentID, g.Flow.ID))})
+		if links := actions(portalLink("Open run", l.Portal.Run(g.Latest)), l.Tab.action("Open in tab", FlowSubEntity(g.Flow.EnvironmentID, g.Flow.ID))); len(links) > 0 {
+			items = append(items, &ActionSet{Actions: links, Spacing: "None"})
 		}
-		items = append(items, &ActionSet{Actions: links, Spacing: "None"})
 		out = append(out, &Container{Items: items, Spacing: "Medium"})
 	}
 	return out

@@ -11,7 +11,9 @@ import (
 var (
 	t0      = time.Date(2026, 11, 25, 8, 12, 0, 0, time.UTC)
 	envID   = "Default-72f988bf-86f1-41af-91ab-2d7cd011db47"
-	tab     = TeamsTabLink("c9e8c047-2a74-40a2-b28a-b162d5f5327c", "dashboard")
+	tab     = TeamsTabLink("https://teams.microsoft.com", "c9e8c047-2a74-40a2-b28a-b162d5f5327c", "dashboard")
+	portal  = flowdeck.Portal("https://make.powerautomate.com")
+	links   = Links{Tab: tab, Portal: portal}
 	adele   = flowdeck.Person{ID: "6467882c-fdfd-4354-a1ed-4e13f064be25", Name: "Adele Vance", Email: "adelev@contoso.com"}
 	alex    = flowdeck.Person{ID: "0b2f1c9e-4a1d-4c43-9d1b-7e3b8f2a1c55", Name: "Alex Wilber", Email: "alexw@contoso.com"}
 	megan   = flowdeck.Person{ID: "a1b2c3d4-0000-4000-8000-000000000003", Name: "Megan Bowen", Email: "meganb@contoso.com"}

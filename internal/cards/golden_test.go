@@ -26,7 +26,7 @@ type goldenCase struct {
 // Card) is oauth.json and skipped by the Adaptive Card validator.
 func goldenCases() []goldenCase {
 	a := fixtureApproval()
-	o := ApprovalOptions{ViewerID: adele.ID, UserIDs: userIDs, Tab: tab}
+	o := ApprovalOptions{ViewerID: adele.ID, UserIDs: userIDs, Tab: tab, Portal: portal}
 
 	custom := fixtureApproval()
 	custom.AwaitAll = false
@@ -62,38 +62,38 @@ func goldenCases() []goldenCase {
 	skipped := flowdeck.Action{Name: "Send_confirmation", Status: "Skipped"}
 
 	return []goldenCase{
-		{"approval_request", ApprovalRequest(a, ApprovalOptions{UserIDs: userIDs, Tab: tab})},
-		{"approval_request_custom_options", ApprovalRequest(custom, ApprovalOptions{Tab: tab})},
-		{"approval_request_unknown_options", Approval(unknown, ApprovalOptions{Tab: tab})},
+		{"approval_request", ApprovalRequest(a, ApprovalOptions{UserIDs: userIDs, Tab: tab, Portal: portal})},
+		{"approval_request_custom_options", ApprovalRequest(custom, ApprovalOptions{Tab: tab, Portal: portal})},
+		{"approval_request_unknown_options", Approval(unknown, ApprovalOptions{Tab: tab, Portal: portal})},
 		{"approval_answered", ApprovalAnswered(answered, answered.Responses[1], o)},
 		{"approval_already_answered", Approval(answered, o)},
 		{"approval_completed", Approval(completed, o)},
-		{"alert", AlertCard(al, AlertOptions{Tab: tab})},
-		{"alert_repeated", AlertCard(repeated, AlertOptions{Tab: tab})},
-		{"alert_running", AlertCard(running, AlertOptions{})},
-		{"alert_confirm_resubmit", AlertConfirmResubmit(al, newer, AlertOptions{Tab: tab})},
-		{"alert_confirm_turnoff", AlertConfirmTurnOff(al, AlertOptions{Tab: tab})},
-		{"alert_outcome_resubmitted", AlertOutcome(al, Outcome{Verb: VerbAlertResubmit, By: adele, At: t0.Add(2*time.Hour + 30*time.Minute), NewRunID: "08584680000000000000000000000CU77"}, AlertOptions{Tab: tab})},
-		{"alert_outcome_turnedoff", AlertOutcome(al, Outcome{Verb: VerbAlertTurnOff, By: adele, At: t0.Add(2 * time.Hour)}, AlertOptions{Tab: tab})},
-		{"alert_outcome_muted", AlertOutcome(al, Outcome{Verb: VerbAlertMute, By: alex, At: t0, Until: t0.Add(24 * time.Hour)}, AlertOptions{})},
-		{"alert_outcome_failed", AlertOutcome(al, Outcome{Verb: VerbAlertResubmit, By: adele, At: t0, Err: flowdeck.Errorf(flowdeck.ErrForbidden, "Only the flow's owners can resubmit its runs.")}, AlertOptions{Tab: tab})},
-		{"alert_recovered", AlertRecovered(repeated, t0.Add(3*time.Hour), AlertOptions{Tab: tab})},
-		{"digest", DigestCard(Digest{Since: t0.Add(-24 * time.Hour), Until: t0, Failures: fixtureFailures(3), Off: flows[1:], PendingApprovals: 4}, tab)},
-		{"notice_off", FlowNoticeCard(FlowNotice{Kind: NoticeOff, Flow: flows[1], EnvironmentName: "HR Production"}, AlertOptions{Tab: tab})},
-		{"notice_suspended", FlowNoticeCard(FlowNotice{Kind: NoticeSuspended, Flow: flows[2], EnvironmentName: "Contoso (default)"}, AlertOptions{Tab: tab})},
-		{"notice_idle", FlowNoticeCard(FlowNotice{Kind: NoticeIdle, Flow: flows[0], LastRun: t0.Add(-9 * 24 * time.Hour), Days: 7}, AlertOptions{})},
-		{"digest_quiet", DigestCard(Digest{Since: t0.Add(-24 * time.Hour), Until: t0}, tab)},
+		{"alert", AlertCard(al, AlertOptions{Tab: tab, Portal: portal})},
+		{"alert_repeated", AlertCard(repeated, AlertOptions{Tab: tab, Portal: portal})},
+		{"alert_running", AlertCard(running, AlertOptions{Portal: portal})},
+		{"alert_confirm_resubmit", AlertConfirmResubmit(al, newer, AlertOptions{Tab: tab, Portal: portal})},
+		{"alert_confirm_turnoff", AlertConfirmTurnOff(al, AlertOptions{Tab: tab, Portal: portal})},
+		{"alert_outcome_resubmitted", AlertOutcome(al, Outcome{Verb: VerbAlertResubmit, By: adele, At: t0.Add(2*time.Hour + 30*time.Minute), NewRunID: "08584680000000000000000000000CU77"}, AlertOptions{Tab: tab, Portal: portal})},
+		{"alert_outcome_turnedoff", AlertOutcome(al, Outcome{Verb: VerbAlertTurnOff, By: adele, At: t0.Add(2 * time.Hour)}, AlertOptions{Tab: tab, Portal: portal})},
+		{"alert_outcome_muted", AlertOutcome(al, Outcome{Verb: VerbAlertMute, By: alex, At: t0, Until: t0.Add(24 * time.Hour)}, AlertOptions{Portal: portal})},
+		{"alert_outcome_failed", AlertOutcome(al, Outcome{Verb: VerbAlertResubmit, By: adele, At: t0, Err: flowdeck.Errorf(flowdeck.ErrForbidden, "Only the flow's owners can resubmit its runs.")}, AlertOptions{Tab: tab, Portal: portal})},
+		{"alert_recovered", AlertRecovered(repeated, t0.Add(3*time.Hour), AlertOptions{Tab: tab, Portal: portal})},
+		{"digest", DigestCard(Digest{Since: t0.Add(-24 * time.Hour), Until: t0, Failures: fixtureFailures(3), Off: flows[1:], PendingApprovals: 4}, links)},
+		{"notice_off", FlowNoticeCard(FlowNotice{Kind: NoticeOff, Flow: flows[1], EnvironmentName: "HR Production"}, AlertOptions{Tab: tab, Portal: portal})},
+		{"notice_suspended", FlowNoticeCard(FlowNotice{Kind: NoticeSuspended, Flow: flows[2], EnvironmentName: "Contoso (default)"}, AlertOptions{Tab: tab, Portal: portal})},
+		{"notice_idle", FlowNoticeCard(FlowNotice{Kind: NoticeIdle, Flow: flows[0], LastRun: t0.Add(-9 * 24 * time.Hour), Days: 7}, AlertOptions{Portal: portal})},
+		{"digest_quiet", DigestCard(Digest{Since: t0.Add(-24 * time.Hour), Until: t0}, links)},
 		{"welcome", WelcomeCard("Adele Vance", false, tab)},
 		{"welcome_signed_in", WelcomeCard("", true, nil)},
 		{"help", HelpCard(fixtureCommands())},
 		{"signin_again", SignInAgainCard("")},
 		{"environments", EnvironmentsCard([]flowdeck.Environment{{ID: envID, DisplayName: "Contoso (default)", IsDefault: true, SKU: "Default", Location: "europe"}, {ID: "7a1c0f3e-1111-4222-8333-944455556666", DisplayName: "HR Production", SKU: "Production", Location: "europe"}})},
-		{"flows", FlowsCard(flows, envNames, Page{Command: "flows", Cursor: "eyJza2lwIjoyNX0", Total: 60}, tab)},
-		{"flows_empty", FlowsCard(nil, nil, Page{Command: "flows zzz"}, tab)},
-		{"failures", FailuresCard(fixtureFailures(2), []string{"HR Production"}, Page{Command: "failures 24h"}, tab)},
-		{"runs", RunsCard(fixtureFlow(), runs, Page{Command: "runs invoice", Cursor: "c2"}, tab)},
-		{"run", RunCard(fixtureFlow(), fixtureRun(flowdeck.RunFailed), []flowdeck.Action{okAction, fixtureAction(), skipped}, tab)},
-		{"approvals", ApprovalsCard("Approvals waiting for you", []flowdeck.Approval{a, custom}, Page{Command: "approvals"}, tab)},
+		{"flows", FlowsCard(flows, envNames, Page{Command: "flows", Cursor: "eyJza2lwIjoyNX0", Total: 60}, links)},
+		{"flows_empty", FlowsCard(nil, nil, Page{Command: "flows zzz"}, links)},
+		{"failures", FailuresCard(fixtureFailures(2), []string{"HR Production"}, Page{Command: "failures 24h"}, links)},
+		{"runs", RunsCard(fixtureFlow(), runs, Page{Command: "runs invoice", Cursor: "c2"}, links)},
+		{"run", RunCard(fixtureFlow(), fixtureRun(flowdeck.RunFailed), []flowdeck.Action{okAction, fixtureAction(), skipped}, links)},
+		{"approvals", ApprovalsCard("Approvals waiting for you", []flowdeck.Approval{a, custom}, Page{Command: "approvals"}, links)},
 		{"apps", AppsCard([]flowdeck.App{{EnvironmentID: envID, ID: "app1", DisplayName: "Expense reporter", Owner: megan, ModifiedAt: t0, Link: "https://apps.powerapps.com/play/e/" + envID + "/a/app1"}}, Page{})},
 		{"connections", ConnectionsCard([]flowdeck.Connection{
 			{EnvironmentID: envID, ID: "c1", DisplayName: "adelev@contoso.com", API: "shared_office365", Status: flowdeck.ConnectionConnected},
@@ -114,7 +114,7 @@ func goldenCases() []goldenCase {
 		{"bulk_result", BulkResultCard(VerbBulkResubmit, []RunResult{
 			{Run: runs[0], FlowName: "Invoice sync to Dynamics", NewRunID: "CU20"},
 			{Run: runs[2], FlowName: "Invoice sync to Dynamics", Err: flowdeck.Errorf(flowdeck.ErrConflict, "The run is still running; cancel it first.")},
-		})},
+		}, portal)},
 		{"oauth", NewOAuthCard("Sign in to FlowDeck", "", "5a3c6f3e-0d2b-4f43-8f0e-8c9f7d0e1a22",
 			"api://flowdeck.contoso.com/botid-c9e8c047-2a74-40a2-b28a-b162d5f5327c", "https://flowdeck.contoso.com/auth/start?loginHint=adelev%40contoso.com")},
 	}

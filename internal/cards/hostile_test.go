@@ -73,7 +73,7 @@ func hostileCards() map[string]any {
 	al.FailedAction.Name, al.FailedAction.ErrorMessage = evil, strings.Repeat(evil, 10)
 	return map[string]any{
 		"approval": ApprovalRequest(a, ApprovalOptions{}),
-		"alert":    AlertCard(al, AlertOptions{Tab: tab}),
+		"alert":    AlertCard(al, AlertOptions{Tab: tab, Portal: portal}),
 		"pick":     PickCard(evil, evil, []Candidate{{Title: evil, Detail: evil, Value: "x"}}),
 		"help":     HelpCard([]Command{{Name: evilLink, Args: evilHTML, Description: evilBold}}),
 		"apps":     AppsCard([]flowdeck.App{{DisplayName: evil, Owner: flowdeck.Person{Name: evil}, Link: "javascript:alert(1)"}}, Page{}),
@@ -208,22 +208,22 @@ func TestSizeLimit(t *testing.T) {
 	page := Page{Command: long, Cursor: long, Total: 100000}
 	names := map[string]string{}
 	cards := map[string]any{
-		"approval":     ApprovalRequest(a, ApprovalOptions{UserIDs: make([]string, 500), Tab: tab}),
-		"completed":    ApprovalCompleted(a, ApprovalOptions{Tab: tab}),
-		"alert":        AlertCard(big, AlertOptions{Tab: tab}),
-		"digest":       DigestCard(Digest{Failures: groups, Off: flows, PendingApprovals: n}, tab),
+		"approval":     ApprovalRequest(a, ApprovalOptions{UserIDs: make([]string, 500), Tab: tab, Portal: portal}),
+		"completed":    ApprovalCompleted(a, ApprovalOptions{Tab: tab, Portal: portal}),
+		"alert":        AlertCard(big, AlertOptions{Tab: tab, Portal: portal}),
+		"digest":       DigestCard(Digest{Failures: groups, Off: flows, PendingApprovals: n}, links),
 		"environments": EnvironmentsCard(envs),
-		"flows":        FlowsCard(flows, names, page, tab),
-		"failures":     FailuresCard(groups, []string{long, long, long, long, long, long, long, long, long, long, long, long}, page, tab),
-		"runs":         RunsCard(flows[0], runs, page, tab),
-		"run":          RunCard(flows[0], runs[0], acts, tab),
-		"approvals":    ApprovalsCard(long, aps, page, tab),
+		"flows":        FlowsCard(flows, names, page, links),
+		"failures":     FailuresCard(groups, []string{long, long, long, long, long, long, long, long, long, long, long, long}, page, links),
+		"runs":         RunsCard(flows[0], runs, page, links),
+		"run":          RunCard(flows[0], runs[0], acts, links),
+		"approvals":    ApprovalsCard(long, aps, page, links),
 		"apps":         AppsCard(apps, page),
 		"connections":  ConnectionsCard(conns, page),
 		"pick":         PickCard(long, long, cands),
 		"help":         HelpCard(cmds),
 		"bulk_confirm": BulkConfirmCard(VerbBulkCancel, runs, names),
-		"bulk_result":  BulkResultCard(VerbBulkResubmit, results),
+		"bulk_result":  BulkResultCard(VerbBulkResubmit, results, portal),
 		"error":        ErrorCard(flowdeck.Errorf(flowdeck.ErrThrottled, "%s", strings.Repeat(long, 100)), ErrorOptions{Environments: []string{long, long, long, long, long, long, long, long, long, long, long}}),
 	}
 	dir := t.TempDir()
@@ -251,10 +251,14 @@ func TestSizeLimit(t *testing.T) {
 }
 
 func TestTeamsTabLink(t *testing.T) {
-	got := TeamsTabLink("c9e8c047", "dashboard")(FlowSubEntity("Default-1", "f 1"))
+	got := TeamsTabLink("https://teams.microsoft.com", "c9e8c047", "dashboard")(FlowSubEntity("Default-1", "f 1"))
 	want := "https://teams.microsoft.com/l/entity/c9e8c047/dashboard?context=%7B%22subEntityId%22%3A%22flow%3ADefault-1%3Af+1%22%7D"
 	if got != want {
 		t.Errorf("link = %s, want %s", got, want)
+	}
+	// Another cloud's Teams web client is the host.
+	if got := TeamsTabLink("https://gov.teams.microsoft.us/", "c9e8c047", "dashboard")(ApprovalsSubEntity); !strings.HasPrefix(got, "https://gov.teams.microsoft.us/l/entity/c9e8c047/dashboard?") {
+		t.Errorf("GCC High link = %s", got)
 	}
 }
 
@@ -265,16 +269,5 @@ func TestWhen(t *testing.T) {
 	}
 	if got := When(time.Time{}); got != "—" {
 		t.Errorf("When(zero) = %q", got)
-	}
-}
-
-// A deep link of another cloud goes to that cloud's Teams host.
-func TestTeamsTabLinkOn(t *testing.T) {
-	got := TeamsTabLinkOn("gov.teams.microsoft.us", "c9e8c047", "dashboard")("flow:e:f")
-	if !strings.HasPrefix(got, "https://gov.teams.microsoft.us/l/entity/c9e8c047/dashboard?context=") {
-		t.Errorf("link = %q", got)
-	}
-	if pub := TeamsTabLink("c9e8c047", "dashboard")("x"); !strings.HasPrefix(pub, "https://teams.microsoft.com/l/entity/") {
-		t.Errorf("public link = %q", pub)
 	}
 }

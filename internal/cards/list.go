@@ -80,14 +80,14 @@ func EnvironmentsCard(envs []flowdeck.Environment) *AdaptiveCard {
 
 // FlowsCard lists flows: name, state, environment and trigger. envNames maps
 // environment IDs to display names (IDs are shown when missing).
-func FlowsCard(flows []flowdeck.Flow, envNames map[string]string, p Page, tab TabLink) *AdaptiveCard {
+func FlowsCard(flows []flowdeck.Flow, envNames map[string]string, p Page, l Links) *AdaptiveCard {
 	c := listCard("Flows", len(flows), p, "No flows found.")
 	for _, f := range firstN(flows) {
 		c.Body = append(c.Body, row(
 			"**"+name(f.DisplayName)+"** · "+flowState(f),
-			[]string{strings.Join(nonEmpty(envName(envNames, f.EnvironmentID), name(f.Trigger), sharedLabel(f)), " · ")},
-			&OpenURLAction{Title: "Open in Power Automate", URL: f.PortalURL()},
-			tab.action("Open in tab", FlowSubEntity(f.EnvironmentID, f.ID)),
+			[]string{strings.Join(nonEmpty(envName(envNames, f.EnvironmentID), name(f.Trigger), owner(f), sharedLabel(f)), " · ")},
+			portalLink("Open in Power Automate", l.Portal.Flow(f)),
+			l.Tab.action("Open in tab", FlowSubEntity(f.EnvironmentID, f.ID)),
 		))
 	}
 	c.Actions = actions(p.more())
@@ -105,7 +105,7 @@ func sharedLabel(f flowdeck.Flow) string {
 // FailuresCard lists failures grouped by flow, with counts and the latest
 // error. failedEnvironments names the environments that could not be read,
 // so the user knows the answer is partial.
-func FailuresCard(groups []FlowFailures, failedEnvironments []string, p Page, tab TabLink) *AdaptiveCard {
+func FailuresCard(groups []FlowFailures, failedEnvironments []string, p Page, l Links) *AdaptiveCard {
 	c := listCard("Failures", len(groups), p, "No failed runs. 🎉")
 	if len(failedEnvironments) > 0 {
 		names := make([]string, 0, len(failedEnvironments))
@@ -118,13 +118,13 @@ func FailuresCard(groups []FlowFailures, failedEnvironments []string, p Page, ta
 		}
 		c.Body = append(c.Body, &TextBlock{Text: "Partial result: could not read " + strings.Join(names, ", ") + ". Try again in a minute.", Wrap: true, Color: "Warning"})
 	}
-	c.Body = append(c.Body, failureGroups(firstN(groups), MaxListItems, tab)...)
-	c.Actions = actions(p.more(), tab.action("Open failures", FailuresSubEntity))
+	c.Body = append(c.Body, failureGroups(firstN(groups), MaxListItems, l)...)
+	c.Actions = actions(p.more(), l.Tab.action("Open failures", FailuresSubEntity))
 	return c
 }
 
 // RunsCard lists runs of flow f.
-func RunsCard(f flowdeck.Flow, runs []flowdeck.Run, p Page, tab TabLink) *AdaptiveCard {
+func RunsCard(f flowdeck.Flow, runs []flowdeck.Run, p Page, l Links) *AdaptiveCard {
 	c := listCard("Runs of "+name(f.DisplayName), len(runs), p, "No runs found.")
 	c.FallbackText = "Runs of " + Trim(OneLine(f.DisplayName), maxName)
 	for _, r := range firstN(runs) {
@@ -132,16 +132,16 @@ func RunsCard(f flowdeck.Flow, runs []flowdeck.Run, p Page, tab TabLink) *Adapti
 		c.Body = append(c.Body, row(
 			runStatus(r.Status)+" · "+When(r.StartTime),
 			[]string{strings.Join(nonEmpty(runDuration(r), name(code)), " · ")},
-			&OpenURLAction{Title: "Open run", URL: r.PortalURL()},
+			portalLink("Open run", l.Portal.Run(r)),
 		))
 	}
-	c.Actions = actions(p.more(), tab.action("Open in tab", FlowSubEntity(f.EnvironmentID, f.ID)))
+	c.Actions = actions(p.more(), l.Tab.action("Open in tab", FlowSubEntity(f.EnvironmentID, f.ID)))
 	return c
 }
 
 // RunCard shows one run with its actions, the failed ones highlighted, and
 // Resubmit or Cancel buttons (alert.resubmit / alert.cancel with RunData).
-func RunCard(f flowdeck.Flow, r flowdeck.Run, acts []flowdeck.Action, tab TabLink) *AdaptiveCard {
+func RunCard(f flowdeck.Flow, r flowdeck.Run, acts []flowdeck.Action, l Links) *AdaptiveCard {
 	title := "Run of " + Trim(OneLine(f.DisplayName), maxName)
 	c := newCard(title, heading("Run of "+name(f.DisplayName)),
 		&TextBlock{Text: runStatus(r.Status) + " · started " + When(r.StartTime), Wrap: true, Spacing: "None"})
@@ -183,13 +183,13 @@ func RunCard(f flowdeck.Flow, r flowdeck.Run, acts []flowdeck.Action, tab TabLin
 	if r.Status == flowdeck.RunRunning {
 		c.Actions = append(c.Actions, &ExecuteAction{Title: "Cancel run", Verb: VerbAlertCancel, Data: data})
 	}
-	c.Actions = append(c.Actions, actions(&OpenURLAction{Title: "Open in Power Automate", URL: r.PortalURL()},
-		tab.action("Open in tab", FlowSubEntity(f.EnvironmentID, f.ID)))...)
+	c.Actions = append(c.Actions, actions(portalLink("Open in Power Automate", l.Portal.Run(r)),
+		l.Tab.action("Open in tab", FlowSubEntity(f.EnvironmentID, f.ID)))...)
 	return c
 }
 
 // ApprovalsCard lists approvals; title says which box ("Approvals waiting for you", "Sent approvals").
-func ApprovalsCard(title string, as []flowdeck.Approval, p Page, tab TabLink) *AdaptiveCard {
+func ApprovalsCard(title string, as []flowdeck.Approval, p Page, l Links) *AdaptiveCard {
 	c := listCard(Escape(Trim(OneLine(title), maxName)), len(as), p, "No approvals.")
 	for _, a := range firstN(as) {
 		line := "From " + person(a.Requester) + " · " + When(a.CreatedAt)
@@ -202,12 +202,12 @@ func ApprovalsCard(title string, as []flowdeck.Approval, p Page, tab TabLink) *A
 		}
 		link := webURL(a.Link)
 		if link == "" {
-			link = flowdeck.ApprovalPortalURL(a.EnvironmentID, a.ID, a.Role)
+			link = l.Portal.ApprovalURL(a.EnvironmentID, a.ID, a.Role)
 		}
 		c.Body = append(c.Body, row("**"+Escape(Trim(OneLine(a.Title), maxTitle))+"**", []string{line, status},
-			&OpenURLAction{Title: "Open in Power Automate", URL: link}))
+			portalLink("Open in Power Automate", link)))
 	}
-	c.Actions = actions(p.more(), tab.action("Open approvals", ApprovalsSubEntity))
+	c.Actions = actions(p.more(), l.Tab.action("Open approvals", ApprovalsSubEntity))
 	return c
 }
 

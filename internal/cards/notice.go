@@ -80,7 +80,7 @@ func FlowNoticeCard(n FlowNotice, o AlertOptions) *AdaptiveCard {
 		&FactSet{Facts: []Fact{{Title: "Environment", Value: name(env)}, {Title: "Trigger", Value: orDash(name(n.Flow.Trigger))}}},
 		para(text),
 	)
-	links := []Action{&OpenURLAction{Title: "Open in Power Automate", URL: n.Flow.PortalURL()}}
+	links := actions(portalLink("Open in Power Automate", o.Portal.Flow(n.Flow)))
 	if o.Tab != nil {
 		links = append(links, &OpenURLAction{Title: "Open in tab", URL: o.Tab(FlowSubEntity(n.Flow.EnvironmentID, n.Flow.ID))})
 	}

@@ -149,7 +149,7 @@ func person(p flowdeck.Person) string {
 	case strings.TrimSpace(p.Email) != "":
 		return name(p.Email)
 	}
-	return "someone"
+	return flowdeck.Someone
 }
 
 // When renders t in the viewer's time zone and locale ("Tue, Feb 14, 2026 6:08 AM").
@@ -204,4 +204,12 @@ func duration(d time.Duration) string {
 	default:
 		return count(int((d+time.Hour-1)/time.Hour), "hour", "hours")
 	}
+}
+
+// owner is "Owner: <name>" for a flow whose owner FlowDeck could name, else "".
+func owner(f flowdeck.Flow) string {
+	if strings.TrimSpace(f.OwnerName) == "" {
+		return ""
+	}
+	return "Owner: " + name(f.OwnerName)
 }

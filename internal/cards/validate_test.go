@@ -49,7 +49,7 @@ func TestGoldenCardsValid(t *testing.T) {
 // TestValidatorRejects proves the validator catches broken cards, so that
 // TestGoldenCardsValid passing means something.
 func TestValidatorRejects(t *testing.T) {
-	valid := string(marshalCard(t, AlertCard(fixtureAlert(), AlertOptions{Tab: tab})))
+	valid := string(marshalCard(t, AlertCard(fixtureAlert(), AlertOptions{Tab: tab, Portal: portal})))
 	tests := []struct {
 		name, old, new, want string
 	}{

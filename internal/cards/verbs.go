@@ -3,6 +3,9 @@ package cards
 import (
 	"encoding/json"
 	"net/url"
+	"strings"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
 // Action.Execute verbs. The bot dispatches adaptiveCard/action invokes on them.
@@ -59,26 +62,40 @@ type PickData struct {
 	Choice  string `json:"choice"`
 }
 
+// Links are where a card's links point: the personal tab and the configured
+// cloud's Power Automate portal.
+type Links struct {
+	// Tab links to the personal tab; nil leaves tab links out.
+	Tab TabLink
+	// Portal is the cloud's Power Automate portal; the zero Portal leaves
+	// portal links out.
+	Portal flowdeck.Portal
+}
+
+// portalLink is an Action.OpenUrl to a portal page, or nil (left out) when
+// there is no URL.
+func portalLink(title, u string) Action {
+	if u == "" {
+		return nil
+	}
+	return &OpenURLAction{Title: title, URL: u}
+}
+
 // TabLink builds a deep link to the personal tab that opens subEntityID
 // (see the *SubEntity functions). A nil TabLink leaves tab links out.
 type TabLink func(subEntityID string) string
 
 // TeamsTabLink returns the TabLink of the personal tab entityID ("dashboard")
-// of the Teams app appID in the public cloud's Teams:
-// https://teams.microsoft.com/l/entity/<appID>/<entityID>?context={"subEntityId":"…"} (URL-encoded).
-func TeamsTabLink(appID, entityID string) TabLink {
-	return TeamsTabLinkOn("teams.microsoft.com", appID, entityID)
-}
-
-// TeamsTabLinkOn is TeamsTabLink on the Teams host of another cloud
-// (cloud.Cloud.TeamsHost, e.g. gov.teams.microsoft.us).
-func TeamsTabLinkOn(teamsHost, appID, entityID string) TabLink {
-	base := (&url.URL{Scheme: "https", Host: teamsHost}).String() + "/l/entity/"
+// of the Teams app appID, on the configured cloud's Teams web client
+// teamsWeb (https:// + cloud.Cloud.TeamsHost, e.g. https://teams.microsoft.com):
+// <teamsWeb>/l/entity/<appID>/<entityID>?context={"subEntityId":"…"} (URL-encoded).
+func TeamsTabLink(teamsWeb, appID, entityID string) TabLink {
+	base := strings.TrimSuffix(teamsWeb, "/")
 	return func(sub string) string {
 		ctx, _ := json.Marshal(struct {
 			SubEntityID string `json:"subEntityId"`
 		}{sub})
-		return base + url.PathEscape(appID) + "/" + url.PathEscape(entityID) +
+		return base + "/l/entity/" + url.PathEscape(appID) + "/" + url.PathEscape(entityID) +
 			"?context=" + url.QueryEscape(string(ctx))
 	}
 }

@@ -59,6 +59,12 @@ type Cloud struct {
 	// Teams, Outlook and Microsoft 365 hosts, which frame the tab.
 	FrameAncestors []string
 
+	// FlowPortal is the Power Automate maker portal, the base of every deep
+	// link FlowDeck shows (flows, runs, approvals). LegacyFlowPortal is the
+	// portal's older host, which links already shared in chats still carry;
+	// link unfurling must recognise both.
+	FlowPortal, LegacyFlowPortal string
+
 	// Unverified names the fields of this cloud that no public source confirms.
 	Unverified []string
 }
@@ -66,6 +72,24 @@ type Cloud struct {
 // table is every supported cloud. Hosts and audiences: powerplatform-api.md §2
 // (the Power Apps PowerShell module's AuthModule and RestClientModule, PnP
 // PowerShell's PowerPlatformUtility.cs, CLI for Microsoft 365).
+//
+// Portals: the older hosts (flow.microsoft.com, gov. and high.flow.microsoft.us)
+// from Microsoft's "Power Automate US Government" page, "service URLs"
+// (https://learn.microsoft.com/power-automate/us-govt); the make.* hosts of
+// the US clouds from XrmToolBox's Flow Execution History
+// (DynamicsNinja/FlowExecutionHistory, Helpers/FlowEndpointHelper.cs,
+// GetMakerUrl) and the Power Automate embed SDK's allowed maker domains
+// (msflowsdk.js, MakerShellAllowedDomains), which also names China's
+// make.powerautomate.cn and www.powerautomate.cn and DoD's flow.appsplatform.us;
+// those three have no source we can cite by repository and file, so they are
+// listed as Unverified.
+//
+// Teams web: teams.microsoft.com in the public cloud (Microsoft's Teams
+// deep-link pages); gov.teams.microsoft.us (GCC High) and
+// dod.teams.microsoft.us (DoD) from ServiceNow's Teams GCC-H/DoD setup
+// (ServiceNow/ServiceNowDocs, gcch-response-header.md). That GCC shares the
+// public host, that deep links work under /l/entity on the government hosts,
+// and China's teams.microsoftonline.cn are assumed: Unverified.
 var table = map[string]Cloud{
 	Public: {
 		Name:              Public,
@@ -77,6 +101,8 @@ var table = map[string]Cloud{
 		FlowAudience:      "https://service.flow.microsoft.com/",
 		PowerAppsAudience: "https://service.powerapps.com/",
 		GraphAudience:     "https://graph.microsoft.com/",
+		FlowPortal:        "https://make.powerautomate.com",
+		LegacyFlowPortal:  "https://flow.microsoft.com",
 	},
 	GCC: {
 		Name:              GCC,
@@ -88,6 +114,8 @@ var table = map[string]Cloud{
 		FlowAudience:      "https://gov.service.flow.microsoft.us/",
 		PowerAppsAudience: "https://gov.service.powerapps.us/",
 		GraphAudience:     "https://graph.microsoft.com/",
+		FlowPortal:        "https://make.gov.powerautomate.us",
+		LegacyFlowPortal:  "https://gov.flow.microsoft.us",
 		Unverified:        []string{"PowerAppsAudience"},
 	},
 	GCCHigh: {
@@ -100,6 +128,8 @@ var table = map[string]Cloud{
 		FlowAudience:      "https://high.service.flow.microsoft.us/",
 		PowerAppsAudience: "https://high.service.powerapps.us/",
 		GraphAudience:     "https://graph.microsoft.us/",
+		FlowPortal:        "https://make.high.powerautomate.us",
+		LegacyFlowPortal:  "https://high.flow.microsoft.us",
 		Unverified:        []string{"PowerAppsAudience"},
 	},
 	DoD: {
@@ -112,6 +142,9 @@ var table = map[string]Cloud{
 		FlowAudience:      "https://service.flow.appsplatform.us/",
 		PowerAppsAudience: "https://service.apps.appsplatform.us/",
 		GraphAudience:     "https://dod-graph.microsoft.us/",
+		FlowPortal:        "https://make.powerautomate.appsplatform.us",
+		LegacyFlowPortal:  "https://flow.appsplatform.us",
+		Unverified:        []string{"LegacyFlowPortal"},
 	},
 	China: {
 		Name:              China,
@@ -123,6 +156,9 @@ var table = map[string]Cloud{
 		FlowAudience:      "https://service.powerautomate.cn/",
 		PowerAppsAudience: "https://service.powerapps.cn/",
 		GraphAudience:     "https://microsoftgraph.chinacloudapi.cn/",
+		FlowPortal:        "https://make.powerautomate.cn",
+		LegacyFlowPortal:  "https://www.powerautomate.cn",
+		Unverified:        []string{"FlowPortal", "LegacyFlowPortal"},
 	},
 }
 

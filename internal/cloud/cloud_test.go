@@ -2,6 +2,7 @@ package cloud_test
 
 import (
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -24,6 +25,7 @@ func TestEveryCloudComplete(t *testing.T) {
 		for field, v := range map[string]string{
 			"Authority": c.Authority, "FlowAPI": c.FlowAPI, "PowerAppsAPI": c.PowerAppsAPI, "BAPAPI": c.BAPAPI,
 			"GraphAPI": c.GraphAPI, "BotOpenIDMetadata": c.BotOpenIDMetadata,
+			"FlowPortal": c.FlowPortal, "LegacyFlowPortal": c.LegacyFlowPortal, "TeamsHost": "https://" + c.TeamsHost,
 		} {
 			if u, err := url.Parse(v); err != nil || u.Scheme != "https" || u.Host == "" {
 				t.Errorf("%s.%s = %q: not an https URL", name, field, v)
@@ -92,5 +94,33 @@ func TestBotServicePerCloud(t *testing.T) {
 	high.BotServiceURLHosts[0] = "evil.example"
 	if again, _ := cloud.Get(cloud.GCCHigh); again.BotServiceURLHosts[0] != "smba.infra.gov.teams.microsoft.us" {
 		t.Errorf("the table changed through a copy: %v", again.BotServiceURLHosts)
+	}
+}
+
+// Portals are bare origins (links append their paths), distinct per cloud,
+// and every Unverified entry names a field of Cloud.
+func TestPortalsAndUnverified(t *testing.T) {
+	seen := map[string]string{}
+	for _, name := range cloud.Names() {
+		c, _ := cloud.Get(name)
+		for _, v := range []string{c.FlowPortal, c.LegacyFlowPortal} {
+			u, err := url.Parse(v)
+			if err != nil || u.Path != "" || u.RawQuery != "" {
+				t.Errorf("%s: portal %q is not a bare origin", name, v)
+			}
+			if prev, dup := seen[v]; dup {
+				t.Errorf("%s and %s share the portal %s", prev, name, v)
+			}
+			seen[v] = name
+		}
+		fields := reflect.TypeOf(c)
+		for _, f := range c.Unverified {
+			if _, ok := fields.FieldByName(f); !ok {
+				t.Errorf("%s: Unverified names %q, which is not a field of Cloud", name, f)
+			}
+		}
+	}
+	if c, _ := cloud.Get(cloud.Public); c.FlowPortal != "https://make.powerautomate.com" || c.LegacyFlowPortal != "https://flow.microsoft.com" {
+		t.Errorf("public portals %q, %q", c.FlowPortal, c.LegacyFlowPortal)
 	}
 }

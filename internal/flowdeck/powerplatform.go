@@ -1,9 +1,6 @@
 package flowdeck
 
-import (
-	"net/url"
-	"time"
-)
+import "time"
 
 // Flow states (Power Automate's properties.state).
 const (
@@ -36,9 +33,6 @@ const (
 	ConnectionError     = "Error"
 )
 
-// portalBase is the Power Automate portal that deep links point at.
-const portalBase = "https://make.powerautomate.com"
-
 // Environment is a Power Platform environment the user can see.
 type Environment struct {
 	// ID is the environment name: "Default-<tenant id>" or a GUID.
@@ -63,17 +57,17 @@ type Flow struct {
 	// TriggerKind is the trigger's technical kind (Recurrence, Request/Button, OpenApiConnection).
 	TriggerKind string `json:"triggerKind,omitempty"`
 	// Trigger is a short human label: "Recurrence", "Manual", "When an item is created".
-	Trigger       string    `json:"trigger,omitempty"`
-	OwnerID       string    `json:"ownerId,omitempty"`
+	Trigger string `json:"trigger,omitempty"`
+	OwnerID string `json:"ownerId,omitempty"`
+	// OwnerName is the owner's display name, when FlowDeck could read it
+	// (Microsoft Graph); absent otherwise, and surfaces show Someone.
+	OwnerName string `json:"ownerName,omitempty"`
+	// Link is the flow's page in the configured cloud's Power Automate portal.
+	Link          string    `json:"link,omitempty"`
 	Shared        bool      `json:"shared"`
 	SolutionAware bool      `json:"solutionAware"`
 	CreatedAt     time.Time `json:"createdAt,omitzero"`
 	ModifiedAt    time.Time `json:"modifiedAt,omitzero"`
-}
-
-// PortalURL is the flow's page in the Power Automate portal.
-func (f Flow) PortalURL() string {
-	return portalBase + "/environments/" + url.PathEscape(f.EnvironmentID) + "/flows/" + url.PathEscape(f.ID) + "/details"
 }
 
 // Run is one run of a flow.
@@ -90,11 +84,8 @@ type Run struct {
 	TriggerName  string    `json:"triggerName,omitempty"`
 	StartTime    time.Time `json:"startTime,omitzero"`
 	EndTime      time.Time `json:"endTime,omitzero"`
-}
-
-// PortalURL is the run's page in the Power Automate portal.
-func (r Run) PortalURL() string {
-	return portalBase + "/environments/" + url.PathEscape(r.EnvironmentID) + "/flows/" + url.PathEscape(r.FlowID) + "/runs/" + url.PathEscape(r.ID)
+	// Link is the run's page in the configured cloud's Power Automate portal.
+	Link string `json:"link,omitempty"`
 }
 
 // Finished reports whether the run is over (and so can be resubmitted).
@@ -170,15 +161,6 @@ type ApprovalResponse struct {
 	Response  string    `json:"response"`
 	Comments  string    `json:"comments,omitempty"`
 	CreatedAt time.Time `json:"createdAt,omitzero"`
-}
-
-// ApprovalPortalURL is the portal page of an approval (received or sent).
-func ApprovalPortalURL(env, id, role string) string {
-	box := "received"
-	if role == RoleOwner {
-		box = "sent"
-	}
-	return portalBase + "/environments/" + url.PathEscape(env) + "/approvals/" + box + "/" + url.PathEscape(id)
 }
 
 // App is a Power Apps canvas app.

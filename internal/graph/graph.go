@@ -1,25 +1,24 @@
 // Package graph is FlowDeck's Microsoft Graph client: the signed-in user's
-// profile, and display names for the owner ids that Power Platform answers
-// carry. It takes the Graph token, which the upstream transport picks from
-// the audience registry by host; this package never names an audience.
+// profile, and display names for the owner and requester ids that Power
+// Platform answers carry (Names: cached per tenant, concurrent look-ups of an
+// id shared). It takes the Graph token, which the upstream transport picks
+// from the audience registry by host; this package never names an audience.
+//
+// Names are read with the least privilege that works for delegated calls:
+// User.ReadBasic.All, through GET /users/{id} and POST /$batch — never
+// directoryObjects/getByIds, which needs Directory.Read.All.
 package graph
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/upstream"
 )
-
-// MaxIDsPerCall is Graph's limit for directoryObjects/getByIds.
-const MaxIDsPerCall = 1000
 
 // Options configure a Client.
 type Options struct {
@@ -84,46 +83,4 @@ func (c *Client) Me(ctx context.Context) (flowdeck.Profile, error) {
 		return flowdeck.Profile{}, flowdeck.Errorf(flowdeck.ErrUnavailable, "Microsoft Graph answered without a profile; try again in a minute.")
 	}
 	return u.profile(), nil
-}
-
-var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-// DisplayNames returns the display names of the given user object ids, asked
-// in batches of MaxIDsPerCall. Ids Graph does not know (deleted users, other
-// tenants) are absent from the answer. It needs User.ReadBasic.All: without
-// it Graph answers 403 and the error is of kind flowdeck.ErrForbidden, which
-// callers treat as "show the ids as they are".
-func (c *Client) DisplayNames(ctx context.Context, ids []string) (map[string]string, error) {
-	seen := map[string]bool{}
-	var want []string
-	for _, id := range ids {
-		id = strings.ToLower(id)
-		if guidRE.MatchString(id) && !seen[id] {
-			seen[id] = true
-			want = append(want, id)
-		}
-	}
-	out := make(map[string]string, len(want))
-	for len(want) > 0 {
-		n := min(len(want), MaxIDsPerCall)
-		body, _ := json.Marshal(map[string][]string{"ids": want[:n], "types": {"user"}})
-		want = want[n:]
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url("/v1.0/directoryObjects/getByIds", nil), bytes.NewReader(body))
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		var page struct {
-			Value []user `json:"value"`
-		}
-		if err := c.do(req, &page); err != nil {
-			return nil, err
-		}
-		for _, u := range page.Value {
-			if u.ID != "" && u.DisplayName != "" {
-				out[strings.ToLower(u.ID)] = u.DisplayName
-			}
-		}
-	}
-	return out, nil
 }

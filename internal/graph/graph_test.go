@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
@@ -68,11 +69,11 @@ func TestMe(t *testing.T) {
 	}
 }
 
-func TestDisplayNames(t *testing.T) {
+func TestDisplayNamesBatches(t *testing.T) {
 	users := demo.UsersOf(demo.TenantID)
 	foreign := demo.UsersOf(demo.OtherTenantID)[0]
 	c, g := setup(t, "User.Read", "User.ReadBasic.All")
-	ids := []string{users[1].ID, users[2].ID, users[1].ID, foreign.ID, "not-a-guid", "00000000-0000-0000-0000-000000000000"}
+	ids := []string{users[1].ID, strings.ToUpper(users[2].ID), users[1].ID, foreign.ID, "not-a-guid", "00000000-0000-0000-0000-000000000000"}
 	names, err := c.DisplayNames(as(users[0]), ids)
 	if err != nil {
 		t.Fatal(err)
@@ -80,30 +81,52 @@ func TestDisplayNames(t *testing.T) {
 	if len(names) != 2 || names[users[1].ID] != users[1].Name || names[users[2].ID] != users[2].Name {
 		t.Errorf("DisplayNames = %v; want two Contoso users, no duplicate, nothing from Fabrikam", names)
 	}
-	if n := g.Calls("/v1.0/directoryObjects/getByIds"); n != 1 {
-		t.Errorf("%d getByIds calls, want 1", n)
+	if b, l := g.Calls("/v1.0/$batch"), g.UserLookups(); b != 1 || l != 4 {
+		t.Errorf("%d batches, %d look-ups; want 1 batch of the 4 distinct object ids", b, l)
 	}
-	// More ids than one call takes are split into batches.
-	many := make([]string, 0, 2*graph.MaxIDsPerCall+5)
+	if n := g.Calls("/v1.0/directoryObjects/getByIds"); n != 0 {
+		t.Errorf("%d getByIds calls; FlowDeck must not need Directory.Read.All", n)
+	}
+	// More ids than one batch takes are split into batches of 20.
+	many := make([]string, 0, 2*graph.MaxBatch+5)
 	for i := range cap(many) {
-		many = append(many, uuidN(i))
+		many = append(many, uuidN(i+1))
 	}
-	if _, err := c.DisplayNames(as(users[0]), many); err != nil {
+	many = append(many, users[3].ID)
+	names, err = c.DisplayNames(as(users[0]), many)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if n := g.Calls("/v1.0/directoryObjects/getByIds"); n != 4 {
-		t.Errorf("%d getByIds calls after 2005 ids, want 1+3", n)
+	if b := g.Calls("/v1.0/$batch"); b != 1+3 || names[users[3].ID] != users[3].Name {
+		t.Errorf("%d batches after 46 ids (want 1+3); names %v", b, names)
+	}
+	// One id is one plain GET /users/{id}.
+	if names, err := c.DisplayNames(as(users[0]), []string{users[4].ID}); err != nil || names[users[4].ID] != users[4].Name {
+		t.Errorf("one id: %v %v", names, err)
+	}
+	if n := g.Calls("/v1.0/users/" + users[4].ID); n != 1 {
+		t.Errorf("%d GET /users/{id}, want 1", n)
+	}
+}
+
+func TestDisplayNamesUnknownIDIsLeftOut(t *testing.T) {
+	c, _ := setup(t, "User.ReadBasic.All")
+	names, err := c.DisplayNames(as(demo.Users()[0]), []string{"00000000-0000-0000-0000-00000000abcd"})
+	if err != nil || len(names) != 0 {
+		t.Errorf("unknown id: %v %v; want no name and no error (404 is an answer)", names, err)
 	}
 }
 
 func TestDisplayNamesWithoutConsentIsForbidden(t *testing.T) {
 	c, _ := setup(t, "User.Read")
-	_, err := c.DisplayNames(as(demo.Users()[0]), []string{demo.Users()[1].ID})
-	if !errors.Is(err, flowdeck.ErrForbidden) {
-		t.Fatalf("err = %v, want forbidden", err)
-	}
-	if msg := flowdeck.Message(err); msg == "" {
-		t.Error("no user-facing message")
+	for _, ids := range [][]string{{demo.Users()[1].ID}, {demo.Users()[1].ID, demo.Users()[2].ID}} {
+		_, err := c.DisplayNames(as(demo.Users()[0]), ids)
+		if !errors.Is(err, flowdeck.ErrForbidden) {
+			t.Fatalf("%d ids: err = %v, want forbidden", len(ids), err)
+		}
+		if msg := flowdeck.Message(err); !strings.Contains(msg, "User.ReadBasic.All") {
+			t.Errorf("message %q does not name the permission", msg)
+		}
 	}
 }
 

@@ -126,7 +126,7 @@ func NewRegistry(o RegistryOptions) (*Registry, error) {
 			[]string{"Flows.Read.All", "Flows.Manage.All", "Activity.Read.All", "Approvals.Read.All", "Approvals.Manage.All"},
 			[]string{o.FlowURL}},
 		{PowerApps, "Power Apps", pick(o.PowerAppsAudience, cl.PowerAppsAudience), []string{"User"}, []string{o.PowerAppsURL, o.BAPURL}},
-		{Graph, "Microsoft Graph", pick(o.GraphAudience, cl.GraphAudience), []string{"User.Read"}, []string{o.GraphURL}},
+		{Graph, "Microsoft Graph", pick(o.GraphAudience, cl.GraphAudience), []string{"User.Read", "User.ReadBasic.All"}, []string{o.GraphURL}},
 	}
 	for i, s := range specs {
 		a := Audience{Key: s.key, Name: s.name, Resource: s.resource, Scopes: s.scopes}

@@ -61,7 +61,7 @@ func TestRegistryScopes(t *testing.T) {
 		t.Errorf("DefaultScope = %q", got)
 	}
 	g, _ := r.Get(Graph)
-	if got := g.ScopeURIs(); !slices.Equal(got, []string{"https://graph.microsoft.com//User.Read", "offline_access"}) {
+	if got := g.ScopeURIs(); !slices.Equal(got, []string{"https://graph.microsoft.com//User.Read", "https://graph.microsoft.com//User.ReadBasic.All", "offline_access"}) {
 		t.Errorf("graph ScopeURIs = %v", got)
 	}
 	if got := flow.SilentScopes(); !slices.Equal(got, []string{"https://service.flow.microsoft.com//.default", "offline_access"}) {

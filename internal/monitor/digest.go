@@ -67,7 +67,7 @@ func (c *cycle) sendDigest(flows []flowdeck.Flow, approvals int) error {
 		}
 	}
 	_, _, err = m.once(c.ctx, "digest", digestKey(u, c.day), conv, "", total, func(ctx context.Context) (string, error) {
-		return m.o.Poster.Send(ctx, conv, cards.DigestCard(d, m.o.TabLink))
+		return m.o.Poster.Send(ctx, conv, cards.DigestCard(d, cards.Links{Tab: m.o.TabLink, Portal: m.o.Portal}))
 	})
 	if err != nil {
 		return ignoreInFlight(err)

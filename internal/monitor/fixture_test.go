@@ -12,6 +12,7 @@ import (
 
 	"github.com/flowdeck/flowdeck/internal/actions"
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/cloudtest"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
@@ -104,7 +105,7 @@ func (f *fixture) newReplica(tb testing.TB, o fixtureOptions, name string) *repl
 	client, err := botframework.NewClient(botframework.ClientOptions{TokenSource: ts, HTTPClient: c.CA.Client(), Limits: []botframework.Window{}})
 	check(tb, err)
 	r.h, err = actions.New(actions.Options{Ops: r.ops, Tokens: r.broker, Connector: client, Cards: r.store, Idempotency: r.store,
-		Subscriptions: r.store, BotID: demo.ClientID, Now: f.clk.Now})
+		Subscriptions: r.store, BotID: demo.ClientID, Now: f.clk.Now, Portal: publicPortal()})
 	check(tb, err)
 	mo := o.opts
 	mo.Store, mo.Source, mo.Poster, mo.Tokens, mo.Clock, mo.Replica = r.store, r.ops, r.h, r.broker, f.clk, name
@@ -257,4 +258,10 @@ func check(tb testing.TB, err error) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// publicPortal is the public cloud's Power Automate portal.
+func publicPortal() flowdeck.Portal {
+	c, _ := cloud.Get(cloud.Public)
+	return flowdeck.Portal(c.FlowPortal)
 }

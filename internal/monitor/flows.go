@@ -294,7 +294,7 @@ func (c *cycle) idle(tf *targetFlow, f flowdeck.Flow, rec *flowRecord, calls *fl
 func (c *cycle) notice(tf *targetFlow, key string, n cards.FlowNotice) error {
 	conv := tf.t.conv
 	_, _, err := c.m.once(c.ctx, "notice", key, conv, tf.sub.ID, 1, func(ctx context.Context) (string, error) {
-		return c.m.o.Poster.Send(ctx, conv, cards.FlowNoticeCard(n, cards.AlertOptions{Tab: c.m.o.TabLink}))
+		return c.m.o.Poster.Send(ctx, conv, cards.FlowNoticeCard(n, cards.AlertOptions{Tab: c.m.o.TabLink, Portal: c.m.o.Portal}))
 	})
 	return err
 }

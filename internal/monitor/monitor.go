@@ -94,6 +94,9 @@ type Options struct {
 	ReminderAfter time.Duration
 	// TabLink links cards to the personal tab; nil leaves the links out.
 	TabLink cards.TabLink
+	// Portal is the configured cloud's Power Automate portal, where the cards'
+	// "Open in Power Automate" links point; zero leaves them out.
+	Portal flowdeck.Portal
 	// Clock is the time (default RealClock).
 	Clock Clock
 	// Logger receives one line per failure; default discards.

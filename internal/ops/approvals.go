@@ -15,12 +15,20 @@ func (s *Service) Approvals(ctx context.Context, role string, active bool) (Appr
 	if role != flowdeck.RoleApprover && role != flowdeck.RoleOwner {
 		return ApprovalsReport{}, flowdeck.Errorf(flowdeck.ErrInvalid, "Show received or sent approvals.")
 	}
-	return s.overview.Approvals(ctx, role, active)
+	rep, err := s.overview.Approvals(ctx, role, active)
+	if err == nil {
+		rep.Approvals = s.decorateApprovals(ctx, rep.Approvals)
+	}
+	return rep, err
 }
 
-// Approval returns one approval with everyone's responses.
+// Approval returns one approval with everyone's responses, people named.
 func (s *Service) Approval(ctx context.Context, env, id string) (flowdeck.Approval, error) {
-	return s.flows.Approval(ctx, env, id)
+	a, err := s.flows.Approval(ctx, env, id)
+	if err != nil {
+		return a, err
+	}
+	return s.decorateApproval(ctx, a), nil
 }
 
 // Respond answers an approval as the user and returns it as it is now. An
@@ -30,5 +38,5 @@ func (s *Service) Respond(ctx context.Context, env, id, response, comments strin
 	if err := s.flows.Respond(ctx, env, id, response, comments); err != nil {
 		return flowdeck.Approval{}, err
 	}
-	return s.flows.Approval(ctx, env, id)
+	return s.Approval(ctx, env, id)
 }

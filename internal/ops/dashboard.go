@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
@@ -64,14 +65,19 @@ func (s *Service) Dashboard(ctx context.Context, window string) (Dashboard, erro
 				trend[i]++
 			}
 		}
-		d.Failing = append(d.Failing, FailingFlow{Flow: ff.Flow, EnvironmentName: names[ff.Flow.EnvironmentID], Count: ff.Count, More: ff.More,
-			Latest: ff.Latest, FailedAction: ff.FailedAction, Trend: trend})
+		f, latest := ff.Flow, ff.Latest
+		f.Link, latest.Link = s.portal.Flow(f), s.portal.Run(latest)
+		d.Failing = append(d.Failing, FailingFlow{Flow: f, EnvironmentName: names[ff.Flow.EnvironmentID], Count: ff.Count, More: ff.More,
+			Latest: latest, FailedAction: ff.FailedAction, Trend: trend})
 	}
 	off, err := s.overview.FlowsOff(ctx)
 	if err != nil {
 		return Dashboard{}, err
 	}
-	d.Off = off.Flows
+	d.Off = slices.Clone(off.Flows)
+	for i := range d.Off {
+		d.Off[i].Link = s.portal.Flow(d.Off[i])
+	}
 	conns, err := s.Connections(ctx)
 	if err != nil {
 		return Dashboard{}, err
@@ -81,7 +87,7 @@ func (s *Service) Dashboard(ctx context.Context, window string) (Dashboard, erro
 			d.BrokenConnection = append(d.BrokenConnection, c)
 		}
 	}
-	ap, err := s.overview.PendingApprovals(ctx)
+	ap, err := s.PendingApprovals(ctx)
 	if err != nil {
 		return Dashboard{}, err
 	}

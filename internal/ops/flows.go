@@ -64,8 +64,18 @@ func (q FlowQuery) validate() error {
 	return nil
 }
 
-// Flows lists the flows of every environment matching q.
+// Flows lists the flows of every environment matching q; the flows of the
+// page carry their owner's name (when it can be read) and portal link.
 func (s *Service) Flows(ctx context.Context, q FlowQuery) (FlowList, error) {
+	list, err := s.flowPage(ctx, q)
+	if err == nil {
+		s.decorateRows(ctx, list.Items)
+	}
+	return list, err
+}
+
+// flowPage is Flows without names and links.
+func (s *Service) flowPage(ctx context.Context, q FlowQuery) (FlowList, error) {
 	if err := q.validate(); err != nil {
 		return FlowList{}, err
 	}
@@ -166,13 +176,13 @@ func (s *Service) FindFlows(ctx context.Context, environment, text string) ([]Fl
 	if text == "" {
 		return nil, flowdeck.Errorf(flowdeck.ErrInvalid, "Say which flow: its name or part of it.")
 	}
-	list, err := s.Flows(ctx, FlowQuery{Environment: environment, Limit: MaxPageSize})
+	list, err := s.flowPage(ctx, FlowQuery{Environment: environment, Limit: MaxPageSize})
 	if err != nil {
 		return nil, err
 	}
 	all := list.Items
 	for off := len(all); off < list.Total; off += MaxPageSize {
-		more, err := s.Flows(ctx, FlowQuery{Environment: environment, Offset: off, Limit: MaxPageSize})
+		more, err := s.flowPage(ctx, FlowQuery{Environment: environment, Offset: off, Limit: MaxPageSize})
 		if err != nil {
 			return nil, err
 		}
@@ -192,15 +202,20 @@ func (s *Service) FindFlows(ctx context.Context, environment, text string) ([]Fl
 			}
 		}
 		if len(found) > 0 {
+			s.decorateRows(ctx, found)
 			return found, nil
 		}
 	}
 	return nil, flowdeck.Errorf(flowdeck.ErrNotFound, "No flow matches %q. Say 'flows' to list them.", clip(text, 60))
 }
 
-// Flow returns one flow.
+// Flow returns one flow, with its owner's name and portal link.
 func (s *Service) Flow(ctx context.Context, env, flowID string) (flowdeck.Flow, error) {
-	return s.flows.Flow(ctx, env, flowID)
+	f, err := s.flows.Flow(ctx, env, flowID)
+	if err != nil {
+		return f, err
+	}
+	return s.decorateFlow(ctx, f), nil
 }
 
 // SetFlowState turns a flow on or off and returns it as it is now.
@@ -215,7 +230,7 @@ func (s *Service) SetFlowState(ctx context.Context, env, flowID string, on bool)
 		return flowdeck.Flow{}, err
 	}
 	s.overview.Forget(ctx)
-	return s.flows.Flow(ctx, env, flowID)
+	return s.Flow(ctx, env, flowID)
 }
 
 func clip(s string, n int) string {

@@ -15,7 +15,11 @@ func (s *Service) AllFlows(ctx context.Context) (flowdeck.FlowsReport, error) {
 // PendingApprovals lists the approvals waiting for the user's answer, in
 // every environment, newest first.
 func (s *Service) PendingApprovals(ctx context.Context) (ApprovalsReport, error) {
-	return s.overview.PendingApprovals(ctx)
+	rep, err := s.overview.PendingApprovals(ctx)
+	if err == nil {
+		rep.Approvals = s.decorateApprovals(ctx, rep.Approvals)
+	}
+	return rep, err
 }
 
 // FailedAction returns the action a failed run failed at, in one call; ok is

@@ -63,6 +63,12 @@ type Options struct {
 	Apps AppsAPI
 	// Subscriptions keeps watches and notification settings.
 	Subscriptions flowdeck.SubscriptionStore
+	// People names flow owners and approval requesters (graph.Names); nil
+	// leaves them unnamed.
+	People PeopleAPI
+	// Portal is the configured cloud's Power Automate portal, for the links
+	// of flows, runs and approvals; zero leaves them out.
+	Portal flowdeck.Portal
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -73,6 +79,8 @@ type Service struct {
 	overview OverviewAPI
 	apps     AppsAPI
 	subs     flowdeck.SubscriptionStore
+	people   PeopleAPI
+	portal   flowdeck.Portal
 	now      func() time.Time
 }
 
@@ -81,7 +89,7 @@ func New(o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{flows: o.Flows, overview: o.Overview, apps: o.Apps, subs: o.Subscriptions, now: o.Now}
+	return &Service{flows: o.Flows, overview: o.Overview, apps: o.Apps, subs: o.Subscriptions, people: o.People, portal: o.Portal, now: o.Now}
 }
 
 // principal returns the caller, or ErrUnauthenticated.

@@ -23,7 +23,9 @@ func (s *Service) Runs(ctx context.Context, env, flowID string, f flowdeck.RunFi
 	if f.Top < 0 || f.Top > 50 {
 		return RunPage{}, flowdeck.Errorf(flowdeck.ErrInvalid, "Pages hold at most 50 runs.")
 	}
-	return s.flows.Runs(ctx, env, flowID, f, cursor)
+	page, err := s.flows.Runs(ctx, env, flowID, f, cursor)
+	page.Runs = s.linkRuns(page.Runs)
+	return page, err
 }
 
 // runIDRE is the shape of a run id (powerplatform-api.md §3).
@@ -46,6 +48,7 @@ func (s *Service) Run(ctx context.Context, env, flowID, runID string) (RunDetail
 	if err != nil {
 		return RunDetail{}, err
 	}
+	run.Link = s.portal.Run(run)
 	d := RunDetail{Run: run, Actions: actions}
 	if a, ok := flowdeck.FailedAction(actions); ok {
 		d.Failed = &a

@@ -94,7 +94,6 @@ func (w wireApproval) domain(env, role string) flowdeck.Approval {
 	for _, l := range p.ItemLinks {
 		a.ItemLinks = append(a.ItemLinks, flowdeck.Link{Title: l.Title, URL: l.URL})
 	}
-	a.Link = flowdeck.ApprovalPortalURL(env, w.Name, a.Role)
 	return a
 }
 

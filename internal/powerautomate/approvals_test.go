@@ -38,7 +38,7 @@ func pendingFor(t *testing.T, fx *fixture) (context.Context, flowdeck.Approval) 
 func TestApprovals(t *testing.T) {
 	fx := newFixture(t, fixtureOpts{pageSize: 2})
 	ctx, a := pendingFor(t, fx)
-	if a.Title == "" || a.Requester.Name == "" || len(a.Options) == 0 || a.Role != flowdeck.RoleApprover || !strings.Contains(a.Link, "/approvals/received/") {
+	if a.Title == "" || a.Requester.Name == "" || len(a.Options) == 0 || a.Role != flowdeck.RoleApprover {
 		t.Fatalf("approval = %+v", a)
 	}
 	full, err := fx.client.Approval(ctx, a.EnvironmentID, a.ID)

@@ -47,6 +47,10 @@ export interface Flow {
   trigger?: string;
   triggerKind?: string;
   ownerId?: string;
+  /** The owner's display name, when the server could read it (Microsoft Graph). */
+  ownerName?: string;
+  /** The flow's page in the configured cloud's Power Automate portal. */
+  link?: string;
   shared: boolean;
   solutionAware: boolean;
   createdAt?: string;
@@ -69,6 +73,8 @@ export interface Run {
   triggerName?: string;
   startTime?: string;
   endTime?: string;
+  /** The run's page in the configured cloud's Power Automate portal. */
+  link?: string;
 }
 
 export interface Action {

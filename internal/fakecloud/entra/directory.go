@@ -301,7 +301,7 @@ func demoApp(res []Resource) App {
 		Required: []RequiredResource{
 			{Resource: flow, Scopes: []string{"Flows.Read.All", "Flows.Manage.All", "Activity.Read.All", "Approvals.Read.All", "Approvals.Manage.All"}},
 			{Resource: pa, Scopes: []string{"User"}},
-			{Resource: gr, Scopes: []string{"User.Read"}},
+			{Resource: gr, Scopes: []string{"User.Read", "User.ReadBasic.All"}},
 			{Resource: BotFrameworkResource},
 		},
 		PreAuthorized: []string{

@@ -1,6 +1,9 @@
 // Package graph is a fake Microsoft Graph for the local cloud: the signed-in
-// user's profile and display names of directory objects, over TLS on loopback,
-// with Graph's real paths, error bodies and permission checks.
+// user's profile, other users' basic profiles (GET /users/{id}, and JSON
+// batches of such requests) and directoryObjects/getByIds, over TLS on
+// loopback, with Graph's real paths, error bodies and permission checks. It
+// is at least as strict as Graph: each delegated permission allows exactly
+// what the permissions reference grants it, and nothing more.
 package graph
 
 import (
@@ -62,8 +65,12 @@ type Server struct {
 	users map[string]demo.User
 	auds  []string
 
-	mu    sync.Mutex
-	calls map[string]int
+	mu          sync.Mutex
+	calls       map[string]int
+	lookups     int
+	unavailable bool
+	hold        chan struct{} // while set, user look-ups wait for it to close
+	arrived     chan struct{} // a held look-up announces itself here
 	// revoked holds the users whose sessions RevokeTokens revoked.
 	revoked revocation.List
 }
@@ -111,6 +118,7 @@ func New(o Options) (*Server, error) {
 	mux.HandleFunc("GET /v1.0/me", s.handleMe)
 	mux.HandleFunc("GET /v1.0/users/{id}", s.handleUser)
 	mux.HandleFunc("POST /v1.0/directoryObjects/getByIds", s.handleGetByIDs)
+	mux.HandleFunc("POST /v1.0/$batch", s.handleBatch)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", strings.Trim(r.URL.Path, "/")))
 	})
@@ -133,11 +141,47 @@ func (s *Server) Client() *http.Client { return s.ca.Client() }
 // Close stops the fake.
 func (s *Server) Close() error { return s.srv.Close() }
 
-// Calls returns how many requests reached a path ("/v1.0/me", …).
+// Calls returns how many HTTP requests reached a path ("/v1.0/me",
+// "/v1.0/$batch", …); the requests inside a batch are not counted here.
 func (s *Server) Calls(path string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[path]
+}
+
+// UserLookups returns how many users were asked for by id, directly or inside
+// a batch, whatever the answer.
+func (s *Server) UserLookups() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lookups
+}
+
+// HoldLookups makes user look-ups (direct or batched) wait until release is
+// called; each one announces on arrived that it has started waiting. Tests use
+// it to have requests overlap without sleeping.
+func (s *Server) HoldLookups() (arrived <-chan struct{}, release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	hold, arr := make(chan struct{}), make(chan struct{}, 64)
+	s.hold, s.arrived = hold, arr
+	var once sync.Once
+	return arr, func() {
+		once.Do(func() {
+			s.mu.Lock()
+			s.hold, s.arrived = nil, nil
+			s.mu.Unlock()
+			close(hold)
+		})
+	}
+}
+
+// SetUnavailable makes user look-ups (direct, batched and getByIds) answer
+// 503 as Graph does in an outage, until called with false.
+func (s *Server) SetUnavailable(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unavailable = on
 }
 
 // caller is the verified identity of a request.
@@ -196,99 +240,6 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, b
 	return c, true
 }
 
-// profile is the JSON of a Graph user.
-type profile struct {
-	ODataType         string   `json:"@odata.type,omitempty"`
-	ID                string   `json:"id"`
-	DisplayName       string   `json:"displayName"`
-	GivenName         string   `json:"givenName"`
-	Surname           string   `json:"surname"`
-	UserPrincipalName string   `json:"userPrincipalName"`
-	Mail              string   `json:"mail"`
-	JobTitle          string   `json:"jobTitle"`
-	BusinessPhones    []string `json:"businessPhones"`
-	PreferredLanguage string   `json:"preferredLanguage"`
-}
-
-func toProfile(u demo.User) profile {
-	given, sur, _ := strings.Cut(u.Name, " ")
-	return profile{ID: u.ID, DisplayName: u.Name, GivenName: given, Surname: sur, UserPrincipalName: u.UPN,
-		Mail: u.UPN, JobTitle: u.JobTitle, BusinessPhones: []string{}, PreferredLanguage: "en-US"}
-}
-
-func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.authenticate(w, r)
-	if !ok {
-		return
-	}
-	if !c.has("User.Read", "User.ReadBasic.All", "User.Read.All", "Directory.Read.All") {
-		writeError(w, http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
-		return
-	}
-	u, found := s.users[c.oid]
-	if !found || u.TenantID != c.tenant {
-		writeError(w, http.StatusNotFound, "Request_ResourceNotFound", fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", c.oid))
-		return
-	}
-	p := toProfile(u)
-	writeJSON(w, http.StatusOK, struct {
-		Context string `json:"@odata.context"`
-		profile
-	}{"https://graph.microsoft.com/v1.0/$metadata#users/$entity", p})
-}
-
-func (s *Server) handleUser(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.authenticate(w, r)
-	if !ok {
-		return
-	}
-	id := r.PathValue("id")
-	if id != c.oid && !c.has("User.ReadBasic.All", "User.Read.All", "Directory.Read.All") {
-		writeError(w, http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
-		return
-	}
-	u, found := s.users[id]
-	if !found || u.TenantID != c.tenant {
-		writeError(w, http.StatusNotFound, "Request_ResourceNotFound", fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", id))
-		return
-	}
-	writeJSON(w, http.StatusOK, toProfile(u))
-}
-
-// handleGetByIDs is POST /v1.0/directoryObjects/getByIds: at most 1,000 ids;
-// unknown ids are left out of the answer, as Graph does.
-func (s *Server) handleGetByIDs(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.authenticate(w, r)
-	if !ok {
-		return
-	}
-	if !c.has("User.ReadBasic.All", "User.Read.All", "Directory.Read.All") {
-		writeError(w, http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
-		return
-	}
-	var body struct {
-		IDs   []string `json:"ids"`
-		Types []string `json:"types"`
-	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body); err != nil {
-		writeError(w, http.StatusBadRequest, "Request_BadRequest", "Invalid request body.")
-		return
-	}
-	if len(body.IDs) == 0 || len(body.IDs) > 1000 {
-		writeError(w, http.StatusBadRequest, "Request_BadRequest", "The number of ids must be between 1 and 1000.")
-		return
-	}
-	out := []profile{}
-	for _, id := range body.IDs {
-		if u, found := s.users[id]; found && u.TenantID == c.tenant {
-			p := toProfile(u)
-			p.ODataType = "#microsoft.graph.user"
-			out = append(out, p)
-		}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directoryObjects", "value": out})
-}
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; odata.metadata=minimal")
 	w.Header().Set("request-id", uuid.NewString())
@@ -298,9 +249,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // writeError writes Graph's error envelope with its innerError.
 func writeError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, errorBody(code, message))
+}
+
+func writeAnswer(w http.ResponseWriter, a *answer) { writeJSON(w, a.status, a.body) }
+
+// errorBody is Graph's error envelope: code, message and an innerError with
+// the date and request ids (https://learn.microsoft.com/graph/errors, "Error resource type").
+func errorBody(code, message string) map[string]any {
 	id := uuid.NewString()
-	writeJSON(w, status, map[string]any{"error": map[string]any{
+	return map[string]any{"error": map[string]any{
 		"code": code, "message": message,
 		"innerError": map[string]string{"date": time.Now().UTC().Format("2006-01-02T15:04:05"), "request-id": id, "client-request-id": id},
-	}})
+	}}
 }

@@ -8,6 +8,7 @@ import { Problem } from "../components/Problem";
 import { useApi } from "../components/useApi";
 import { describeError } from "../errors";
 import { when } from "../format";
+import { personLabel } from "../people";
 import { hrefOf } from "../route";
 import type { Approval } from "../types";
 
@@ -66,7 +67,7 @@ function ApprovalCard(props: { approval: Approval; canRespond: boolean; locale: 
   return (
     <Card className={s.card} data-approval={a.id}>
       <CardHeader header={<strong className={s.text}>{a.title}</strong>}
-        description={<Caption1>from {a.requester.name || a.requester.email} · {when(a.createdAt, props.locale)}</Caption1>}
+        description={<Caption1>from {personLabel(a.requester.name, a.requester.email)} · {when(a.createdAt, props.locale)}</Caption1>}
         action={<Badge color={responded ? "success" : "warning"}>{a.result || a.status}</Badge>} />
       {a.details && <Body1 className={s.text}>{a.details}</Body1>}
       {(a.responses ?? []).length > 0 && (
@@ -75,7 +76,7 @@ function ApprovalCard(props: { approval: Approval; canRespond: boolean; locale: 
           <ul>
             {a.responses!.map((r, i) => (
               <li key={i} className={s.text}>
-                {r.responder.name || r.responder.email}: <strong>{r.response}</strong>{r.comments ? ` — ${r.comments}` : ""}
+                {personLabel(r.responder.name, r.responder.email)}: <strong>{r.response}</strong>{r.comments ? ` — ${r.comments}` : ""}
               </li>
             ))}
           </ul>

@@ -8,6 +8,7 @@ import { PartialNotice } from "../components/PartialNotice";
 import { Trend } from "../components/Trend";
 import { useApi } from "../components/useApi";
 import { plural, stateLabel, when } from "../format";
+import { personLabel } from "../people";
 import { hrefOf } from "../route";
 import type { Dashboard } from "../types";
 
@@ -134,7 +135,7 @@ export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
             {approvals.map((a) => (
               <li key={a.environmentId + "/" + a.id}>
                 <Link className={s.name} href="#/approvals">{a.title}</Link>{" "}
-                <Caption1>from {a.requester.name || a.requester.email || "someone"} · {when(a.createdAt, props.locale)}</Caption1>
+                <Caption1>from {personLabel(a.requester.name, a.requester.email)} · {when(a.createdAt, props.locale)}</Caption1>
               </li>
             ))}
           </ul>

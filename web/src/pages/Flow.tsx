@@ -10,6 +10,7 @@ import { RunActions } from "../components/RunActions";
 import { useApi } from "../components/useApi";
 import { ApiError, describeError } from "../errors";
 import { stateLabel, when } from "../format";
+import { personLabel, shortId } from "../people";
 import { hrefOf } from "../route";
 import type { Flow, RunPage } from "../types";
 
@@ -81,7 +82,11 @@ export default function FlowPage(props: { env: string; flow: string; status: str
         <Title2 as="h1" className={s.name}>{current.displayName}</Title2>
         <FlowState flow={current} onChanged={setCurrent} />
       </div>
-      {current.trigger && <Caption1>Trigger: {current.trigger}</Caption1>}
+      <p>
+        {current.trigger && <Caption1>Trigger: {current.trigger} · </Caption1>}
+        <Caption1 title={shortId(current.ownerId)} data-testid="flow-page-owner">Owner: {personLabel(current.ownerName)}</Caption1>
+        {current.link && <> · <Link href={current.link} target="_blank" rel="noreferrer">Open in Power Automate</Link></>}
+      </p>
       <section aria-labelledby="runs-h">
         <h2 id="runs-h">Runs</h2>
         <label htmlFor="status-filter">Status </label>

@@ -9,6 +9,7 @@ import { PartialNotice } from "../components/PartialNotice";
 import { Problem } from "../components/Problem";
 import { useApi } from "../components/useApi";
 import { stateLabel } from "../format";
+import { personLabel, shortId } from "../people";
 import { filterParams, hrefOf, sortKeys, type FlowFilter, type SortKey } from "../route";
 import type { Environment, FlowList } from "../types";
 
@@ -82,6 +83,7 @@ export default function FlowsPage(props: { filter: FlowFilter }) {
                 <TableRow>
                   <TableHeaderCell scope="col">Name</TableHeaderCell>
                   <TableHeaderCell scope="col">Environment</TableHeaderCell>
+                  <TableHeaderCell scope="col">Owner</TableHeaderCell>
                   <TableHeaderCell scope="col">State</TableHeaderCell>
                   <TableHeaderCell scope="col">Failures</TableHeaderCell>
                 </TableRow>
@@ -99,6 +101,7 @@ export default function FlowsPage(props: { filter: FlowFilter }) {
                       </div>
                     </TableCell>
                     <TableCell>{row.environmentName}</TableCell>
+                    <TableCell data-testid="flow-owner"><span title={shortId(row.ownerId)}>{personLabel(row.ownerName)}</span></TableCell>
                     <TableCell><Badge appearance="outline" color={row.state === "Started" ? "success" : row.state === "Suspended" ? "danger" : "informative"}>{stateLabel(row.state)}</Badge></TableCell>
                     <TableCell>{row.failures ?? ""}</TableCell>
                   </TableRow>

@@ -24,6 +24,7 @@ export default function RunPage(props: { env: string; flow: string; run: string;
       <p><Link href={hrefOf({ page: "flow", env: props.env, flow: props.flow, status: "" })}>← The flow's runs</Link></p>
       <Title2 as="h1" className={s.text}>Run {run.id}</Title2>
       <p><Badge>{run.status}</Badge> started {when(run.startTime, props.locale)}</p>
+      {run.link && <p><Link href={run.link} target="_blank" rel="noreferrer">Open in Power Automate</Link></p>}
       {failedAction && (
         <MessageBar intent="error" layout="multiline">
           <MessageBarBody className={s.text}>
