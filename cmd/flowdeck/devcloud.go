@@ -53,9 +53,7 @@ func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatfor
 	if lc.ca, err = fakeca.New(); err != nil {
 		return nil, err
 	}
-	// The fakes play the public cloud's audiences (they can play any cloud's:
-	// Options.Cloud), and FlowDeck is configured for the same cloud.
-	c.Cloud = "public"
+	// Every fake plays c's cloud: its audiences, hosts and Bot Framework.
 	if lc.entra, err = entra.New(entra.Options{CA: lc.ca, Demo: true, Cloud: c.Cloud, Logger: logger.With("fake", "entra")}); err != nil {
 		return nil, fmt.Errorf("fake Entra ID: %w", err)
 	}

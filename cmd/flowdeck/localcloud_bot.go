@@ -15,9 +15,7 @@ import (
 // cloud: the fake Entra ID knows the cloud's Bot Framework resource (the
 // connector scope's), and the returned options make the fake Bot Framework
 // sign channel tokens as the cloud's issuers and accept only a connector
-// token for the cloud's audience. The fake Entra ID and Power Platform issue
-// and accept the public cloud's Power Platform and Graph audiences, so in
-// another cloud c keeps those (issue 15 makes the fakes play every cloud's).
+// token for the cloud's audience.
 func (lc *localCloud) playBotCloud(c *config.Config) (connector.CloudOptions, error) {
 	cl, ok := cloud.Get(c.Cloud)
 	if !ok {
@@ -30,10 +28,6 @@ func (lc *localCloud) playBotCloud(c *config.Config) (connector.CloudOptions, er
 			Name: "Bot Framework (" + cl.Name + ")"}); err != nil {
 			return connector.CloudOptions{}, fmt.Errorf("fake Entra ID: %w", err)
 		}
-	}
-	if cl.Name != cloud.Public {
-		pub, _ := cloud.Get(cloud.Public)
-		c.FlowAudience, c.PowerAppsAudience, c.GraphAudience = pub.FlowAudience, pub.PowerAppsAudience, pub.GraphAudience
 	}
 	return connector.CloudOptions{
 		ChannelIssuer: cl.BotChannelIssuer, BotAudience: resource, TenantID: c.TenantID,
