@@ -32,14 +32,41 @@ import (
 
 // syncBuffer collects logs across goroutines.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	changed chan struct{} // closed and replaced on every write
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.changed != nil {
+		close(b.changed)
+		b.changed = nil
+	}
 	return b.buf.Write(p)
+}
+
+// waitFor blocks until the logs contain text, or fails the test when ctx ends.
+func (b *syncBuffer) waitFor(ctx context.Context, tb testing.TB, text string) {
+	tb.Helper()
+	for {
+		b.mu.Lock()
+		if strings.Contains(b.buf.String(), text) {
+			b.mu.Unlock()
+			return
+		}
+		if b.changed == nil {
+			b.changed = make(chan struct{})
+		}
+		ch := b.changed
+		b.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			tb.Fatalf("the logs never said %q: %v", text, ctx.Err())
+		}
+	}
 }
 
 func (b *syncBuffer) String() string {
@@ -59,6 +86,9 @@ type worldOptions struct {
 	// echo puts the no-op echo handler behind the endpoint instead of the
 	// bot: the ceiling of the benchmarks (see echoHandler).
 	echo bool
+	// brokerTransport, when set, wraps the transport the token broker
+	// reaches the fake Entra ID with (to hold its OBO requests).
+	brokerTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // world is the local cloud, a real store, broker, SSO verifier and consent
@@ -96,8 +126,12 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	tb.Cleanup(func() { _ = w.store.Close() })
 	cred, err := identity.NewSecretCredential(demo.ClientSecret)
 	must(tb, err)
+	brokerHTTP := w.cloud.Entra.Client()
+	if o.brokerTransport != nil {
+		brokerHTTP = &http.Client{Transport: o.brokerTransport(brokerHTTP.Transport), Timeout: brokerHTTP.Timeout}
+	}
 	w.broker, err = identity.NewBroker(identity.BrokerOptions{Registry: w.cloud.Registry, Store: w.store, Authority: w.cloud.Entra.URL(),
-		ClientID: demo.ClientID, Credential: cred, HTTPClient: w.cloud.Entra.Client(), Logger: log})
+		ClientID: demo.ClientID, Credential: cred, HTTPClient: brokerHTTP, Logger: log})
 	must(tb, err)
 	web := httptest.NewServer(http.NotFoundHandler())
 	tb.Cleanup(web.Close)
