@@ -160,7 +160,7 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	must(tb, err)
 	co := botframework.ClientOptions{TokenSource: ts, HTTPClient: w.conn.Client(), BaseBackoff: 50 * time.Millisecond, Logger: log}
 	if o.fast {
-		co.Limits = []botframework.Window{}
+		co.Limits, co.TenantLimits = []botframework.Window{}, []botframework.Window{}
 	}
 	client, err := botframework.NewClient(co)
 	must(tb, err)
