@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/server"
 	"github.com/flowdeck/flowdeck/internal/sqlstore"
@@ -38,6 +39,9 @@ type Main struct {
 	// devBot, set by `flowdeck dev`, accepts Agents Playground activities and
 	// signs its user in as a demo user.
 	devBot *devOptions
+	// connectorClock, when set (tests), is the time the Bot Connector client
+	// paces its calls and waits on; nil is the wall clock.
+	connectorClock botframework.Clock
 	// Background are long-running tasks started by Run and stopped by Close;
 	// each must return soon after its context is cancelled.
 	Background []func(ctx context.Context) error
@@ -73,7 +77,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if m.services, err = newServices(ctx, m.Config, m.store, registry, m.Logger, m.devBot); err != nil {
+	if m.services, err = newServices(ctx, m.Config, m.store, registry, m.Logger, m.devBot, m.connectorClock); err != nil {
 		return err
 	}
 	m.server, err = server.New(m.services.serverOptions(server.Options{

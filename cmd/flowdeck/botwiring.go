@@ -38,7 +38,7 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 	}); err != nil {
 		return fmt.Errorf("channel verifier: %w", err)
 	}
-	if s.conn, err = botframework.NewClient(botframework.ClientOptions{TokenSource: s.appToken, HTTPClient: hc, Logger: logger}); err != nil {
+	if s.conn, err = botframework.NewClient(botframework.ClientOptions{TokenSource: s.appToken, HTTPClient: hc, Logger: logger, Clock: s.connClock}); err != nil {
 		return fmt.Errorf("connector client: %w", err)
 	}
 	tab := cards.TeamsTabLink(c.ClientID, "dashboard")

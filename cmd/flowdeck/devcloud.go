@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/config"
@@ -36,7 +37,13 @@ type localCloud struct {
 // startLocalCloud starts the fakes with tenant (nil: the demo tenant), with
 // consent granted as an admin would, and points c at them. The CA certificate
 // is written to the data folder and named in c.CAFile.
-func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatform.Tenant) (_ *localCloud, err error) {
+func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatform.Tenant) (*localCloud, error) {
+	return startLocalCloudWith(c, logger, tenant, nil)
+}
+
+// startLocalCloudWith is startLocalCloud with the fake Bot Connector's clock
+// (nil: the wall clock), for tests that pace the connector on virtual time.
+func startLocalCloudWith(c *config.Config, logger *slog.Logger, tenant *powerplatform.Tenant, connectorNow func() time.Time) (_ *localCloud, err error) {
 	lc := &localCloud{}
 	defer func() {
 		if err != nil {
@@ -62,7 +69,7 @@ func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatfor
 	if lc.graph, err = graph.New(graph.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, Logger: logger.With("fake", "graph")}); err != nil {
 		return nil, fmt.Errorf("fake Graph: %w", err)
 	}
-	if lc.conn, err = connector.New(connector.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, BotID: c.ClientID, Logger: logger.With("fake", "connector")}); err != nil {
+	if lc.conn, err = connector.New(connector.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, BotID: c.ClientID, Now: connectorNow, Logger: logger.With("fake", "connector")}); err != nil {
 		return nil, fmt.Errorf("fake Bot Connector: %w", err)
 	}
 	caFile := filepath.Join(c.DataDir, "local-cloud-ca.pem")

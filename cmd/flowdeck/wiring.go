@@ -45,15 +45,17 @@ type services struct {
 	appToken *identity.AppTokenSource
 	channel  *botframework.ChannelVerifier
 	conn     *botframework.Client
-	actions  *actions.Handler
-	bot      *bot.Bot
-	endpoint *botframework.Endpoint
-	monitor  *monitor.Monitor
+	// connClock is the connector client's clock (nil: the wall clock).
+	connClock botframework.Clock
+	actions   *actions.Handler
+	bot       *bot.Bot
+	endpoint  *botframework.Endpoint
+	monitor   *monitor.Monitor
 	// ipLimit and userLimit are FLOWDECK_RATE_LIMIT_IP and _USER.
 	ipLimit, userLimit server.RateLimit
 }
 
-func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg *prometheus.Registry, logger *slog.Logger, dev *devOptions) (*services, error) {
+func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg *prometheus.Registry, logger *slog.Logger, dev *devOptions, connClock botframework.Clock) (*services, error) {
 	tokens, subs := flowdeck.TokenStore(store), flowdeck.SubscriptionStore(store)
 	hc, err := outboundClient(c)
 	if err != nil {
@@ -123,6 +125,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	s.apps = powerapps.New(powerapps.Options{BaseURL: c.PowerAppsAPIURL, BAPURL: c.BAPAPIURL, HTTP: api})
 	s.graph = graph.New(graph.Options{BaseURL: c.GraphAPIURL, HTTP: api})
 	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs})
+	s.connClock = connClock
 	if err := s.newBot(c, store, cred, hc, logger, dev); err != nil {
 		return nil, err
 	}
