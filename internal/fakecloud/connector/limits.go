@@ -196,7 +196,7 @@ func (s *Server) throttle(r *http.Request, op, cid, tenant string, now time.Time
 	}
 	s.violations = append(s.violations, v)
 	s.log.LogAttrs(r.Context(), slog.LevelWarn, "connector: rate limit exceeded", slog.String("limit", broke.String()),
-		slog.String("conversation_id", v.ConversationID))
+		slog.String("conversation_id", v.ConversationID), slog.String("doc", rateLimitDoc))
 	return ra, false
 }
 
