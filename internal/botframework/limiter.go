@@ -83,6 +83,9 @@ func newLimiter(conv, tenant []Window, margin time.Duration, clock Clock, max in
 // wait blocks until a call in conversation conv ("" for none) of tenant
 // tenant is allowed by every window, or ctx ends.
 func (l *limiter) wait(ctx context.Context, conv, tenant string) error {
+	if len(l.conv.windows) == 0 && len(l.tenant.windows) == 0 {
+		return nil // limits off: no clock, no lock
+	}
 	at, d := l.reserve(conv, tenant)
 	if d <= 0 {
 		return nil
