@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 )
 
@@ -67,5 +68,39 @@ func TestClientHonoursRetryAfter(t *testing.T) {
 	}
 	if n := len(v.bf.Records("a:1eager")); n != 8 {
 		t.Fatalf("%d messages arrived, want 8", n)
+	}
+}
+
+// TestClientPacesCreateConversation: creating (finding) a user's personal
+// conversation has Teams' own per-conversation limit; the 8th create in a
+// second waits for it, and the connector sees no violation.
+func TestClientPacesCreateConversation(t *testing.T) {
+	v := newEnv(t)
+	c := v.client(t, botframework.ClientOptions{})
+	u := demo.Users()[0]
+	bot := connector.BotMRI(demo.ClientID)
+	create := func() chan error {
+		ch := make(chan error, 1)
+		go func() {
+			_, err := c.CreateConversation(t.Context(), v.bf.ServiceURL(), demo.TenantID, bot, u.ID)
+			ch <- err
+		}()
+		return ch
+	}
+	for i := range 7 {
+		if err := <-create(); err != nil {
+			t.Fatalf("create %d: %v", i, err)
+		}
+	}
+	eighth := create()
+	if d := v.clock.nextWait(t); d != time.Second+botframework.DefaultLimitMargin {
+		t.Fatalf("8th create in a second waits %v, want 1s and the margin", d)
+	}
+	v.clock.Advance(time.Second + botframework.DefaultLimitMargin)
+	if err := <-eighth; err != nil {
+		t.Fatal(err)
+	}
+	if vs := v.bf.Violations(); len(vs) != 0 {
+		t.Fatalf("the connector saw violations: %+v", vs)
 	}
 }
