@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/server"
 	"github.com/flowdeck/flowdeck/internal/sqlstore"
@@ -41,6 +42,9 @@ type Main struct {
 	// localRunHosts are the local cloud's run-content hosts (host:port),
 	// accepted for content links besides the cloud's own (dev and test stacks only).
 	localRunHosts []string
+	// connectorClock, when set (tests), is the time the Bot Connector client
+	// paces its calls and waits on; nil is the wall clock.
+	connectorClock botframework.Clock
 	// Background are long-running tasks started by Run and stopped by Close;
 	// each must return soon after its context is cancelled.
 	Background []func(ctx context.Context) error
@@ -76,7 +80,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if m.services, err = newServices(ctx, m.Config, m.store, registry, m.Logger, m.devBot, m.localRunHosts); err != nil {
+	if m.services, err = newServices(ctx, m.Config, m.store, registry, m.Logger, m.devBot, m.localRunHosts, m.connectorClock); err != nil {
 		return err
 	}
 	m.server, err = server.New(m.services.serverOptions(server.Options{

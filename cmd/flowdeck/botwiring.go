@@ -61,7 +61,7 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 		return fmt.Errorf("channel verifier: %w", err)
 	}
 	if s.conn, err = botframework.NewClient(botframework.ClientOptions{TokenSource: s.appToken, HTTPClient: hc, Logger: logger,
-		ServiceURLHosts: c.BotServiceURLHosts}); err != nil {
+		ServiceURLHosts: c.BotServiceURLHosts, Clock: s.connClock}); err != nil {
 		return fmt.Errorf("connector client: %w", err)
 	}
 	tab := teamsTab(c)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/cloud"
@@ -37,10 +38,17 @@ type localCloud struct {
 
 // startLocalCloud starts the fakes with tenant (nil: the demo tenant), with
 // consent granted as an admin would, and points c at them. The CA certificate
-// is written to the data folder and named in c.CAFile. The fake Bot
-// Framework plays c.Cloud (default public): its channel issuer, its
-// connector scope and its Entra issuers (localcloud_bot.go).
-func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatform.Tenant) (_ *localCloud, err error) {
+// is written to the data folder and named in c.CAFile. Every fake plays
+// c.Cloud (default public): its audiences and hosts, and for the Bot
+// Framework its channel issuer, connector scope and Entra issuers
+// (localcloud_bot.go).
+func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatform.Tenant) (*localCloud, error) {
+	return startLocalCloudWith(c, logger, tenant, nil)
+}
+
+// startLocalCloudWith is startLocalCloud with the fake Bot Connector's clock
+// (nil: the wall clock), for tests that pace the connector on virtual time.
+func startLocalCloudWith(c *config.Config, logger *slog.Logger, tenant *powerplatform.Tenant, connectorNow func() time.Time) (_ *localCloud, err error) {
 	if c.Cloud == "" {
 		c.Cloud = cloud.Public
 	}
@@ -74,7 +82,7 @@ func startLocalCloud(c *config.Config, logger *slog.Logger, tenant *powerplatfor
 	if err != nil {
 		return nil, err
 	}
-	if lc.conn, err = connector.New(connector.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, BotID: c.ClientID, Logger: logger.With("fake", "connector"),
+	if lc.conn, err = connector.New(connector.Options{CA: lc.ca, Keyfunc: lc.entra.Keyfunc, BotID: c.ClientID, Now: connectorNow, Logger: logger.With("fake", "connector"),
 		Cloud: bot}); err != nil {
 		return nil, fmt.Errorf("fake Bot Connector: %w", err)
 	}

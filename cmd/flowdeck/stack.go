@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
@@ -39,6 +40,10 @@ type stackOptions struct {
 	// TokenForm is the form of the driver's channel tokens (default the
 	// Bot Framework issuer's).
 	TokenForm connector.TokenForm
+	// ConnectorClock, when set, is the time of both FlowDeck's Bot
+	// Connector client (its rate limits and retries wait on it) and the
+	// fake Bot Connector (its rate limits count on it).
+	ConnectorClock botframework.Clock
 }
 
 // stack is FlowDeck as `serve` runs it — channel tokens verified, no dev
@@ -82,7 +87,11 @@ func startStack(ctx context.Context, o stackOptions) (_ *stack, err error) {
 			ln.Close()
 		}
 	}()
-	if s.cloud, err = startLocalCloud(&c, logger, o.Tenant); err != nil {
+	var connectorNow func() time.Time
+	if o.ConnectorClock != nil {
+		connectorNow = o.ConnectorClock.Now
+	}
+	if s.cloud, err = startLocalCloudWith(&c, logger, o.Tenant, connectorNow); err != nil {
 		return nil, fmt.Errorf("start the local cloud: %w", err)
 	}
 	for _, u := range o.Users {
@@ -106,7 +115,8 @@ func startStack(ctx context.Context, o stackOptions) (_ *stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	s.main = &Main{Config: c, Logger: logger, Version: version, Listener: ln, localRunHosts: []string{s.cloud.pp.ContentHost()}}
+	s.main = &Main{Config: c, Logger: logger, Version: version, Listener: ln, localRunHosts: []string{s.cloud.pp.ContentHost()},
+		connectorClock: o.ConnectorClock}
 	if err := s.main.Run(ctx); err != nil {
 		s.main = nil // Run closed what it opened, the listener included
 		return nil, err

@@ -46,15 +46,17 @@ type services struct {
 	appToken *identity.AppTokenSource
 	channel  *botframework.ChannelVerifier
 	conn     *botframework.Client
-	actions  *actions.Handler
-	bot      *bot.Bot
-	endpoint *botframework.Endpoint
-	monitor  *monitor.Monitor
+	// connClock is the connector client's clock (nil: the wall clock).
+	connClock botframework.Clock
+	actions   *actions.Handler
+	bot       *bot.Bot
+	endpoint  *botframework.Endpoint
+	monitor   *monitor.Monitor
 	// ipLimit and userLimit are FLOWDECK_RATE_LIMIT_IP and _USER.
 	ipLimit, userLimit server.RateLimit
 }
 
-func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg *prometheus.Registry, logger *slog.Logger, dev *devOptions, localRunHosts []string) (*services, error) {
+func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg *prometheus.Registry, logger *slog.Logger, dev *devOptions, localRunHosts []string, connClock botframework.Clock) (*services, error) {
 	tokens, subs := flowdeck.TokenStore(store), flowdeck.SubscriptionStore(store)
 	hc, err := outboundClient(c)
 	if err != nil {
@@ -125,6 +127,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	s.graph = graph.New(graph.Options{BaseURL: c.GraphAPIURL, HTTP: api})
 	s.names = graph.NewNames(graph.NamesOptions{Client: s.graph, Logger: logger})
 	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs, People: s.names, Portal: portalOf(c)})
+	s.connClock = connClock
 	if err := s.newBot(c, store, cred, hc, logger, dev); err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
+	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
@@ -106,7 +107,7 @@ func (h *Handler) post(ctx context.Context, conv flowdeck.ConversationRef, key, 
 	if conv.ConversationID == "" || conv.ServiceURL == "" {
 		return "", flowdeck.Errorf(flowdeck.ErrInvalid, "actions: the conversation reference has no conversation id or service URL")
 	}
-	id, err := h.o.Connector.SendToConversation(ctx, conv.ServiceURL, conv.ConversationID, message(c))
+	id, err := h.o.Connector.SendToConversation(botframework.WithTenant(ctx, conv.TenantID), conv.ServiceURL, conv.ConversationID, message(c))
 	if err != nil {
 		return "", err
 	}
@@ -157,7 +158,7 @@ func (h *Handler) updateEverywhere(ctx context.Context, key string, keep func(ca
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			change(&d)
-			if _, err := h.o.Connector.UpdateActivity(ctx, d.ServiceURL, cs.ConversationID, cs.ActivityID, message(render(d))); err != nil {
+			if _, err := h.o.Connector.UpdateActivity(botframework.WithTenant(ctx, cs.TenantID), d.ServiceURL, cs.ConversationID, cs.ActivityID, message(render(d))); err != nil {
 				h.log.LogAttrs(ctx, slog.LevelWarn, "actions: update card", slog.String("key", key),
 					slog.String("conversation_id", cs.ConversationID), slog.Any("err", err))
 				return

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
@@ -23,7 +24,7 @@ func (h *Handler) UpdateAlert(ctx context.Context, conv flowdeck.ConversationRef
 	if !recoveredAt.IsZero() {
 		c = cards.AlertRecovered(al, recoveredAt, h.alertOptions())
 	}
-	if _, err := h.o.Connector.UpdateActivity(ctx, conv.ServiceURL, conv.ConversationID, activityID, message(c)); err != nil {
+	if _, err := h.o.Connector.UpdateActivity(botframework.WithTenant(ctx, conv.TenantID), conv.ServiceURL, conv.ConversationID, activityID, message(c)); err != nil {
 		return err
 	}
 	d := newCardData(conv)
@@ -37,7 +38,7 @@ func (h *Handler) Send(ctx context.Context, conv flowdeck.ConversationRef, c *ca
 	if conv.ConversationID == "" || conv.ServiceURL == "" {
 		return "", flowdeck.Errorf(flowdeck.ErrInvalid, "actions: the conversation reference has no conversation id or service URL")
 	}
-	return h.o.Connector.SendToConversation(ctx, conv.ServiceURL, conv.ConversationID, message(c))
+	return h.o.Connector.SendToConversation(botframework.WithTenant(ctx, conv.TenantID), conv.ServiceURL, conv.ConversationID, message(c))
 }
 
 // record stores the CardState of key in conv for activity id, replacing the

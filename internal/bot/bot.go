@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
@@ -67,8 +69,10 @@ type Bot struct {
 	mu     sync.Mutex
 	closed bool
 
-	devUsers sync.Map // devKey(caller) → flowdeck.Principal (DevSignIn only)
-	stored   refCache // conversation references already in the store
+	devUsers   sync.Map           // devKey(caller) → flowdeck.Principal (DevSignIn only)
+	stored     refCache           // conversation references already in the store
+	exchanges  singleflight.Group // signin/tokenExchange under way, by dedupe key
+	exchanging sync.Map           // the keys of exchanges running now
 }
 
 // New returns a Bot. Missing options are flowdeck.ErrMisconfigured.

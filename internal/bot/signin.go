@@ -2,10 +2,8 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/infracloudio/msbotbuilder-go/schema"
@@ -18,17 +16,6 @@ import (
 // audienceFlow is the registry key of Power Automate, the audience every
 // token-needing command needs.
 const audienceFlow = "flow"
-
-// failureDetail is what a 412 answer to signin/tokenExchange says; Teams
-// then shows the OAuth card's sign-in button.
-const failureDetail = "The bot is unable to exchange token. Proceed with regular login."
-
-// tokenExchangeBody is the answer to signin/tokenExchange.
-type tokenExchangeBody struct {
-	ID             string `json:"id"`
-	ConnectionName string `json:"connectionName"`
-	FailureDetail  string `json:"failureDetail,omitempty"`
-}
 
 // flowAccess returns whether the user's Power Automate tokens are usable.
 func (b *Bot) flowAccess(ctx context.Context, p flowdeck.Principal) flowdeck.Access {
@@ -152,65 +139,6 @@ func (b *Bot) cmdSignOut(ctx context.Context, r *request) reply {
 // decodeValue reads an invoke's value into v.
 func decodeValue(m map[string]any, v any) error {
 	return remarshal(m, v)
-}
-
-// onTokenExchange answers signin/tokenExchange: 200 when every audience was
-// exchanged, 412 with a failureDetail otherwise (Teams then shows the
-// sign-in button); a duplicate of an exchange under way answers 200 with an
-// empty body and does nothing.
-func (b *Bot) onTokenExchange(ctx context.Context, a *schema.Activity) *botframework.InvokeResponse {
-	var v struct {
-		ID             string `json:"id"`
-		ConnectionName string `json:"connectionName"`
-		Token          string `json:"token"`
-	}
-	_ = decodeValue(a.Value, &v)
-	v.ID, v.ConnectionName = clip(v.ID, 128), clip(v.ConnectionName, 128)
-	fail := func(status int, reason string, err error) *botframework.InvokeResponse {
-		b.log.LogAttrs(ctx, slog.LevelInfo, "bot: token exchange failed", slog.String("reason", reason),
-			slog.String("kind", flowdeck.Code(err)), slog.Any("err", err))
-		return &botframework.InvokeResponse{Status: status, Body: tokenExchangeBody{ID: v.ID, ConnectionName: v.ConnectionName, FailureDetail: failureDetail}}
-	}
-	if v.ID == "" || v.Token == "" {
-		return fail(http.StatusBadRequest, "no id or token", nil)
-	}
-	ctx, r := b.newRequest(ctx, a, Command{Name: "signin"})
-	key := "tokenexchange/" + a.ChannelID + "/" + a.Conversation.ID + "/" + v.ID
-	if _, err := b.o.Dedupe.ClaimNotification(ctx, flowdeck.Notification{Key: key, TenantID: r.caller.TenantID, ConversationID: a.Conversation.ID}); err != nil {
-		if errors.Is(err, flowdeck.ErrConflict) {
-			b.log.LogAttrs(ctx, slog.LevelInfo, "bot: duplicate token exchange ignored")
-			return &botframework.InvokeResponse{Status: http.StatusOK}
-		}
-		return fail(http.StatusPreconditionFailed, "dedupe log", err)
-	}
-	p, err := b.o.SSO.Principal(ctx, v.Token)
-	if err != nil {
-		_ = b.o.Dedupe.ReleaseNotification(ctx, key)
-		return fail(http.StatusPreconditionFailed, "invalid SSO token", err)
-	}
-	if !strings.EqualFold(p.TenantID, r.caller.TenantID) || !strings.EqualFold(p.UserID, r.caller.UserID) {
-		_ = b.o.Dedupe.ReleaseNotification(ctx, key)
-		return fail(http.StatusPreconditionFailed, "the token's user is not the caller", nil)
-	}
-	res, err := b.o.Tokens.Exchange(ctx, p, v.Token)
-	if err == nil {
-		for _, k := range sortedKeys(res) {
-			if res[k] != nil {
-				err = res[k]
-				break
-			}
-		}
-	}
-	if err != nil {
-		_ = b.o.Dedupe.ReleaseNotification(ctx, key)
-		return fail(http.StatusPreconditionFailed, "exchange", err)
-	}
-	_ = b.o.Dedupe.CompleteNotification(ctx, key, "", 1)
-	r.p = p
-	b.goAsync(ctx, "signed in", func(ctx context.Context) {
-		b.send(ctx, r.caller.ServiceURL, r.caller.ConversationID, "", textReply(signedInText(p)))
-	})
-	return &botframework.InvokeResponse{Status: http.StatusOK, Body: tokenExchangeBody{ID: v.ID, ConnectionName: v.ConnectionName}}
 }
 
 func signedInText(p flowdeck.Principal) string {

@@ -34,14 +34,41 @@ import (
 
 // syncBuffer collects logs across goroutines.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	changed chan struct{} // closed and replaced on every write
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.changed != nil {
+		close(b.changed)
+		b.changed = nil
+	}
 	return b.buf.Write(p)
+}
+
+// waitFor blocks until the logs contain text, or fails the test when ctx ends.
+func (b *syncBuffer) waitFor(ctx context.Context, tb testing.TB, text string) {
+	tb.Helper()
+	for {
+		b.mu.Lock()
+		if strings.Contains(b.buf.String(), text) {
+			b.mu.Unlock()
+			return
+		}
+		if b.changed == nil {
+			b.changed = make(chan struct{})
+		}
+		ch := b.changed
+		b.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			tb.Fatalf("the logs never said %q: %v", text, ctx.Err())
+		}
+	}
 }
 
 func (b *syncBuffer) String() string {
@@ -61,6 +88,9 @@ type worldOptions struct {
 	// echo puts the no-op echo handler behind the endpoint instead of the
 	// bot: the ceiling of the benchmarks (see echoHandler).
 	echo bool
+	// brokerTransport, when set, wraps the transport the token broker
+	// reaches the fake Entra ID with (to hold its OBO requests).
+	brokerTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // publicPortal is the public cloud's Power Automate portal.
@@ -101,8 +131,12 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	tb.Cleanup(func() { _ = w.store.Close() })
 	cred, err := identity.NewSecretCredential(demo.ClientSecret)
 	must(tb, err)
+	brokerHTTP := w.cloud.Entra.Client()
+	if o.brokerTransport != nil {
+		brokerHTTP = &http.Client{Transport: o.brokerTransport(brokerHTTP.Transport), Timeout: brokerHTTP.Timeout}
+	}
 	w.broker, err = identity.NewBroker(identity.BrokerOptions{Registry: w.cloud.Registry, Store: w.store, Authority: w.cloud.Entra.URL(),
-		ClientID: demo.ClientID, Credential: cred, HTTPClient: w.cloud.Entra.Client(), Logger: log})
+		ClientID: demo.ClientID, Credential: cred, HTTPClient: brokerHTTP, Logger: log})
 	must(tb, err)
 	webMux := http.NewServeMux()
 	web := httptest.NewServer(webMux)
@@ -134,7 +168,7 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	must(tb, err)
 	co := botframework.ClientOptions{TokenSource: ts, HTTPClient: w.conn.Client(), BaseBackoff: 50 * time.Millisecond, Logger: log}
 	if o.fast {
-		co.Limits = []botframework.Window{}
+		co.Limits, co.TenantLimits = []botframework.Window{}, []botframework.Window{}
 	}
 	client, err := botframework.NewClient(co)
 	must(tb, err)

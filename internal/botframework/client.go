@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
@@ -31,10 +32,18 @@ type ClientOptions struct {
 	// Clock is what rate limits and backoff wait on; default the wall clock.
 	Clock Clock
 	// Limits are the per-conversation send limits; nil means TeamsSendLimits.
-	// An empty non-nil slice turns rate limiting off.
+	// An empty non-nil slice turns them off.
 	Limits []Window
-	// MaxConversations bounds the per-conversation limiters kept (least
-	// recently used evicted first); default 10000.
+	// TenantLimits are the per-tenant limits of every call (the tenant
+	// comes from WithTenant or the activity being handled); nil means
+	// TeamsTenantLimits. An empty non-nil slice turns them off.
+	TenantLimits []Window
+	// LimitMargin is added to the period of every limit, so that calls
+	// still arrive spaced after network jitter; default DefaultLimitMargin,
+	// negative for none.
+	LimitMargin time.Duration
+	// MaxConversations bounds the per-conversation (and per-tenant)
+	// limiters kept (least recently used evicted first); default 10000.
 	MaxConversations int
 	// MaxRetries is how often a call answered 429, 412, 502 or 504 is
 	// retried; default 3. Negative means never.
@@ -66,7 +75,7 @@ type Client struct {
 	ts       *tokenMemo
 	hc       *http.Client
 	clock    Clock
-	limits   *limiterSet
+	limits   *limiter
 	retries  int
 	base     time.Duration
 	maxBack  time.Duration
@@ -90,6 +99,15 @@ func NewClient(o ClientOptions) (*Client, error) {
 	}
 	if o.Limits == nil {
 		o.Limits = TeamsSendLimits
+	}
+	if o.TenantLimits == nil {
+		o.TenantLimits = TeamsTenantLimits
+	}
+	switch {
+	case o.LimitMargin == 0:
+		o.LimitMargin = DefaultLimitMargin
+	case o.LimitMargin < 0:
+		o.LimitMargin = 0
 	}
 	if o.MaxConversations <= 0 {
 		o.MaxConversations = 10000
@@ -120,7 +138,7 @@ func NewClient(o ClientOptions) (*Client, error) {
 	}
 	return &Client{gate: &hostGate{max: o.MaxRequestsPerHost},
 		ts: &tokenMemo{ts: o.TokenSource, clock: o.Clock}, hc: o.HTTPClient, clock: o.Clock,
-		limits:  newLimiterSet(o.Limits, o.Clock, o.MaxConversations),
+		limits:  newLimiter(o.Limits, o.TenantLimits, o.LimitMargin, o.Clock, o.MaxConversations),
 		retries: o.MaxRetries, base: o.BaseBackoff, maxBack: o.MaxBackoff, maxRA: o.MaxRetryAfter,
 		maxBytes: o.MaxMessageBytes, log: o.Logger, hosts: newServiceURLHosts(o.ServiceURLHosts),
 	}, nil
@@ -154,7 +172,7 @@ func (c *Client) UpdateActivity(ctx context.Context, serviceURL, conversationID,
 	}
 	var out schema.ResourceResponse
 	err = c.do(ctx, call{op: "UpdateActivity", method: http.MethodPut, serviceURL: serviceURL,
-		path: []string{"conversations", conversationID, "activities", activityID}, key: conversationID, body: body, out: &out})
+		path: []string{"conversations", conversationID, "activities", activityID}, conv: threadOf(conversationID), body: body, out: &out})
 	return out.ID, err
 }
 
@@ -164,7 +182,7 @@ func (c *Client) DeleteActivity(ctx context.Context, serviceURL, conversationID,
 		return err
 	}
 	return c.do(ctx, call{op: "DeleteActivity", method: http.MethodDelete, serviceURL: serviceURL,
-		path: []string{"conversations", conversationID, "activities", activityID}, key: conversationID})
+		path: []string{"conversations", conversationID, "activities", activityID}, conv: threadOf(conversationID)})
 }
 
 // SendTyping shows the typing indicator in the conversation.
@@ -193,7 +211,7 @@ func (c *Client) CreateConversation(ctx context.Context, serviceURL, tenantID, b
 	}
 	var out schema.ConversationResourceResponse
 	err = c.do(ctx, call{op: "CreateConversation", method: http.MethodPost, serviceURL: serviceURL,
-		path: []string{"conversations"}, key: "create\x00" + tenantID + "\x00" + userID, body: body, out: &out})
+		path: []string{"conversations"}, conv: "create\x00" + tenantID + "\x00" + userID, tenant: strings.ToLower(tenantID), body: body, out: &out})
 	if err == nil && out.ID == "" {
 		err = flowdeck.Errorf(flowdeck.ErrUnavailable, "botframework: the connector created a conversation without an id")
 	}
@@ -218,7 +236,7 @@ func (c *Client) post(ctx context.Context, op, serviceURL, conversationID, reply
 		path = append(path, replyTo)
 	}
 	var out schema.ResourceResponse
-	err = c.do(ctx, call{op: op, method: http.MethodPost, serviceURL: serviceURL, path: path, key: conversationID, body: body, out: &out})
+	err = c.do(ctx, call{op: op, method: http.MethodPost, serviceURL: serviceURL, path: path, conv: threadOf(conversationID), body: body, out: &out})
 	return out.ID, err
 }
 

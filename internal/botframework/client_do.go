@@ -102,7 +102,8 @@ func (e *ConnectorError) writesBlocked() bool {
 type call struct {
 	op, method, serviceURL string
 	path                   []string // segments after /v3/, escaped one by one
-	key                    string   // rate-limit key ("" = none)
+	conv                   string   // per-conversation rate-limit key ("" = none)
+	tenant                 string   // per-tenant rate-limit key ("" = from ctx)
 	body                   []byte
 	out                    any
 }
@@ -120,11 +121,14 @@ func (c *Client) do(ctx context.Context, k call) error {
 	if err != nil {
 		return err
 	}
+	if k.tenant == "" {
+		k.tenant = tenantOf(ctx)
+	}
 	for attempt := 0; ; attempt++ {
-		if k.key != "" {
-			if err := c.limits.wait(ctx, k.key); err != nil {
-				return flowdeck.Wrap(flowdeck.ErrUnavailable, err, "botframework: "+k.op+" gave up waiting for the rate limit")
-			}
+		// Every attempt, retries included, waits for its slot: Teams
+		// counts each request.
+		if err := c.limits.wait(ctx, k.conv, k.tenant); err != nil {
+			return flowdeck.Wrap(flowdeck.ErrUnavailable, err, "botframework: "+k.op+" gave up waiting for the rate limit")
 		}
 		cerr, err := c.once(ctx, k, u)
 		if err != nil || cerr == nil {

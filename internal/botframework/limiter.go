@@ -3,6 +3,8 @@ package botframework
 import (
 	"container/list"
 	"context"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -13,37 +15,233 @@ type Window struct {
 	Per time.Duration
 }
 
-// TeamsSendLimits are Teams' per-bot, per-conversation limits for sends:
-// 7 per second, 8 per 2 seconds, 60 per 30 seconds.
-var TeamsSendLimits = []Window{{7, time.Second}, {8, 2 * time.Second}, {60, 30 * time.Second}}
+// TeamsSendLimits are Teams' per-bot, per-conversation (per thread) limits
+// for sending and creating conversations: 7 per second, 8 per 2 seconds,
+// 60 per 30 seconds and 1800 per hour. A conversation is a personal chat, a
+// group chat or a channel (all its threads together).
+// https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit
+var TeamsSendLimits = []Window{{7, time.Second}, {8, 2 * time.Second}, {60, 30 * time.Second}, {1800, time.Hour}}
 
-// convLimiter is the composite limiter of one conversation: the admission
-// times of the recent (and reserved future) operations, in order.
-type convLimiter struct {
+// TeamsTenantLimits are Teams' global limits per bot per tenant: 50
+// requests per second, whatever the operation.
+// https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit
+var TeamsTenantLimits = []Window{{50, time.Second}}
+
+// DefaultLimitMargin is added to every window's period, so that requests
+// the client spaced exactly still arrive spaced after network jitter.
+const DefaultLimitMargin = 100 * time.Millisecond
+
+// threadOf is the conversation a rate limit counts in: a channel thread
+// ("19:…@thread.tacv2;messageid=…") counts in its channel.
+func threadOf(conversationID string) string {
+	if i := strings.Index(conversationID, ";messageid="); i >= 0 {
+		return conversationID[:i]
+	}
+	return conversationID
+}
+
+type tenantKey struct{}
+
+// WithTenant returns ctx with the tenant whose per-tenant rate limit the
+// connector calls made with it count against. Without it, a call counts
+// against the tenant of the activity being handled (CallerFrom), else
+// against one bucket shared by every call whose tenant is unknown.
+func WithTenant(ctx context.Context, tenantID string) context.Context {
+	return context.WithValue(ctx, tenantKey{}, tenantID)
+}
+
+// tenantOf is the tenant a call made with ctx counts against.
+func tenantOf(ctx context.Context) string {
+	if t, ok := ctx.Value(tenantKey{}).(string); ok && t != "" {
+		return strings.ToLower(t)
+	}
+	if c, ok := CallerFrom(ctx); ok {
+		return strings.ToLower(c.TenantID)
+	}
+	return ""
+}
+
+// limiter paces connector calls under two families of limits at once: per
+// conversation (conv) and per tenant. A call books one time slot in both,
+// the earliest that every window of both allows, so the times each family
+// records are the times the calls go out. The calls of one conversation go
+// in the order they asked; a conversation waiting for its own limit does
+// not hold up the rest of its tenant.
+type limiter struct {
+	clock  Clock
+	margin time.Duration
+
+	mu     sync.Mutex
+	conv   *logSet
+	tenant *logSet
+}
+
+func newLimiter(conv, tenant []Window, margin time.Duration, clock Clock, max int) *limiter {
+	return &limiter{clock: clock, margin: margin, conv: newLogSet(conv, margin, max), tenant: newLogSet(tenant, margin, max)}
+}
+
+// wait blocks until a call in conversation conv ("" for none) of tenant
+// tenant is allowed by every window, or ctx ends.
+func (l *limiter) wait(ctx context.Context, conv, tenant string) error {
+	if len(l.conv.windows) == 0 && len(l.tenant.windows) == 0 {
+		return nil // limits off: no clock, no lock
+	}
+	at, d := l.reserve(conv, tenant)
+	if d <= 0 {
+		return nil
+	}
+	if err := l.clock.Wait(ctx, d); err != nil {
+		l.cancel(conv, tenant, at)
+		return err
+	}
+	return nil
+}
+
+// reserve books the earliest allowed time for one call and returns it with
+// how long to wait for it.
+func (l *limiter) reserve(conv, tenant string) (time.Time, time.Duration) {
+	now := l.clock.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	at := now
+	var c *keyLog
+	if conv != "" && len(l.conv.windows) > 0 {
+		c = l.conv.get(conv, now)
+		at = laterOf(at, c.earliest(l.conv.windows, l.margin))
+	}
+	var t *keyLog
+	if len(l.tenant.windows) > 0 {
+		t = l.tenant.get(tenant, now)
+		at = t.firstFit(l.tenant.windows, l.margin, at)
+		t.insert(at)
+	}
+	if c != nil {
+		c.times = append(c.times, at)
+	}
+	return at, at.Sub(now)
+}
+
+// cancel gives back a reservation whose caller stopped waiting.
+func (l *limiter) cancel(conv, tenant string, at time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if conv != "" {
+		l.conv.remove(conv, at)
+	}
+	l.tenant.remove(tenant, at)
+}
+
+func laterOf(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// keyLog is the booked times of one conversation or tenant, in order. A
+// booking counts in a window of period P ending at y when y-P < booking ≤ y.
+type keyLog struct {
 	key   string
 	times []time.Time
 	elem  *list.Element
 }
 
-// limiterSet holds one convLimiter per conversation, at most max of them;
-// the least recently used is evicted first.
-type limiterSet struct {
-	windows []Window
-	span    time.Duration
-	clock   Clock
-	max     int
-
-	mu  sync.Mutex
-	m   map[string]*convLimiter
-	lru *list.List // front = most recently used
+// earliest is the first time every window allows one more call, given the
+// booked ones; never before the last booking, so calls keep their order.
+func (k *keyLog) earliest(windows []Window, margin time.Duration) time.Time {
+	var at time.Time
+	n := len(k.times)
+	if n > 0 {
+		at = k.times[n-1]
+	}
+	for _, w := range windows {
+		if n >= w.N {
+			at = laterOf(at, k.times[n-w.N].Add(w.Per+margin))
+		}
+	}
+	return at
 }
 
-func newLimiterSet(windows []Window, clock Clock, max int) *limiterSet {
+// firstFit is the first time from from on at which one more booking keeps
+// every window at or under its limit, counting the bookings already made
+// for later times too. The count can only drop where a booking leaves a
+// window, so those are the times to try.
+func (k *keyLog) firstFit(windows []Window, margin time.Duration, from time.Time) time.Time {
+	t := from
+	for {
+		if k.fits(windows, margin, t) {
+			return t
+		}
+		var next time.Time
+		for _, w := range windows {
+			for _, b := range k.times {
+				if leave := b.Add(w.Per + margin); leave.After(t) && (next.IsZero() || leave.Before(next)) {
+					next = leave
+				}
+			}
+		}
+		if next.IsZero() {
+			return t
+		}
+		t = next
+	}
+}
+
+// fits reports whether a booking at t keeps every window that contains it
+// (ending at t or at a later booking within the period) under its limit.
+func (k *keyLog) fits(windows []Window, margin time.Duration, t time.Time) bool {
+	for _, w := range windows {
+		per := w.Per + margin
+		if k.count(t.Add(-per), t)+1 > w.N {
+			return false
+		}
+		for _, y := range k.between(t, t.Add(per)) {
+			if k.count(y.Add(-per), y)+1 > w.N {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// between returns the bookings in [from, to).
+func (k *keyLog) between(from, to time.Time) []time.Time {
+	i := sort.Search(len(k.times), func(i int) bool { return !k.times[i].Before(from) })
+	j := sort.Search(len(k.times), func(i int) bool { return !k.times[i].Before(to) })
+	return k.times[i:j]
+}
+
+// count is the number of bookings in (from, to].
+func (k *keyLog) count(from, to time.Time) int {
+	i := sort.Search(len(k.times), func(i int) bool { return k.times[i].After(from) })
+	j := sort.Search(len(k.times), func(i int) bool { return k.times[i].After(to) })
+	return j - i
+}
+
+// insert adds a booking at t, keeping the times in order.
+func (k *keyLog) insert(t time.Time) {
+	i := sort.Search(len(k.times), func(i int) bool { return k.times[i].After(t) })
+	k.times = append(k.times, time.Time{})
+	copy(k.times[i+1:], k.times[i:])
+	k.times[i] = t
+}
+
+// logSet holds one keyLog per key, at most max of them; the least recently
+// used is evicted first. The limiter's mutex guards it.
+type logSet struct {
+	windows []Window
+	span    time.Duration
+	max     int
+	m       map[string]*keyLog
+	lru     *list.List // front = most recently used
+}
+
+func newLogSet(windows []Window, margin time.Duration, max int) *logSet {
 	var span time.Duration
 	for _, w := range windows {
-		span = max2(span, w.Per)
+		span = max2(span, w.Per+margin)
 	}
-	return &limiterSet{windows: windows, span: span, clock: clock, max: max, m: map[string]*convLimiter{}, lru: list.New()}
+	return &logSet{windows: windows, span: span, max: max, m: map[string]*keyLog{}, lru: list.New()}
 }
 
 func max2(a, b time.Duration) time.Duration {
@@ -53,90 +251,44 @@ func max2(a, b time.Duration) time.Duration {
 	return b
 }
 
-// wait blocks until an operation in conversation key is allowed by every
-// window, or ctx ends. Operations of one conversation are admitted in the
-// order wait was called.
-func (s *limiterSet) wait(ctx context.Context, key string) error {
-	if len(s.windows) == 0 {
-		return ctx.Err()
+// get returns the log of key without the times no window can see any more,
+// creating it and evicting the least recently used one when the set is full.
+func (s *logSet) get(key string, now time.Time) *keyLog {
+	k, ok := s.m[key]
+	if ok {
+		s.lru.MoveToFront(k.elem)
+	} else {
+		for len(s.m) >= s.max {
+			back := s.lru.Back()
+			old := back.Value.(*keyLog)
+			s.lru.Remove(back)
+			delete(s.m, old.key)
+		}
+		k = &keyLog{key: key}
+		k.elem = s.lru.PushFront(k)
+		s.m[key] = k
 	}
-	at, d := s.reserve(key)
-	if d <= 0 {
-		return nil
-	}
-	if err := s.clock.Wait(ctx, d); err != nil {
-		s.cancel(key, at)
-		return err
-	}
-	return nil
-}
-
-// reserve books the earliest allowed time for one operation and returns it
-// with how long to wait for it.
-func (s *limiterSet) reserve(key string) (time.Time, time.Duration) {
-	now := s.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	l := s.get(key)
-	// Forget what no window can see any more.
 	cut := 0
-	for cut < len(l.times) && !l.times[cut].After(now.Add(-s.span)) {
+	for cut < len(k.times) && !k.times[cut].After(now.Add(-s.span)) {
 		cut++
 	}
-	l.times = l.times[cut:]
-	at := now
-	if n := len(l.times); n > 0 && l.times[n-1].After(at) {
-		at = l.times[n-1]
-	}
-	for _, w := range s.windows {
-		if n := len(l.times); n >= w.N {
-			if t := l.times[n-w.N].Add(w.Per); t.After(at) {
-				at = t
-			}
-		}
-	}
-	l.times = append(l.times, at)
-	return at, at.Sub(now)
+	k.times = k.times[cut:]
+	return k
 }
 
-// cancel gives back a reservation whose caller stopped waiting.
-func (s *limiterSet) cancel(key string, at time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	l, ok := s.m[key]
+// remove deletes one booking of key at time at.
+func (s *logSet) remove(key string, at time.Time) {
+	k, ok := s.m[key]
 	if !ok {
 		return
 	}
-	for i := len(l.times) - 1; i >= 0; i-- {
-		if l.times[i].Equal(at) {
-			l.times = append(l.times[:i], l.times[i+1:]...)
+	for i := len(k.times) - 1; i >= 0; i-- {
+		if k.times[i].Equal(at) {
+			k.times = append(k.times[:i], k.times[i+1:]...)
 			return
 		}
 	}
 }
 
-// get returns the limiter of key, creating it and evicting the least
-// recently used one when the set is full. s.mu is held.
-func (s *limiterSet) get(key string) *convLimiter {
-	if l, ok := s.m[key]; ok {
-		s.lru.MoveToFront(l.elem)
-		return l
-	}
-	for len(s.m) >= s.max {
-		back := s.lru.Back()
-		old := back.Value.(*convLimiter)
-		s.lru.Remove(back)
-		delete(s.m, old.key)
-	}
-	l := &convLimiter{key: key}
-	l.elem = s.lru.PushFront(l)
-	s.m[key] = l
-	return l
-}
-
-// size returns how many conversations have a limiter.
-func (s *limiterSet) size() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.m)
-}
+// size returns how many keys have a log.
+func (s *logSet) size() int { return len(s.m) }

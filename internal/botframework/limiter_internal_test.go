@@ -12,29 +12,29 @@ type stillClock struct{ t time.Time }
 func (c *stillClock) Now() time.Time                                  { return c.t }
 func (c *stillClock) Wait(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
-func TestLimiterSetBounded(t *testing.T) {
+func TestLimiterBounded(t *testing.T) {
 	clk := &stillClock{t: time.Now()}
-	s := newLimiterSet(TeamsSendLimits, clk, 100)
+	l := newLimiter(TeamsSendLimits, TeamsTenantLimits, 0, clk, 100)
 	for i := range 1000 {
-		if err := s.wait(t.Context(), fmt.Sprint("conv", i)); err != nil {
-			t.Fatal(err)
-		}
+		l.reserve(fmt.Sprint("conv", i), fmt.Sprint("tenant", i))
 	}
-	if n := s.size(); n != 100 {
-		t.Fatalf("limiters = %d, want 100", n)
+	if n, m := l.conv.size(), l.tenant.size(); n != 100 || m != 100 {
+		t.Fatalf("limiters = %d conversations, %d tenants, want 100 each", n, m)
 	}
 }
 
 func TestLimiterReservations(t *testing.T) {
 	clk := &stillClock{t: time.Now()}
-	s := newLimiterSet(TeamsSendLimits, clk, 10)
+	l := newLimiter(TeamsSendLimits, nil, 0, clk, 10)
 	var waits []time.Duration
-	for range 70 {
-		_, d := s.reserve("c")
+	for range 1801 {
+		_, d := l.reserve("c", "t")
 		waits = append(waits, d)
 	}
-	// 7 at once, 1 more after 1 s, then 7+1 every 2 s, until 60 in 30 s.
-	want := map[int]time.Duration{0: 0, 6: 0, 7: time.Second, 8: 2 * time.Second, 14: 2 * time.Second, 15: 3 * time.Second, 16: 4 * time.Second, 60: 30 * time.Second}
+	// 7 at once, 1 more after 1 s, then 7+1 every 2 s, until 60 in 30 s;
+	// then 60 every 30 s until 1800 in the hour.
+	want := map[int]time.Duration{0: 0, 6: 0, 7: time.Second, 8: 2 * time.Second, 14: 2 * time.Second, 15: 3 * time.Second,
+		16: 4 * time.Second, 60: 30 * time.Second, 1799: 29*30*time.Second + 14*time.Second, 1800: time.Hour}
 	for i, d := range want {
 		if waits[i] != d {
 			t.Errorf("wait %d = %v, want %v", i, waits[i], d)
@@ -42,20 +42,42 @@ func TestLimiterReservations(t *testing.T) {
 	}
 }
 
-func TestConnectorURL(t *testing.T) {
-	for _, tt := range []struct{ base, cid, want string }{
-		{"https://smba.trafficmanager.net/amer/", "a:1Kx;b", "https://smba.trafficmanager.net/amer/v3/conversations/a%3A1Kx%3Bb/activities"},
-		{"http://localhost:56150/_connector", "19:x@thread.tacv2;messageid=1", "http://localhost:56150/_connector/v3/conversations/19%3Ax%40thread.tacv2%3Bmessageid%3D1/activities"},
-		{"https://h.example", "a/b", "https://h.example/v3/conversations/a%2Fb/activities"},
-	} {
-		got, err := connectorURL(tt.base, "conversations", tt.cid, "activities")
-		if err != nil || got != tt.want {
-			t.Errorf("connectorURL(%q, %q) = %q, %v; want %q", tt.base, tt.cid, got, err, tt.want)
+func TestLimiterTenantAndMargin(t *testing.T) {
+	clk := &stillClock{t: time.Now()}
+	l := newLimiter(TeamsSendLimits, TeamsTenantLimits, 100*time.Millisecond, clk, 1000)
+	// 50 conversations of one tenant go at once; the 51st waits for the
+	// tenant's second plus the margin, and so does the next call of a
+	// conversation that has room of its own.
+	for i := range 50 {
+		if _, d := l.reserve(fmt.Sprint("c", i), "t1"); d != 0 {
+			t.Fatalf("call %d waits %v", i, d)
 		}
 	}
-	for _, bad := range []string{"ftp://x/", "http://10.0.0.1/", "https://x/?q=1", "not a url", ""} {
-		if _, err := connectorURL(bad, "conversations"); err == nil {
-			t.Errorf("connectorURL(%q) accepted", bad)
+	if _, d := l.reserve("c50", "t1"); d != 1100*time.Millisecond {
+		t.Errorf("51st call of the tenant waits %v, want 1.1s", d)
+	}
+	if _, d := l.reserve("c0", "t1"); d != 1100*time.Millisecond {
+		t.Errorf("a conversation with room waits %v behind its tenant, want 1.1s", d)
+	}
+	// Another tenant is not held up.
+	if _, d := l.reserve("other", "t2"); d != 0 {
+		t.Errorf("another tenant waits %v", d)
+	}
+	// A cancelled reservation gives its slot back in both.
+	at, _ := l.reserve("c51", "t1")
+	l.cancel("c51", "t1", at)
+	if got := len(l.tenant.m["t1"].times); got != 52 {
+		t.Errorf("tenant bookings after a cancel = %d, want 52", got)
+	}
+}
+
+func TestThreadOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"19:abc@thread.tacv2;messageid=1732553375001": "19:abc@thread.tacv2",
+		"a:1Kx": "a:1Kx",
+	} {
+		if got := threadOf(in); got != want {
+			t.Errorf("threadOf(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

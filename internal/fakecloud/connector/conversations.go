@@ -59,7 +59,6 @@ type Call struct {
 
 type conversation struct {
 	records []Record
-	writes  []time.Time // accepted writes, for the rate limit
 }
 
 type fault struct {
@@ -68,12 +67,6 @@ type fault struct {
 }
 
 type failEvery struct{ k, status int }
-
-// Teams' per-bot, per-conversation send limits.
-var sendLimits = []struct {
-	n   int
-	per time.Duration
-}{{7, time.Second}, {8, 2 * time.Second}, {60, 30 * time.Second}}
 
 // Records returns a copy of what the bot did in the conversation.
 func (s *Server) Records(conversationID string) []Record {
@@ -138,9 +131,13 @@ func (s *Server) Block(conversationID string) {
 }
 
 // admit decides a write's fate: 0 to accept, else the status to answer,
-// with the error code and Retry-After. It counts the write. s.mu is held.
-func (s *Server) admit(cid string, size int, now time.Time) (int, string, time.Duration) {
+// with the error code and Retry-After. It counts the write against the rate
+// limits (op in conversation cid, tenant "" = the conversation's). s.mu is held.
+func (s *Server) admit(r *http.Request, op, cid, tenant string, size int, now time.Time) (int, string, time.Duration) {
 	s.writes++
+	if ra, ok := s.throttle(r, op, cid, tenant, now); !ok {
+		return http.StatusTooManyRequests, "Throttled", ra
+	}
 	if len(s.faults) > 0 {
 		f := s.faults[0]
 		s.faults = s.faults[1:]
@@ -154,25 +151,6 @@ func (s *Server) admit(cid string, size int, now time.Time) (int, string, time.D
 	}
 	if size > s.maxBytes {
 		return http.StatusRequestEntityTooLarge, "MessageSizeTooBig", 0
-	}
-	if s.rateLimit && cid != "" {
-		c := s.conv(cid)
-		for _, l := range sendLimits {
-			n := 0
-			for _, t := range c.writes {
-				if t.After(now.Add(-l.per)) {
-					n++
-				}
-			}
-			if n >= l.n {
-				return http.StatusTooManyRequests, "Throttled", time.Second
-			}
-		}
-		cut := 0
-		for cut < len(c.writes) && !c.writes[cut].After(now.Add(-30*time.Second)) {
-			cut++
-		}
-		c.writes = append(c.writes[cut:], now)
 	}
 	return 0, "", 0
 }
@@ -213,8 +191,10 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request, status int, code
 	if ra > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int((ra+time.Second-1)/time.Second)))
 	}
+	// The codes and messages of Teams' status-code table:
+	// https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/conversation-messages#status-codes-from-bot-conversational-apis
 	msg := map[string]string{
-		"Throttled": "The bot is sending too fast.", "MessageSizeTooBig": "Message size too big.",
+		"Throttled": "Too many requests.", "MessageSizeTooBig": "Message size too big.",
 		"MessageWritesBlocked": "The user has blocked the bot.", "PreconditionFailed": "Precondition failed.",
 	}[code]
 	if msg == "" {
@@ -236,7 +216,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	if status, code, ra := s.admit(cid, utf16Size(body), now); status != 0 {
+	if status, code, ra := s.admit(r, OpKindSend, cid, "", utf16Size(body), now); status != 0 {
 		s.reject(w, r, status, code, ra)
 		return
 	}
@@ -272,7 +252,7 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	if status, code, ra := s.admit(cid, utf16Size(body), now); status != 0 {
+	if status, code, ra := s.admit(r, OpKindSend, cid, "", utf16Size(body), now); status != 0 {
 		s.reject(w, r, status, code, ra)
 		return
 	}
@@ -291,7 +271,7 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	if status, code, ra := s.admit(cid, 0, now); status != 0 {
+	if status, code, ra := s.admit(r, OpKindSend, cid, "", 0, now); status != 0 {
 		s.reject(w, r, status, code, ra)
 		return
 	}
@@ -320,18 +300,32 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p struct {
-		Bot     schema.ChannelAccount   `json:"bot"`
-		Members []schema.ChannelAccount `json:"members"`
-		IsGroup bool                    `json:"isGroup"`
+		Bot         schema.ChannelAccount   `json:"bot"`
+		Members     []schema.ChannelAccount `json:"members"`
+		IsGroup     bool                    `json:"isGroup"`
+		TenantID    string                  `json:"tenantId"`
+		ChannelData struct {
+			Tenant struct {
+				ID string `json:"id"`
+			} `json:"tenant"`
+		} `json:"channelData"`
 	}
 	if err := json.Unmarshal(body, &p); err != nil || len(p.Members) != 1 || p.IsGroup || p.Members[0].ID == "" {
 		writeError(w, http.StatusBadRequest, "BadArgument", "Exactly one member is needed for a personal conversation.")
 		return
 	}
 	u, known := userByID(s.botID, p.Members[0].ID)
+	tenant, cid := p.TenantID, ""
+	if tenant == "" {
+		tenant = p.ChannelData.Tenant.ID
+	}
+	if known {
+		tenant, cid = u.TenantID, PersonalConversationID(s.botID, u)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if status, code, ra := s.admit("", 0, s.now()); status != 0 {
+	s.noteTenant(cid, tenant)
+	if status, code, ra := s.admit(r, OpKindCreate, cid, strings.ToLower(tenant), 0, s.now()); status != 0 {
 		s.reject(w, r, status, code, ra)
 		return
 	}
@@ -368,6 +362,11 @@ func (s *Server) handleMembers(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Lock()
+	if ra, ok := s.throttle(r, OpKindMembers, cid, "", s.now()); !ok {
+		defer s.mu.Unlock()
+		s.reject(w, r, http.StatusTooManyRequests, "Throttled", ra)
+		return
+	}
 	s.calls = append(s.calls, Call{Method: r.Method, Path: r.URL.Path, Status: http.StatusOK})
 	s.mu.Unlock()
 	if roster == nil {

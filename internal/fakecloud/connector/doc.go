@@ -5,7 +5,8 @@
 // connector audience: cloud.go), a fake Bot Connector
 // (the serviceUrl the activities carry: send, reply, update, delete, create
 // conversation, members; it checks the bot's app-only token, records every
-// activity the bot sent, enforces Teams' per-conversation rate limits and
+// activity the bot sent, enforces Teams' documented rate limits (per
+// conversation, per tenant; 429 with Retry-After, violations recorded) and
 // message size, and injects 429/412/502 faults), and a Teams client driver
 // that sends signed, Teams-shaped activities to a bot endpoint.
 //

@@ -153,7 +153,13 @@ func (d *Driver) Activity(u demo.User, typ string) map[string]any {
 }
 
 // Send signs a (with the serviceUrl it carries) and posts it to the bot.
+// The connector learns the tenant of a's conversation, as Teams knows it.
 func (d *Driver) Send(ctx context.Context, a map[string]any) (Result, error) {
+	if conv, ok := a["conversation"].(map[string]any); ok {
+		id, _ := conv["id"].(string)
+		tid, _ := conv["tenantId"].(string)
+		d.o.Server.AddConversation(id, tid)
+	}
 	body, err := json.Marshal(a)
 	if err != nil {
 		return Result{}, fmt.Errorf("connector: encode activity: %w", err)

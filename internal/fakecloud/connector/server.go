@@ -37,8 +37,8 @@ type Options struct {
 	// MaxMessageBytes is the UTF-16 size over which a send gets 413
 	// MessageSizeTooBig; default 100 KiB.
 	MaxMessageBytes int
-	// DisableRateLimit turns the per-conversation 7/1 s, 8/2 s, 60/30 s
-	// enforcement off.
+	// DisableRateLimit turns the enforcement of Teams' rate limits
+	// (TeamsLimits) off.
 	DisableRateLimit bool
 	// Endorsements of the current key; default DefaultEndorsements.
 	Endorsements []string
@@ -80,6 +80,9 @@ type Server struct {
 	writes      int
 	blocked     map[string]bool
 	calls       []Call
+	tenants     map[string]string      // conversation (thread) → tenant
+	hits        map[string][]time.Time // rate-limit key → request times, in order
+	violations  []Violation
 }
 
 // New starts a fake Bot Framework.
