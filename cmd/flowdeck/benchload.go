@@ -39,8 +39,10 @@ partial answer or a sign-in card. It exits 1 on any error or lost reply.
 Flags:
   -users N       simulated users (default 500)
   -duration D    how long they act (default 60s)
-  -think D       a user's mean pause between actions, uniform ±50 % (default 3s;
-                 a Teams user rarely does more than one thing every few seconds)
+  -think D       a user's mean pause between actions, uniform ±50 % (default 12s:
+                 500 users of one tenant then ask for about 40 connector calls a
+                 second, under Teams' 50 per bot per tenant; at less, replies
+                 queue behind that limit and the run measures Teams, not FlowDeck)
   -drain D       how long to wait for the last replies (default 30s)
   -store URL     SQLite path or postgres:// URL (default: a SQLite file in a
                  temporary folder, removed afterwards); it should be empty
@@ -67,7 +69,7 @@ func runBenchLoad(ctx context.Context, args []string, e env) int {
 	users := fs.Int("users", 500, "")
 	o := loadOptions{}
 	fs.DurationVar(&o.Duration, "duration", 60*time.Second, "")
-	fs.DurationVar(&o.Think, "think", 5*time.Second, "")
+	fs.DurationVar(&o.Think, "think", 12*time.Second, "")
 	fs.DurationVar(&o.Drain, "drain", 30*time.Second, "")
 	fs.Int64Var(&o.Seed, "seed", 1, "")
 	store := fs.String("store", "", "")

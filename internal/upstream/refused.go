@@ -61,24 +61,32 @@ func refused(o Options, next http.RoundTripper) http.RoundTripper {
 		if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
 			return resp, nil // the body cannot be sent again
 		}
-		again := req.Clone(ctx)
-		if req.GetBody != nil {
-			body, err := req.GetBody()
-			if err != nil {
-				return resp, nil
-			}
-			again.Body = body
-		}
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		_ = resp.Body.Close()
 		o.Logger.LogAttrs(ctx, slog.LevelInfo, "upstream: token refused; retrying once with a fresh one",
 			slog.String("host", req.URL.Host), slog.String("audience", key))
-		resp, err = next.RoundTrip(again)
-		if err != nil || resp.StatusCode != http.StatusUnauthorized {
-			return resp, err
-		}
-		if tok, sent := sentToken(resp); sent {
-			rs.Refused(ctx, p, key, tok, ClaimsChallenge(resp.Header))
+		// A call that read the refused token just before another call
+		// forgot it may hand it out once more: a retry that carried the
+		// very token refused is no retry, and gets one more turn.
+		for turn := 0; ; turn++ {
+			again := req.Clone(ctx)
+			if req.GetBody != nil {
+				body, err := req.GetBody()
+				if err != nil {
+					return resp, nil
+				}
+				again.Body = body
+			}
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			_ = resp.Body.Close()
+			if resp, err = next.RoundTrip(again); err != nil || resp.StatusCode != http.StatusUnauthorized {
+				return resp, err
+			}
+			resent, sent := sentToken(resp)
+			if sent {
+				rs.Refused(ctx, p, key, resent, ClaimsChallenge(resp.Header))
+			}
+			if !sent || resent != tok || turn > 0 {
+				break
+			}
 		}
 		body, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		_ = resp.Body.Close()
