@@ -53,6 +53,15 @@ func (s *Service) Run(ctx context.Context, env, flowID, runID string) (RunDetail
 	return d, nil
 }
 
+// RunContent returns the inputs or outputs (part) of a run's trigger (action
+// "") or of one action; secure content is never read.
+func (s *Service) RunContent(ctx context.Context, env, flowID, runID, action, part string) (flowdeck.RunContent, error) {
+	if part != flowdeck.ContentInputs && part != flowdeck.ContentOutputs {
+		return flowdeck.RunContent{}, flowdeck.Errorf(flowdeck.ErrInvalid, "Ask for inputs or outputs.")
+	}
+	return s.flows.RunContent(ctx, env, flowID, runID, action, part)
+}
+
 // RunResult is the outcome of a bulk action for one run.
 type RunResult struct {
 	RunID   string `json:"runId"`
