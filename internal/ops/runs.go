@@ -34,6 +34,8 @@ type RunDetail struct {
 	Run     flowdeck.Run      `json:"run"`
 	Actions []flowdeck.Action `json:"actions"`
 	Failed  *flowdeck.Action  `json:"failedAction,omitempty"`
+	// PortalURL is the run's page in the Power Automate portal.
+	PortalURL string `json:"portalUrl"`
 }
 
 // Run returns one run with its actions.
@@ -46,7 +48,7 @@ func (s *Service) Run(ctx context.Context, env, flowID, runID string) (RunDetail
 	if err != nil {
 		return RunDetail{}, err
 	}
-	d := RunDetail{Run: run, Actions: actions}
+	d := RunDetail{Run: run, Actions: actions, PortalURL: run.PortalURL()}
 	if a, ok := flowdeck.FailedAction(actions); ok {
 		d.Failed = &a
 	}
