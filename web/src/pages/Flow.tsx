@@ -62,7 +62,8 @@ export default function FlowPage(props: { env: string; flow: string; status: str
   const [current, setCurrent] = useState<Flow>();
   const [cursors, setCursors] = useState<string[]>([""]);
   const cursor = cursors[cursors.length - 1] ?? "";
-  const runs = useApi<RunPage>(base + "/runs" + q({ status: props.status, window: props.window, cursor, top: 25 }));
+  const runsPath = base + "/runs" + q({ status: props.status, window: props.window, cursor, top: 25 });
+  const runs = useApi<RunPage>(runsPath);
   const [selected, setSelected] = useState<string[]>([]);
   useEffect(() => { setCursors([""]); setSelected([]); }, [props.env, props.flow, props.status, props.window]);
   useEffect(() => setCurrent(flow.data), [flow.data]);
@@ -80,7 +81,7 @@ export default function FlowPage(props: { env: string; flow: string; status: str
         <FlowState flow={current} onChanged={setCurrent} />
       </div>
       {current.trigger && <Caption1>Trigger: {current.trigger}</Caption1>}
-      <section aria-labelledby="runs-h">
+      <section aria-labelledby="runs-h" aria-busy={runs.loading} data-runs-for={runs.loadedFor === runsPath && !runs.loading ? runsPath : ""}>
         <h2 id="runs-h">Runs</h2>
         <div className={s.head}>
           <label htmlFor="status-filter">Status</label>
