@@ -40,11 +40,6 @@ const (
 // GUID without dashes (32 hex digits, as real links show).
 func workflowID(f *Flow) string { return strings.ReplaceAll(strings.ToLower(f.Name), "-", "") }
 
-// contentPath is the path of one action's inputs or outputs, unescaped.
-func contentPath(f *Flow, run, action, kind string) string {
-	return "/workflows/" + workflowID(f) + "/runs/" + run + "/actions/" + action + "/contents/" + kind
-}
-
 // sign is the signature of a content link: HMAC-SHA256 over what the link
 // grants, with a key only this server knows.
 func (s *Server) sign(path, se, sp, sv string) string {
@@ -58,12 +53,12 @@ func (s *Server) sign(path, se, sp, sv string) string {
 // the CLI's fixtures (powerplatform-api.md E6). The caller holds s.mu.
 func (s *Server) contentLink(f *Flow, r *Run, action, kind string, content []byte) map[string]any {
 	rel := "/runs/" + r.Name + "/actions/" + action + "/contents/" + kind
-	return s.signedLink(f, r, rel, "/runs/"+r.Name+"/actions/"+url.PathEscape(action)+"/contents/"+kind, content)
+	return s.signedLink(f, rel, "/runs/"+r.Name+"/actions/"+url.PathEscape(action)+"/contents/"+kind, content)
 }
 
 // signedLink renders a content link for the run-relative path rel (unescaped;
 // escaped in the URL): signed over the workflow path, granting rel + "/read".
-func (s *Server) signedLink(f *Flow, _ *Run, rel, escaped string, content []byte) map[string]any {
+func (s *Server) signedLink(f *Flow, rel, escaped string, content []byte) map[string]any {
 	path := "/workflows/" + workflowID(f) + rel
 	se := s.now().Add(s.opts.ContentTTL).UTC().Format("2006-01-02T15:04:05.0000000Z")
 	sp := rel + "/read"

@@ -38,7 +38,7 @@ func (c *call) runJSON(f *Flow, r *Run, expand bool) map[string]any {
 	// (the TriggerInputs/TriggerOutputs path is unverified: the stricter reading
 	// is that FlowDeck only follows the link as given).
 	for kind, key := range map[string]string{contentTriggerInputs: "inputsLink", contentTriggerOutputs: "outputsLink"} {
-		trig[key] = c.s.signedLink(f, r, "/runs/"+r.Name+"/contents/"+kind, "/runs/"+r.Name+"/contents/"+kind, triggerContent(f, kind))
+		trig[key] = c.s.signedLink(f, "/runs/"+r.Name+"/contents/"+kind, "/runs/"+r.Name+"/contents/"+kind, triggerContent(f, kind))
 	}
 	props := map[string]any{
 		"startTime":   netTime(r.StartTime),
