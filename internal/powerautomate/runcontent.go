@@ -32,8 +32,9 @@ func ValidActionName(name string) error {
 // ContentOutputs) of a run's trigger (action "") or of one of its actions,
 // from the content link the runs API gives (E6/E7): fetched without any
 // token, from a known run-storage host, and cut at DefaultShowBytes. A part
-// the flow marks secure (the link carries secureData, or a part that should
-// exist has no link) is never fetched: the answer says Secure.
+// the flow marks secure (the link carries secureData, a part that should
+// exist has no link, or the flow definition's runtimeConfiguration.secureData
+// names it) is never fetched: the answer says Secure.
 func (c *Client) RunContent(ctx context.Context, env, flowID, runID, action, part string) (flowdeck.RunContent, error) {
 	if err := validate(ValidEnvironment(env), ValidFlowID(flowID), ValidRunID(runID)); err != nil {
 		return flowdeck.RunContent{}, err
@@ -83,6 +84,16 @@ func (c *Client) RunContent(ctx context.Context, env, flowID, runID, action, par
 	}
 	if link.ContentSize != nil {
 		out.Size = *link.ContentSize
+	}
+	// The definition is the authority on what is secure: a link to content
+	// it keeps secure is not followed either.
+	secure, err := c.secureInDefinition(ctx, env, flowID, action, part)
+	if err != nil {
+		return out, err
+	}
+	if secure {
+		out.Secure, out.Size = true, -1
+		return out, nil
 	}
 	b, more, err := c.content.readPrefix(ctx, link.URI, min(c.content.maxBytes, DefaultShowBytes))
 	if err != nil {
