@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flowdeck/flowdeck/internal/fakecloud/cloudtest"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/ops"
+	"github.com/flowdeck/flowdeck/internal/powerautomate"
 )
 
 func TestTabRunContent(t *testing.T) {
@@ -104,5 +106,49 @@ func TestTabRunsWindow(t *testing.T) {
 	}
 	if len(day.Runs) >= len(all.Runs) {
 		t.Errorf("window=1h: %d runs, 28d: %d; the window does not narrow", len(day.Runs), len(all.Runs))
+	}
+}
+
+func TestTabRunContentSecureAndLarge(t *testing.T) {
+	t.Parallel()
+	tenant := powerplatform.Demo(time.Now())
+	adele := cloudtest.Adele().ID
+	var fl *powerplatform.Flow
+	for _, f := range tenant.Flows {
+		if f.OwnerID == adele && f.State == powerplatform.StateStarted && !f.Solution && len(f.Actions) > 0 {
+			fl = f
+			break
+		}
+	}
+	if fl == nil {
+		t.Fatal("no started flow of Adele's")
+	}
+	fl.Actions = []powerplatform.Action{
+		{Name: "Get_secret", Type: "OpenApiConnection", Connector: "shared_keyvault", OperationID: "GetSecret", Secure: []string{"inputs", "outputs"}},
+		{Name: "List_rows", Type: "OpenApiConnection", Connector: "shared_commondataserviceforapps", OperationID: "ListRecords", OutputBytes: 200 << 10},
+	}
+	cloud, opts, tok := tabDeps(t, cloudtest.Options{Tenant: tenant})
+	tc := &tabCloud{cloud: cloud, token: tok, url: newTestServer(t, opts, nil).URL}
+	run, err := cloud.PP.AddRun(fl.Environment, fl.Name, powerplatform.RunSpec{Status: powerplatform.RunSucceeded})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/api/flows/" + fl.Environment + "/" + fl.Name + "/runs/" + run + "/content"
+
+	for _, part := range []string{"inputs", "outputs"} {
+		var rc flowdeck.RunContent
+		tc.json(t, http.MethodGet, base+"?part="+part+"&action=Get_secret", "", http.StatusOK, &rc)
+		if !rc.Secure || rc.Text != "" {
+			t.Errorf("secure %s: %+v", part, rc)
+		}
+	}
+	if n := cloud.PP.Calls(powerplatform.RouteContentGet); n != 0 {
+		t.Fatalf("%d content reads of secure content", n)
+	}
+
+	var rc flowdeck.RunContent
+	tc.json(t, http.MethodGet, base+"?part=outputs&action=List_rows", "", http.StatusOK, &rc)
+	if !rc.Truncated || rc.Size <= 200<<10 || len(rc.Text) > powerautomate.DefaultShowBytes {
+		t.Errorf("large outputs: truncated %v, size %d, %d bytes", rc.Truncated, rc.Size, len(rc.Text))
 	}
 }
