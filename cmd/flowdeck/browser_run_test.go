@@ -164,6 +164,31 @@ func TestBrowserRunHistory(t *testing.T) {
 		}
 	})
 
+	t.Run("trigger outputs", func(t *testing.T) {
+		before := len(f.pp.Requests())
+		var text string
+		f.run(t, "show outputs of the trigger",
+			evalTab(`d.querySelector('button[aria-label="Show outputs of the trigger"]').click(); return true;`, nil),
+			waitTab(`return !!d.querySelector('pre[aria-label="Outputs of the trigger"]');`),
+			evalTab(`return d.querySelector('pre[aria-label="Outputs of the trigger"]').textContent;`, &text))
+		if !strings.Contains(text, `"body"`) {
+			t.Errorf("trigger outputs: %q", text)
+		}
+		n := 0
+		for _, r := range f.pp.Requests()[before:] {
+			if r.Route != powerplatform.RouteContentGet {
+				continue
+			}
+			n++
+			if r.Authorization || !strings.HasSuffix(r.Path, "/contents/TriggerOutputs") {
+				t.Errorf("trigger content read %s with token %v", r.Path, r.Authorization)
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d content reads for the trigger's outputs, want 1", n)
+		}
+	})
+
 	t.Run("secure", func(t *testing.T) {
 		var said string
 		f.run(t, "show inputs of Get_secret",
