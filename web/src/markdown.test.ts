@@ -10,6 +10,9 @@ describe("approval details markdown", () => {
     expect(html("**Total** is *due*\nnext line")).toBe('<div data-markdown="true"><p><strong>Total</strong> is <em>due</em><br/>next line</p></div>');
     expect(html("- one\n- two\n\n1. first")).toBe('<div data-markdown="true"><ul><li>one</li><li>two</li></ul><ol><li>first</li></ol></div>');
   });
+  it("leaves underscores inside words alone", () => {
+    expect(html("file_name_here and __bold__ and _it_")).toBe('<div data-markdown="true"><p>file_name_here and <strong>bold</strong> and <em>it</em></p></div>');
+  });
   it("shows links and images as text, as the cards do", () => {
     expect(flatten("[invoice](https://contoso.example/i/1)")).toBe("invoice (https://contoso.example/i/1)");
     expect(flatten("[https://a.example](https://a.example)")).toBe("https://a.example");

@@ -21,13 +21,15 @@ export function flatten(s: string): string {
 /** inline renders **bold**, __bold__, *italic* and _italic_ in one line. */
 function inline(s: string, key: string): ReactNode[] {
   const out: ReactNode[] = [];
-  const re = /(\*\*|__)(?=\S)([^\n]*?\S)\1|(\*|_)(?=\S)([^\n*_]*?\S)\3/g;
+  // Underscores inside a word (snake_case) are not emphasis, as in CommonMark.
+  const re = /\*\*(?=\S)([^\n]*?\S)\*\*|(?<![\p{L}\p{N}_])__(?=\S)([^\n]*?\S)__(?![\p{L}\p{N}_])|\*(?=\S)([^\n*]*?\S)\*|(?<![\p{L}\p{N}_])_(?=\S)([^\n_]*?\S)_(?![\p{L}\p{N}_])/gu;
   let at = 0;
   let n = 0;
   for (let m = re.exec(s); m; m = re.exec(s)) {
     if (m.index > at) out.push(s.slice(at, m.index));
-    if (m[1]) out.push(<strong key={`${key}b${n++}`}>{inline(m[2] ?? "", `${key}b${n}`)}</strong>);
-    else out.push(<em key={`${key}i${n++}`}>{m[4]}</em>);
+    const bold = m[1] ?? m[2];
+    if (bold !== undefined) out.push(<strong key={`${key}b${n++}`}>{inline(bold, `${key}b${n}`)}</strong>);
+    else out.push(<em key={`${key}i${n++}`}>{m[3] ?? m[4]}</em>);
     at = m.index + m[0].length;
   }
   if (at < s.length) out.push(s.slice(at));
