@@ -187,3 +187,28 @@ type Connection struct {
 	ErrorMessage string    `json:"errorMessage,omitempty"`
 	CreatedAt    time.Time `json:"createdAt,omitzero"`
 }
+
+// Content parts of a run's trigger or action (RunContent.Part).
+const (
+	ContentInputs  = "inputs"
+	ContentOutputs = "outputs"
+)
+
+// RunContent is the inputs or outputs of a run's trigger or of one action, as
+// read on demand from its content link. Secure content is never read.
+type RunContent struct {
+	// Action is the action's name, "" for the trigger.
+	Action string `json:"action,omitempty"`
+	// Part is ContentInputs or ContentOutputs.
+	Part string `json:"part"`
+	// Secure: the flow marks this part secure (nothing was read).
+	Secure bool `json:"secure,omitempty"`
+	// None: there is nothing to show (the action did not run, or has not ended).
+	None bool `json:"none,omitempty"`
+	// Size is the content's size in bytes, -1 when unknown.
+	Size int64 `json:"size"`
+	// Text is the content (indented when it is JSON), at most the cap.
+	Text string `json:"text,omitempty"`
+	// Truncated: Text is the first part of a larger content.
+	Truncated bool `json:"truncated,omitempty"`
+}

@@ -31,6 +31,7 @@ type FlowAPI interface {
 	Runs(ctx context.Context, env, flowID string, f flowdeck.RunFilter, cursor string) (flowdeck.RunPage, error)
 	Run(ctx context.Context, env, flowID, runID string) (flowdeck.Run, error)
 	RunActions(ctx context.Context, env, flowID, runID string) ([]flowdeck.Action, error)
+	RunContent(ctx context.Context, env, flowID, runID, action, part string) (flowdeck.RunContent, error)
 	Resubmit(ctx context.Context, env, flowID, runID string) error
 	Cancel(ctx context.Context, env, flowID, runID string) error
 	Approval(ctx context.Context, env, id string) (flowdeck.Approval, error)

@@ -36,6 +36,8 @@ type RunDetail struct {
 	Run     flowdeck.Run      `json:"run"`
 	Actions []flowdeck.Action `json:"actions"`
 	Failed  *flowdeck.Action  `json:"failedAction,omitempty"`
+	// PortalURL is the run's page in the Power Automate portal.
+	PortalURL string `json:"portalUrl"`
 }
 
 // Run returns one run with its actions.
@@ -49,11 +51,20 @@ func (s *Service) Run(ctx context.Context, env, flowID, runID string) (RunDetail
 		return RunDetail{}, err
 	}
 	run.Link = s.portal.Run(run)
-	d := RunDetail{Run: run, Actions: actions}
+	d := RunDetail{Run: run, Actions: actions, PortalURL: run.Link}
 	if a, ok := flowdeck.FailedAction(actions); ok {
 		d.Failed = &a
 	}
 	return d, nil
+}
+
+// RunContent returns the inputs or outputs (part) of a run's trigger (action
+// "") or of one action; secure content is never read.
+func (s *Service) RunContent(ctx context.Context, env, flowID, runID, action, part string) (flowdeck.RunContent, error) {
+	if part != flowdeck.ContentInputs && part != flowdeck.ContentOutputs {
+		return flowdeck.RunContent{}, flowdeck.Errorf(flowdeck.ErrInvalid, "Ask for inputs or outputs.")
+	}
+	return s.flows.RunContent(ctx, env, flowID, runID, action, part)
 }
 
 // RunResult is the outcome of a bulk action for one run.

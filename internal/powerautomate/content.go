@@ -129,6 +129,24 @@ func (r *contentReader) allowed(u *url.URL) error {
 
 // read fetches a content link (size known from the link, or -1) and returns its body.
 func (r *contentReader) read(ctx context.Context, link string, size int64) ([]byte, error) {
+	if size > r.maxBytes {
+		if _, err := r.check(link); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %d bytes is over the cap", errContent, size)
+	}
+	b, more, err := r.readPrefix(ctx, link, r.maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	if more {
+		return nil, fmt.Errorf("%w: over %d bytes", errContent, r.maxBytes)
+	}
+	return b, nil
+}
+
+// check parses a content link and checks it is allowed.
+func (r *contentReader) check(link string) (*url.URL, error) {
 	u, err := url.Parse(link)
 	if err != nil {
 		return nil, fmt.Errorf("%w: bad link", errContent)
@@ -136,13 +154,19 @@ func (r *contentReader) read(ctx context.Context, link string, size int64) ([]by
 	if err := r.allowed(u); err != nil {
 		return nil, err
 	}
-	if size > r.maxBytes {
-		return nil, fmt.Errorf("%w: %d bytes is over the cap", errContent, size)
+	return u, nil
+}
+
+// readPrefix fetches a content link and returns at most limit bytes of its
+// body, and whether there was more.
+func (r *contentReader) readPrefix(ctx context.Context, link string, limit int64) ([]byte, bool, error) {
+	if _, err := r.check(link); err != nil {
+		return nil, false, err
 	}
 	// The link goes out exactly as it came: its signature covers it.
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: request", errContent)
+		return nil, false, fmt.Errorf("%w: request", errContent)
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := r.client.Do(req)
@@ -152,21 +176,21 @@ func (r *contentReader) read(ctx context.Context, link string, size int64) ([]by
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("%w: %v", errContent, err)
+		return nil, false, fmt.Errorf("%w: %v", errContent, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-		return nil, fmt.Errorf("%w: answered %d", errContent, resp.StatusCode)
+		return nil, false, fmt.Errorf("%w: answered %d", errContent, resp.StatusCode)
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, r.maxBytes+1))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: read: %v", errContent, err)
+		return nil, false, fmt.Errorf("%w: read: %v", errContent, err)
 	}
-	if int64(len(b)) > r.maxBytes {
-		return nil, fmt.Errorf("%w: over %d bytes", errContent, r.maxBytes)
+	if int64(len(b)) > limit {
+		return b[:limit], true, nil
 	}
-	return b, nil
+	return b, false, nil
 }
 
 // maxErrorText bounds an error message read from outputs, in bytes.

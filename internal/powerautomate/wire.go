@@ -2,6 +2,7 @@ package powerautomate
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"time"
 	"unicode"
@@ -147,8 +148,12 @@ type wireRun struct {
 		Code      string     `json:"code"`
 		Error     *wireError `json:"error"`
 		Trigger   struct {
-			Name              string `json:"name"`
-			OriginHistoryName string `json:"originHistoryName"`
+			Name              string           `json:"name"`
+			OriginHistoryName string           `json:"originHistoryName"`
+			Status            string           `json:"status"`
+			EndTime           wtime            `json:"endTime"`
+			InputsLink        *wireContentLink `json:"inputsLink"`
+			OutputsLink       *wireContentLink `json:"outputsLink"`
 		} `json:"trigger"`
 	} `json:"properties"`
 }
@@ -171,15 +176,21 @@ type wireAction struct {
 		Status      string           `json:"status"`
 		Code        string           `json:"code"`
 		Error       *wireError       `json:"error"`
+		InputsLink  *wireContentLink `json:"inputsLink"`
 		OutputsLink *wireContentLink `json:"outputsLink"`
 	} `json:"properties"`
 }
 
 // wireContentLink is an inputsLink or outputsLink: a pre-signed URL (a
-// secret: it never leaves this package) and the content's size.
+// secret: it never leaves this package) and the content's size. SecureData,
+// when present, marks content the flow keeps secure (runtimeConfiguration.
+// secureData): the Logic Apps designer shows such a part as "Content not
+// shown due to security configuration" whenever the link carries secureData
+// (Azure/LogicAppsUX, libs/designer/.../monitoringTab/inputsPanel.tsx).
 type wireContentLink struct {
-	URI         string `json:"uri"`
-	ContentSize *int64 `json:"contentSize"`
+	URI         string          `json:"uri"`
+	ContentSize *int64          `json:"contentSize"`
+	SecureData  json.RawMessage `json:"secureData"`
 }
 
 func (w wireAction) domain() flowdeck.Action {

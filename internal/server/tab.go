@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,6 +33,9 @@ type Operations interface {
 	Runs(ctx context.Context, env, flowID string, f flowdeck.RunFilter, cursor string) (ops.RunPage, error)
 	// Run returns one run with its actions and its failed action.
 	Run(ctx context.Context, env, flowID, runID string) (ops.RunDetail, error)
+	// RunContent returns the inputs or outputs of a run's trigger (action "")
+	// or action, read server-side; secure content is never read.
+	RunContent(ctx context.Context, env, flowID, runID, action, part string) (flowdeck.RunContent, error)
 	// Resubmit resubmits runs and reports each outcome.
 	Resubmit(ctx context.Context, env, flowID string, runIDs []string) ([]ops.RunResult, error)
 	// Cancel cancels runs and reports each outcome.
@@ -72,6 +76,7 @@ const (
 type tab struct {
 	ops     Operations
 	signOut func(ctx context.Context, p flowdeck.Principal) error
+	now     func() time.Time
 }
 
 // tabRoutes registers the personal tab's JSON API on the authenticated /api
@@ -86,7 +91,10 @@ func (s *Server) tabRoutes() {
 	if s.opts.Ops == nil {
 		return
 	}
-	t := &tab{ops: s.opts.Ops, signOut: s.opts.SignOut}
+	t := &tab{ops: s.opts.Ops, signOut: s.opts.SignOut, now: s.opts.Now}
+	if t.now == nil {
+		t.now = time.Now
+	}
 	t.dashboardRoutes(s.api)
 	t.environmentRoutes(s.api)
 	t.flowRoutes(s.api)

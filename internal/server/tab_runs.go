@@ -18,8 +18,9 @@ const (
 
 // runRoutes:
 //
-//	GET  /api/flows/:env/:flow/runs?status&cursor&top      → flowdeck.RunPage
+//	GET  /api/flows/:env/:flow/runs?status&window&cursor&top → flowdeck.RunPage
 //	GET  /api/flows/:env/:flow/runs/:run                   → ops.RunDetail
+//	GET  /api/flows/:env/:flow/runs/:run/content?part&action → flowdeck.RunContent
 //	POST /api/flows/:env/:flow/runs/resubmit {"runIds":[…]} → {"results":[ops.RunResult]}
 //	POST /api/flows/:env/:flow/runs/cancel   {"runIds":[…]} → {"results":[ops.RunResult]}
 //
@@ -27,6 +28,7 @@ const (
 func (t *tab) runRoutes(g *echo.Group) {
 	g.GET("/flows/:env/:flow/runs", t.listRuns, noStore)
 	g.GET("/flows/:env/:flow/runs/:run", t.getRun, noStore)
+	g.GET("/flows/:env/:flow/runs/:run/content", t.getRunContent, noStore)
 	g.POST("/flows/:env/:flow/runs/resubmit", t.bulkRuns(Operations.Resubmit), noStore)
 	g.POST("/flows/:env/:flow/runs/cancel", t.bulkRuns(Operations.Cancel), noStore)
 }
@@ -37,10 +39,7 @@ func (t *tab) listRuns(c echo.Context) error {
 		return err
 	}
 	q := newQuery(c)
-	f := flowdeck.RunFilter{
-		Status: q.enum("status", "", flowdeck.RunRunning, flowdeck.RunSucceeded, flowdeck.RunFailed, flowdeck.RunCancelled),
-		Top:    q.integer("top", 0, 1, maxRunPage),
-	}
+	f := runFilter(q, t.now())
 	cursor := q.text("cursor", maxCursorLen)
 	if q.err != nil {
 		return q.err
@@ -56,13 +55,9 @@ func (t *tab) listRuns(c echo.Context) error {
 }
 
 func (t *tab) getRun(c echo.Context) error {
-	env, flow, err := flowPath(c)
+	env, flow, run, err := runPath(c)
 	if err != nil {
 		return err
-	}
-	run := c.Param("run")
-	if !runRE.MatchString(run) {
-		return invalid("That is not a run id: 10 to 128 capital letters and digits.")
 	}
 	d, err := t.ops.Run(ctxOf(c), env, flow, run)
 	if err != nil {

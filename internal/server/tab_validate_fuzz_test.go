@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -106,6 +107,54 @@ func FuzzTabJSONBody(f *testing.F) {
 			t.Errorf("refusal %v is not an invalid-input error", err)
 		}
 		if msg := flowdeck.Message(err); msg == "" || !strings.HasSuffix(msg, ".") {
+			t.Errorf("refusal message %q is not a sentence", msg)
+		}
+	})
+}
+
+// FuzzRunContentQuery reads an arbitrary query the way the run routes do
+// (the run list's filter and the run-content request): whatever comes in,
+// an accepted part is inputs or outputs, an accepted action is a name
+// without path or query characters, the window is one of the list, and a
+// refusal is an "invalid" error with a sentence.
+func FuzzRunContentQuery(f *testing.F) {
+	for _, seed := range []string{
+		"part=inputs", "part=outputs&action=Send_an_email", "part=inputs&action=", "part=inputs&action=a%2Fb",
+		"part=body", "part=inputs&part=outputs", "action=%00&part=inputs", "status=Failed&window=7d",
+		"window=2d", "window=1h&window=24h", "top=0", "%zz",
+	} {
+		f.Add(seed)
+	}
+	e := echo.New()
+	now := time.Date(2026, 12, 5, 4, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, raw string) {
+		req := httptest.NewRequest(http.MethodGet, "/api/flows/x/y/runs", nil)
+		req.URL.RawQuery = raw
+		q := newQuery(e.NewContext(req, httptest.NewRecorder()))
+		rf := runFilter(q, now)
+		if q.err == nil {
+			if !rf.Since.IsZero() && now.Sub(rf.Since) > 28*24*time.Hour+time.Second {
+				t.Errorf("window reaches back to %s", rf.Since)
+			}
+			if rf.Top < 0 || rf.Top > maxRunPage {
+				t.Errorf("top %d", rf.Top)
+			}
+		}
+		q = newQuery(e.NewContext(req, httptest.NewRecorder()))
+		part, action := contentQuery(q)
+		if q.err == nil {
+			if part != flowdeck.ContentInputs && part != flowdeck.ContentOutputs {
+				t.Errorf("accepted part %q", part)
+			}
+			if strings.ContainsAny(action, "/\\?#%") || !printable(action, maxActionName) {
+				t.Errorf("accepted action %q", action)
+			}
+			return
+		}
+		if !errors.Is(q.err, flowdeck.ErrInvalid) {
+			t.Errorf("refusal %v is not an invalid-input error", q.err)
+		}
+		if msg := flowdeck.Message(q.err); msg == "" || !strings.HasSuffix(msg, ".") {
 			t.Errorf("refusal message %q is not a sentence", msg)
 		}
 	})

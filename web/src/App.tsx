@@ -56,7 +56,7 @@ function Page(props: { route: Route; locale: string }) {
     case "flows":
       return <FlowsPage filter={r.filter} />;
     case "flow":
-      return <FlowPage env={r.env} flow={r.flow} status={r.status} locale={props.locale} />;
+      return <FlowPage env={r.env} flow={r.flow} status={r.status} window={r.window ?? ""} locale={props.locale} />;
     case "run":
       return <RunPage env={r.env} flow={r.flow} run={r.run} locale={props.locale} />;
     case "approvals":

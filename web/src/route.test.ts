@@ -21,6 +21,9 @@ describe("routes", () => {
   it("decodes path segments", () => {
     expect(parseHash("#/flows/Default-1/f%2F1/runs/r1")).toEqual({ page: "run", env: "Default-1", flow: "f/1", run: "r1" });
     expect(parseHash("#/flows/e/f?status=Failed")).toEqual({ page: "flow", env: "e", flow: "f", status: "Failed" });
+    expect(parseHash("#/flows/e/f?status=Failed&window=7d")).toEqual({ page: "flow", env: "e", flow: "f", status: "Failed", window: "7d" });
+    expect(parseHash("#/flows/e/f?window=2d")).toEqual({ page: "flow", env: "e", flow: "f", status: "" });
+    expect(hrefOf({ page: "flow", env: "e", flow: "f", status: "Failed", window: "24h" })).toBe("#/flows/e/f?status=Failed&window=24h");
   });
   it("falls back to the dashboard", () => {
     expect(parseHash("")).toEqual({ page: "dashboard", window: "24h" });

@@ -4,12 +4,16 @@
 export type Route =
   | { page: "dashboard"; window: "24h" | "7d" }
   | { page: "flows"; filter: FlowFilter }
-  | { page: "flow"; env: string; flow: string; status: string }
+  | { page: "flow"; env: string; flow: string; status: string; window?: RunWindow }
   | { page: "run"; env: string; flow: string; run: string }
   | { page: "approvals"; role: "received" | "sent"; active: boolean }
   | { page: "connections" }
   | { page: "apps" }
   | { page: "settings" };
+
+/** RunWindow narrows a flow's run history to runs started in the last hour, day, week or 28 days. */
+export type RunWindow = "1h" | "24h" | "7d" | "28d";
+export const runWindows: readonly RunWindow[] = ["1h", "24h", "7d", "28d"];
 
 export type SortKey = "name" | "environment" | "state" | "modified" | "failures";
 export const sortKeys: readonly SortKey[] = ["name", "environment", "state", "modified", "failures"];
@@ -86,7 +90,11 @@ export function parseHash(hash: string): Route {
   switch (a) {
     case "flows":
       if (b && c && d === "runs" && e) return { page: "run", env: b, flow: c, run: e };
-      if (b && c) return { page: "flow", env: b, flow: c, status: p.get("status") ?? "" };
+      if (b && c) {
+        const w = p.get("window") ?? "";
+        const r: Route = { page: "flow", env: b, flow: c, status: p.get("status") ?? "" };
+        return (runWindows as readonly string[]).includes(w) ? { ...r, window: w as RunWindow } : r;
+      }
       return { page: "flows", filter: parseFilter(p) };
     case "approvals":
       return { page: "approvals", role: p.get("role") === "sent" ? "sent" : "received", active: p.get("active") !== "false" };
@@ -107,8 +115,12 @@ export function hrefOf(r: Route): string {
       return r.window === "7d" ? "#/?window=7d" : "#/";
     case "flows":
       return "#/flows" + q(filterParams(r.filter));
-    case "flow":
-      return `#/flows/${seg(r.env)}/${seg(r.flow)}` + (r.status ? "?status=" + seg(r.status) : "");
+    case "flow": {
+      const p = new URLSearchParams();
+      if (r.status) p.set("status", r.status);
+      if (r.window) p.set("window", r.window);
+      return `#/flows/${seg(r.env)}/${seg(r.flow)}` + q(p);
+    }
     case "run":
       return `#/flows/${seg(r.env)}/${seg(r.flow)}/runs/${seg(r.run)}`;
     case "approvals": {

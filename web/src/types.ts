@@ -175,6 +175,18 @@ export interface RunDetail {
   run: Run;
   actions: Action[];
   failedAction?: Action;
+  portalUrl: string;
+}
+
+/** RunContent is a trigger's or action's inputs or outputs (GET …/runs/:run/content). */
+export interface RunContent {
+  action?: string;
+  part: "inputs" | "outputs";
+  secure?: boolean;
+  none?: boolean;
+  size: number;
+  text?: string;
+  truncated?: boolean;
 }
 
 export interface RunResult {

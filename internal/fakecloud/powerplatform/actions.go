@@ -56,13 +56,33 @@ func (s *Server) actionProps(f *Flow, r *Run, a actionView) map[string]any {
 		p["error"] = *a.err
 	}
 	for _, kind := range []string{contentInputs, contentOutputs} {
-		if a.hasContent(kind) {
-			key := map[string]string{contentInputs: "inputsLink", contentOutputs: "outputsLink"}[kind]
-			p[key] = s.contentLink(f, r, a.name, kind, actionContent(f, a, kind))
+		if !a.hasContent(kind) {
+			continue
 		}
+		key := map[string]string{contentInputs: "inputsLink", contentOutputs: "outputsLink"}[kind]
+		if part := securePart(kind); a.secure(kind) {
+			// Secured content: the link carries secureData and no uri. The
+			// Logic Apps designer treats secureData on the link as secured
+			// (Azure/LogicAppsUX monitoringTab/inputsPanel.tsx); that the uri
+			// is then absent is unverified (the stricter reading).
+			p[key] = map[string]any{"secureData": map[string]any{"properties": []string{part}}}
+			continue
+		}
+		p[key] = s.contentLink(f, r, a.name, kind, actionContent(f, a, kind))
 	}
 	return p
 }
+
+// securePart is the runtimeConfiguration.secureData.properties entry of a content kind.
+func securePart(kind string) string {
+	if kind == contentInputs {
+		return "inputs"
+	}
+	return "outputs"
+}
+
+// secure reports whether the action's definition keeps kind secure.
+func (a actionView) secure(kind string) bool { return slices.Contains(a.def.Secure, securePart(kind)) }
 
 // runActions derives the actions of r: those before the failing (or
 // current) action succeeded, it failed (or runs, or was cancelled), the

@@ -40,11 +40,6 @@ const (
 // GUID without dashes (32 hex digits, as real links show).
 func workflowID(f *Flow) string { return strings.ReplaceAll(strings.ToLower(f.Name), "-", "") }
 
-// contentPath is the path of one action's inputs or outputs, unescaped.
-func contentPath(f *Flow, run, action, kind string) string {
-	return "/workflows/" + workflowID(f) + "/runs/" + run + "/actions/" + action + "/contents/" + kind
-}
-
 // sign is the signature of a content link: HMAC-SHA256 over what the link
 // grants, with a key only this server knows.
 func (s *Server) sign(path, se, sp, sv string) string {
@@ -57,16 +52,40 @@ func (s *Server) sign(path, se, sp, sv string) string {
 // on the run-content host with the content's size and MD5 hash, the shape of
 // the CLI's fixtures (powerplatform-api.md E6). The caller holds s.mu.
 func (s *Server) contentLink(f *Flow, r *Run, action, kind string, content []byte) map[string]any {
-	path := contentPath(f, r.Name, action, kind)
+	rel := "/runs/" + r.Name + "/actions/" + action + "/contents/" + kind
+	return s.signedLink(f, rel, "/runs/"+r.Name+"/actions/"+url.PathEscape(action)+"/contents/"+kind, content)
+}
+
+// signedLink renders a content link for the run-relative path rel (unescaped;
+// escaped in the URL): signed over the workflow path, granting rel + "/read".
+func (s *Server) signedLink(f *Flow, rel, escaped string, content []byte) map[string]any {
+	path := "/workflows/" + workflowID(f) + rel
 	se := s.now().Add(s.opts.ContentTTL).UTC().Format("2006-01-02T15:04:05.0000000Z")
-	sp := "/runs/" + r.Name + "/actions/" + action + "/contents/" + kind + "/read"
+	sp := rel + "/read"
 	q := url.Values{"api-version": {contentAPIVersion}, "se": {se}, "sp": {sp}, "sv": {"1.0"}}
 	q.Set("sig", s.sign(path, se, sp, "1.0"))
-	u := s.contentURL + "/workflows/" + workflowID(f) + "/runs/" + r.Name + "/actions/" + url.PathEscape(action) + "/contents/" + kind + "?" + q.Encode()
+	u := s.contentURL + "/workflows/" + workflowID(f) + escaped + "?" + q.Encode()
 	sum := md5.Sum(content)
 	hash := base64.StdEncoding.EncodeToString(sum[:])
 	return map[string]any{"uri": u, "contentVersion": hash, "contentSize": len(content),
 		"contentHash": map[string]any{"algorithm": "md5", "value": hash}}
+}
+
+// Trigger content kinds, the last path segment of a trigger's content link.
+const (
+	contentTriggerInputs  = "TriggerInputs"
+	contentTriggerOutputs = "TriggerOutputs"
+)
+
+// triggerContent renders a trigger's inputs or outputs (illustrative shapes).
+func triggerContent(f *Flow, kind string) []byte {
+	var v any = map[string]any{"type": f.Trigger.Type, "kind": f.Trigger.Kind}
+	if kind == contentTriggerOutputs {
+		v = map[string]any{"headers": map[string]any{"Content-Type": "application/json"},
+			"body": map[string]any{"trigger": f.Trigger.Name}}
+	}
+	b, _ := json.Marshal(v)
+	return b
 }
 
 // httpStatusOf maps a connector action's code to the HTTP status its
@@ -98,7 +117,11 @@ func actionContent(f *Flow, a actionView, kind string) []byte {
 			"headers": map[string]any{"Content-Type": "application/json; charset=utf-8", "x-ms-request-id": workflowID(f)},
 			"body":    map[string]any{"error": map[string]any{"code": a.failure.code, "message": a.failure.message}}}
 	case a.def.Connector != "":
-		v = map[string]any{"statusCode": 200, "headers": map[string]any{"Content-Type": "application/json; charset=utf-8"}, "body": map[string]any{}}
+		body := map[string]any{}
+		if a.def.OutputBytes > 0 {
+			body["value"] = strings.Repeat("x", a.def.OutputBytes)
+		}
+		v = map[string]any{"statusCode": 200, "headers": map[string]any{"Content-Type": "application/json; charset=utf-8"}, "body": body}
 	default:
 		v = map[string]any{"body": nil}
 	}
@@ -174,7 +197,8 @@ func (s *Server) serveContent(w http.ResponseWriter, r *http.Request) {
 // renders the content.
 func (s *Server) lookupContent(r *http.Request) ([]byte, bool) {
 	wf, run, action, kind := r.PathValue("workflow"), r.PathValue("run"), r.PathValue("action"), r.PathValue("kind")
-	if kind != contentInputs && kind != contentOutputs {
+	trigger := action == "" && (kind == contentTriggerInputs || kind == contentTriggerOutputs)
+	if !trigger && (action == "" || (kind != contentInputs && kind != contentOutputs)) {
 		return nil, false
 	}
 	s.mu.Lock()
@@ -188,8 +212,11 @@ func (s *Server) lookupContent(r *http.Request) ([]byte, bool) {
 		if rn == nil {
 			return nil, false
 		}
+		if trigger {
+			return triggerContent(f, kind), true
+		}
 		for _, a := range runActions(f, rn, s.now()) {
-			if a.name == action && a.hasContent(kind) {
+			if a.name == action && a.hasContent(kind) && !a.secure(kind) {
 				return actionContent(f, a, kind), true
 			}
 		}
@@ -209,6 +236,7 @@ func redactSig(q url.Values) string {
 func (s *Server) contentMux() *http.ServeMux {
 	m := http.NewServeMux()
 	m.HandleFunc("GET /workflows/{workflow}/runs/{run}/actions/{action}/contents/{kind}", s.serveContent)
+	m.HandleFunc("GET /workflows/{workflow}/runs/{run}/contents/{kind}", s.serveContent)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		contentError(w, http.StatusNotFound, "NotFound", "No HTTP resource was found that matches the request URI.")
 	})

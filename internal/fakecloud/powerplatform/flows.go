@@ -123,6 +123,11 @@ func definitionJSON(f *Flow) map[string]any {
 			m["inputs"] = map[string]any{"host": map[string]any{"connectionName": a.Connector, "operationId": a.OperationID,
 				"apiId": "/providers/Microsoft.PowerApps/apis/" + a.Connector}}
 		}
+		if len(a.Secure) > 0 {
+			// Secure inputs/outputs: Microsoft Learn, "Secure access and data in
+			// Azure Logic Apps" (secure data in run history, runtimeConfiguration.secureData).
+			m["runtimeConfiguration"] = map[string]any{"secureData": map[string]any{"properties": a.Secure}}
+		}
 		acts[a.Name] = m
 		prev = a.Name
 	}

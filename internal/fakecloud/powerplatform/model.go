@@ -98,6 +98,11 @@ type Action struct {
 	Type        string
 	Connector   string
 	OperationID string
+	// Secure lists the parts ("inputs", "outputs") the definition keeps
+	// secure: runtimeConfiguration.secureData.properties.
+	Secure []string
+	// OutputBytes, when set, makes the action's outputs body that large.
+	OutputBytes int
 }
 
 // Failure is why a run failed: the run-level code and error, and the failing

@@ -34,6 +34,12 @@ func (c *call) runJSON(f *Flow, r *Run, expand bool) map[string]any {
 		"code":              "OK",
 		"status":            RunSucceeded,
 	}
+	// The trigger's inputs and outputs, behind content links as the actions'
+	// (the TriggerInputs/TriggerOutputs path is unverified: the stricter reading
+	// is that FlowDeck only follows the link as given).
+	for kind, key := range map[string]string{contentTriggerInputs: "inputsLink", contentTriggerOutputs: "outputsLink"} {
+		trig[key] = c.s.signedLink(f, "/runs/"+r.Name+"/contents/"+kind, "/runs/"+r.Name+"/contents/"+kind, triggerContent(f, kind))
+	}
 	props := map[string]any{
 		"startTime":   netTime(r.StartTime),
 		"status":      r.Status,

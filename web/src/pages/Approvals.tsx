@@ -9,14 +9,16 @@ import { useApi } from "../components/useApi";
 import { describeError } from "../errors";
 import { when } from "../format";
 import { personLabel } from "../people";
+import { SafeMarkdown } from "../markdown";
 import { hrefOf } from "../route";
-import type { Approval } from "../types";
+import type { Approval, Me } from "../types";
 
 const useStyles = makeStyles({
   list: { listStyle: "none", padding: 0, margin: 0, display: "flex", flexDirection: "column", gap: "8px" },
   card: { padding: "12px" },
   text: { overflowWrap: "anywhere", whiteSpace: "pre-wrap" },
   buttons: { display: "flex", gap: "8px", flexWrap: "wrap" },
+  tabs: { flexWrap: "wrap" },
 });
 
 function Respond(props: { approval: Approval; onDone: (a: Approval) => void }) {
@@ -60,29 +62,65 @@ function Respond(props: { approval: Approval; onDone: (a: Approval) => void }) {
   );
 }
 
-function ApprovalCard(props: { approval: Approval; canRespond: boolean; locale: string }) {
+const who = (p: { name?: string; email?: string; id: string }) => personLabel(p.name, p.email);
+
+/** Answers lists every approver with their answer so far (sent approvals). */
+function Answers(props: { approval: Approval; meId?: string }) {
+  const s = useStyles();
+  const a = props.approval;
+  const responses = a.responses ?? [];
+  const approvers = a.approvers ?? [];
+  // Approvers in order, then anyone who answered without being listed (reassigned).
+  const rows = [
+    ...approvers.map((p) => ({ p, r: responses.find((r) => r.responder.id === p.id) })),
+    ...responses.filter((r) => !approvers.some((p) => p.id === r.responder.id)).map((r) => ({ p: r.responder, r })),
+  ];
+  if (rows.length === 0) return null;
+  return (
+    <section aria-label={`Answers to ${a.title}`}>
+      <Caption1>{a.awaitAll ? "Everyone must answer. Answers so far" : "Answers"}</Caption1>
+      <ul>
+        {rows.map(({ p, r }, i) => (
+          <li key={p.id + i} className={s.text} data-approver-answer={r ? r.response : ""}>
+            {who(p)}{p.id === props.meId ? " (you)" : ""}: {r ? <strong>{r.response}</strong> : "not answered yet"}
+            {r?.comments ? ` — ${r.comments}` : ""}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ApprovalCard(props: { approval: Approval; canRespond: boolean; meId?: string; locale: string }) {
   const s = useStyles();
   const [a, setA] = useState(props.approval);
   const responded = a.status !== "Pending";
+  // The lists carry no responses: sent approvals, and "everyone must approve"
+  // ones still pending, read theirs (who answered what so far).
+  const needDetail = !props.canRespond || (a.awaitAll && !responded);
+  const detail = useApi<Approval>(needDetail ? `/approvals/${seg(a.environmentId)}/${seg(a.id)}` : null);
+  // Names come from the list (its approvers carry them); answers from the detail.
+  const full: Approval = detail.data ? { ...a, responses: detail.data.responses, approvers: a.approvers?.length ? a.approvers : detail.data.approvers } : a;
+  const mine = props.meId ? (full.responses ?? []).find((r) => r.responder.id === props.meId) : undefined;
   return (
     <Card className={s.card} data-approval={a.id}>
       <CardHeader header={<strong className={s.text}>{a.title}</strong>}
         description={<Caption1>from {personLabel(a.requester.name, a.requester.email)} · {when(a.createdAt, props.locale)}</Caption1>}
         action={<Badge color={responded ? "success" : "warning"}>{a.result || a.status}</Badge>} />
-      {a.details && <Body1 className={s.text}>{a.details}</Body1>}
-      {(a.responses ?? []).length > 0 && (
-        <section aria-label="Answers">
-          <Caption1>Answers</Caption1>
-          <ul>
-            {a.responses!.map((r, i) => (
-              <li key={i} className={s.text}>
-                {personLabel(r.responder.name, r.responder.email)}: <strong>{r.response}</strong>{r.comments ? ` — ${r.comments}` : ""}
-              </li>
-            ))}
-          </ul>
-        </section>
+      {a.details && <SafeMarkdown className={s.text} text={a.details} />}
+      {needDetail && !detail.data && !detail.error && !props.canRespond ? <Spinner size="tiny" label="Loading the answers…" /> :
+        (full.responses ?? []).length > 0 || !props.canRespond ? <Answers approval={full} meId={props.meId} /> : null}
+      {props.canRespond && !responded && (
+        mine ? (
+          <Body1 as="p" data-answered={mine.response}>
+            You answered <strong>{mine.response}</strong>{a.awaitAll ? "; the approval waits for the other approvers." : "."}
+          </Body1>
+        ) : needDetail && !detail.error && (!detail.data || !props.meId) ? (
+          <Spinner size="tiny" label="Checking who has answered…" />
+        ) : (
+          <Respond approval={a} onDone={setA} />
+        )
       )}
-      {props.canRespond && !responded && <Respond approval={a} onDone={setA} />}
     </Card>
   );
 }
@@ -91,10 +129,11 @@ function ApprovalCard(props: { approval: Approval; canRespond: boolean; locale: 
 export default function ApprovalsPage(props: { role: "received" | "sent"; active: boolean; locale: string }) {
   const s = useStyles();
   const list = useApi<{ approvals: Approval[]; partial?: [] }>("/approvals" + q({ role: props.role, active: String(props.active) }));
+  const me = useApi<Me>("/me");
   return (
     <>
       <Title2 as="h1">Approvals</Title2>
-      <TabList selectedValue={props.role + (props.active ? "" : "-done")} size="small" aria-label="Which approvals"
+      <TabList className={s.tabs} selectedValue={props.role + (props.active ? "" : "-done")} size="small" aria-label="Which approvals"
         onTabSelect={(_, d) => {
           const v = String(d.value);
           location.hash = hrefOf({ page: "approvals", role: v.startsWith("sent") ? "sent" : "received", active: !v.endsWith("-done") });
@@ -111,7 +150,7 @@ export default function ApprovalsPage(props: { role: "received" | "sent"; active
             <ul className={s.list}>
               {list.data.approvals.map((a) => (
                 <li key={a.environmentId + "/" + a.id}>
-                  <ApprovalCard approval={a} canRespond={props.role === "received"} locale={props.locale} />
+                  <ApprovalCard approval={a} canRespond={props.role === "received"} meId={me.data?.user.id} locale={props.locale} />
                 </li>
               ))}
             </ul>

@@ -11,7 +11,8 @@ import { useApi } from "../components/useApi";
 import { ApiError, describeError } from "../errors";
 import { stateLabel, when } from "../format";
 import { personLabel, shortId } from "../people";
-import { hrefOf } from "../route";
+import { duration } from "../duration";
+import { hrefOf, runWindows, type RunWindow } from "../route";
 import type { Flow, RunPage } from "../types";
 
 const useStyles = makeStyles({
@@ -22,6 +23,7 @@ const useStyles = makeStyles({
 });
 
 const statuses = ["", "Failed", "Running", "Succeeded", "Cancelled"];
+const windowLabels: Record<string, string> = { "": "Last 28 days", "1h": "Last hour", "24h": "Last 24 hours", "7d": "Last 7 days", "28d": "Last 28 days" };
 
 function FlowState(props: { flow: Flow; onChanged: (f: Flow) => void }) {
   const [asking, setAsking] = useState(false);
@@ -58,16 +60,17 @@ function FlowState(props: { flow: Flow; onChanged: (f: Flow) => void }) {
 }
 
 /** FlowPage: a flow's runs with a status filter and paging, bulk resubmit/cancel, on/off. */
-export default function FlowPage(props: { env: string; flow: string; status: string; locale: string }) {
+export default function FlowPage(props: { env: string; flow: string; status: string; window: string; locale: string }) {
   const s = useStyles();
   const base = `/flows/${seg(props.env)}/${seg(props.flow)}`;
   const flow = useApi<Flow>(base);
   const [current, setCurrent] = useState<Flow>();
   const [cursors, setCursors] = useState<string[]>([""]);
   const cursor = cursors[cursors.length - 1] ?? "";
-  const runs = useApi<RunPage>(base + "/runs" + q({ status: props.status, cursor, top: 25 }));
+  const runsPath = base + "/runs" + q({ status: props.status, window: props.window, cursor, top: 25 });
+  const runs = useApi<RunPage>(runsPath);
   const [selected, setSelected] = useState<string[]>([]);
-  useEffect(() => { setCursors([""]); setSelected([]); }, [props.env, props.flow, props.status]);
+  useEffect(() => { setCursors([""]); setSelected([]); }, [props.env, props.flow, props.status, props.window]);
   useEffect(() => setCurrent(flow.data), [flow.data]);
 
   if (flow.error) return <Problem error={flow.error} onRetry={flow.reload} />;
@@ -87,16 +90,24 @@ export default function FlowPage(props: { env: string; flow: string; status: str
         <Caption1 title={shortId(current.ownerId)} data-testid="flow-page-owner">Owner: {personLabel(current.ownerName)}</Caption1>
         {current.link && <> · <Link href={current.link} target="_blank" rel="noreferrer">Open in Power Automate</Link></>}
       </p>
-      <section aria-labelledby="runs-h">
+      <section aria-labelledby="runs-h" aria-busy={runs.loading} data-runs-for={runs.loadedFor === runsPath && !runs.loading ? runsPath : ""}>
         <h2 id="runs-h">Runs</h2>
-        <label htmlFor="status-filter">Status </label>
-        <Select id="status-filter" value={props.status}
-          onChange={(_, d) => (location.hash = hrefOf({ page: "flow", env: props.env, flow: props.flow, status: d.value }))}>
-          {statuses.map((x) => <option key={x} value={x}>{x || "All runs"}</option>)}
-        </Select>
+        <div className={s.head}>
+          <label htmlFor="status-filter">Status</label>
+          <Select id="status-filter" value={props.status}
+            onChange={(_, d) => (location.hash = hrefOf({ page: "flow", env: props.env, flow: props.flow, status: d.value, window: props.window ? (props.window as RunWindow) : undefined }))}>
+            {statuses.map((x) => <option key={x} value={x}>{x || "All runs"}</option>)}
+          </Select>
+          <label htmlFor="window-filter">Started</label>
+          <Select id="window-filter" value={props.window}
+            onChange={(_, d) => (location.hash = hrefOf({ page: "flow", env: props.env, flow: props.flow, status: props.status, window: d.value ? (d.value as RunWindow) : undefined }))}>
+            <option value="">{windowLabels[""]}</option>
+            {runWindows.filter((w) => w !== "28d").map((w) => <option key={w} value={w}>{windowLabels[w]}</option>)}
+          </Select>
+        </div>
         <RunActions env={props.env} flow={props.flow} selected={selected} onDone={() => { setSelected([]); runs.reload(); }} />
         {runs.error ? <Problem error={runs.error} onRetry={runs.reload} /> : !runs.data ? <Spinner label="Loading runs…" /> : page.length === 0 ? (
-          <Body1 as="p">No runs.</Body1>
+          <Body1 as="p">No {props.status ? props.status.toLowerCase() + " " : ""}runs {props.window ? "in the " + (windowLabels[props.window] ?? "").toLowerCase() : "in the last 28 days"}.</Body1>
         ) : (
           <div className={s.wrap}>
             <Table aria-label="Runs" size="small">
@@ -108,6 +119,7 @@ export default function FlowPage(props: { env: string; flow: string; status: str
                   </TableHeaderCell>
                   <TableHeaderCell scope="col">Started</TableHeaderCell>
                   <TableHeaderCell scope="col">Status</TableHeaderCell>
+                  <TableHeaderCell scope="col">Duration</TableHeaderCell>
                   <TableHeaderCell scope="col">Error</TableHeaderCell>
                 </TableRow>
               </TableHeader>
@@ -124,6 +136,7 @@ export default function FlowPage(props: { env: string; flow: string; status: str
                       </Link>
                     </TableCell>
                     <TableCell><Badge appearance="outline" color={r.status === "Failed" ? "danger" : r.status === "Succeeded" ? "success" : "informative"}>{r.status}</Badge></TableCell>
+                    <TableCell data-duration>{duration(r.startTime, r.endTime) || (r.status === "Running" ? "Running" : "")}</TableCell>
                     <TableCell className={s.error}>{r.errorMessage || r.errorCode || ""}</TableCell>
                   </TableRow>
                 ))}
