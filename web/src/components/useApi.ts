@@ -5,6 +5,8 @@ export interface Loaded<T> {
   data: T | undefined;
   error: unknown;
   loading: boolean;
+  /** fetchedAt is when the data shown arrived (Date.now()), for its age. */
+  fetchedAt: number | undefined;
   reload: () => void;
 }
 
@@ -13,6 +15,7 @@ export function useApi<T>(path: string | null): Loaded<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(path !== null);
+  const [fetchedAt, setFetchedAt] = useState<number>();
   const [n, setN] = useState(0);
   useEffect(() => {
     if (path === null) return;
@@ -20,7 +23,10 @@ export function useApi<T>(path: string | null): Loaded<T> {
     setLoading(true);
     setError(undefined);
     get<T>(path, ctl.signal)
-      .then((d) => setData(d))
+      .then((d) => {
+        setData(d);
+        setFetchedAt(Date.now());
+      })
       .catch((e: unknown) => {
         if (!ctl.signal.aborted) setError(e);
       })
@@ -30,5 +36,5 @@ export function useApi<T>(path: string | null): Loaded<T> {
     return () => ctl.abort();
   }, [path, n]);
   const reload = useCallback(() => setN((x) => x + 1), []);
-  return { data, error, loading, reload };
+  return { data, error, loading, fetchedAt, reload };
 }
