@@ -22,7 +22,8 @@ export function useApi<T>(path: string | null): Loaded<T> {
     const ctl = new AbortController();
     setLoading(true);
     setError(undefined);
-    get<T>(path, ctl.signal)
+    // A reload (Refresh, Try again) asks the server, not the browser's cache.
+    get<T>(path, ctl.signal, n > 0)
       .then((d) => {
         setData(d);
         setFetchedAt(Date.now());
