@@ -90,7 +90,7 @@ export default function SettingsPage() {
             {watches.map((w) => (
               <li key={w.id} className={s.text} data-watch={w.id}>
                 {watchLabel(w)}{" "}
-                <Button size="small" disabled={busy} aria-label={`Stop watching ${watchLabel(w)}`}
+                <Button size="small" disabled={busy} aria-label={`Remove ${watchLabel(w)}`}
                   onClick={() => void act(() => del(`/watches/${seg(w.id)}`), `You no longer watch ${watchLabel(w)}.`)}>Remove</Button>
               </li>
             ))}
@@ -104,7 +104,9 @@ export default function SettingsPage() {
       <section aria-labelledby="notify-h">
         <Title3 as="h2" id="notify-h">Notifications</Title3>
         <form ref={form} className={s.form} aria-labelledby="notify-h" noValidate
-          onSubmit={(e) => { e.preventDefault(); void act(() => put("/settings", st), "Settings saved."); }}>
+          onSubmit={(e) => { e.preventDefault(); void act(() => put("/settings", {
+            timeZone: st.timeZone, digestTime: st.digestTime, quietStart: st.quietStart, quietEnd: st.quietEnd,
+          }), "Settings saved."); }}>
           <TimeZoneField value={st.timeZone} onChange={(v) => setSt({ ...st, timeZone: v })} error={errorOf("timeZone")} />
           {time("digestTime", "Daily digest at", "Empty: no daily digest.")}
           {time("quietStart", "Quiet hours from", "No alerts between these times; empty: none.")}
