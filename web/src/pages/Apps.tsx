@@ -7,14 +7,14 @@ import { PartialNotice } from "../components/PartialNotice";
 import { Problem } from "../components/Problem";
 import { useApi } from "../components/useApi";
 import { when } from "../format";
-import type { App, Partial } from "../types";
+import type { AppList } from "../types";
 
 const useStyles = makeStyles({ text: { overflowWrap: "anywhere" }, wrap: { overflowX: "auto" } });
 
 /** AppsPage: the user's Power Apps. */
 export default function AppsPage(props: { locale: string }) {
   const s = useStyles();
-  const d = useApi<{ apps: App[]; partial?: Partial[] }>("/apps");
+  const d = useApi<AppList>("/apps");
   if (d.error) return <Problem error={d.error} onRetry={d.reload} />;
   if (!d.data) return <Spinner label="Loading apps…" />;
   return (

@@ -6,14 +6,14 @@ import { Freshness } from "../components/Freshness";
 import { PartialNotice } from "../components/PartialNotice";
 import { Problem } from "../components/Problem";
 import { useApi } from "../components/useApi";
-import type { Connection, Partial } from "../types";
+import type { ConnectionList } from "../types";
 
 const useStyles = makeStyles({ text: { overflowWrap: "anywhere" }, wrap: { overflowX: "auto" } });
 
 /** ConnectionsPage: the user's connections, broken ones first, with their error. */
 export default function ConnectionsPage() {
   const s = useStyles();
-  const d = useApi<{ connections: Connection[]; partial?: Partial[] }>("/connections");
+  const d = useApi<ConnectionList>("/connections");
   if (d.error) return <Problem error={d.error} onRetry={d.reload} />;
   if (!d.data) return <Spinner label="Loading connections…" />;
   return (

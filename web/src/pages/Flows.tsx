@@ -11,7 +11,7 @@ import { Problem } from "../components/Problem";
 import { useApi } from "../components/useApi";
 import { stateLabel } from "../format";
 import { defaultFilter, filterParams, hrefOf, sortKeys, windowLabel, type FlowFilter, type SortKey } from "../route";
-import type { Environment, FlowList } from "../types";
+import type { EnvironmentList, FlowList } from "../types";
 
 const useStyles = makeStyles({
   filters: { display: "flex", flexWrap: "wrap", gap: "8px", alignItems: "end" },
@@ -32,7 +32,7 @@ function go(f: FlowFilter) {
 export default function FlowsPage(props: { filter: FlowFilter }) {
   const s = useStyles();
   const f = props.filter;
-  const envs = useApi<{ environments: Environment[] }>("/environments");
+  const envs = useApi<EnvironmentList>("/environments");
   const list = useApi<FlowList>("/flows?" + filterParams(f).toString());
   const [text, setText] = useState(f.q);
   useEffect(() => setText(f.q), [f.q]);

@@ -10,7 +10,7 @@ import { Problem } from "../components/Problem";
 import { TimeZoneField } from "../components/TimeZoneField";
 import { useApi } from "../components/useApi";
 import { ApiError, describeError } from "../errors";
-import type { FlowRow, Settings, Watch } from "../types";
+import type { FlowRow, Settings, SettingsView, Watch } from "../types";
 
 const useStyles = makeStyles({
   form: { display: "flex", flexDirection: "column", gap: "8px", maxWidth: "360px" },
@@ -31,7 +31,7 @@ function watchLabel(w: Watch): string {
 /** SettingsPage: watches (add with a flow picker, remove), time zone, digest time, quiet hours, sign out. */
 export default function SettingsPage() {
   const s = useStyles();
-  const d = useApi<{ settings: Settings; watches: Watch[] | null }>("/settings");
+  const d = useApi<SettingsView>("/settings");
   const [st, setSt] = useState<Settings>();
   const [note, setNote] = useState<{ ok: boolean; text: string }>();
   const [fieldError, setFieldError] = useState<{ field: SettingKey; text: string }>();
