@@ -57,7 +57,20 @@ func rowsOf(label string) string {
 const settled = `return !d.querySelector('[role="progressbar"], .fui-Spinner');`
 
 func TestBrowserEmptyStates(t *testing.T) {
-	f := newBrowserFixture(t, quietTenant(time.Now()))
+	tenant := quietTenant(time.Now())
+	var like *powerplatform.Flow
+	for _, fl := range tenant.Flows {
+		if fl.OwnerID == demo.Users()[0].ID && fl.State == powerplatform.StateStarted {
+			like = fl
+			break
+		}
+	}
+	if like == nil {
+		t.Fatal("the demo user owns no started flow")
+	}
+	fresh := addFlow(tenant, like, "Brand new flow") // on, and never run
+	fresh.Runs = nil
+	f := newBrowserFixture(t, tenant)
 	f.entra.GrantAllDemoConsent()
 
 	t.Run("dashboard", func(t *testing.T) {
@@ -93,6 +106,15 @@ func TestBrowserEmptyStates(t *testing.T) {
 			goTab("#/flows?q="+strings.ReplaceAll(text, " ", "%20"), emptyShows("empty", "No flows match “"+text+"”")),
 			clickText("button", "Clear the filter"),
 			waitTab(`return w.location.hash === "#/flows";`), waitTab(rowsOf("Flows")))
+	})
+
+	t.Run("runs", func(t *testing.T) {
+		page := fmt.Sprintf("#/flows/%s/%s", fresh.Environment, fresh.Name)
+		f.run(t, "a flow that never ran", f.open(""), dashboardLoaded,
+			goTab(page, emptyShows("empty", "This flow has not run yet")),
+			goTab(page+"?status=Failed", emptyShows("empty", "No failed runs")),
+			clickText("a", "Show every run"),
+			waitTab(fmt.Sprintf(`return w.location.hash === %q;`, page)), waitTab(emptyShows("empty", "This flow has not run yet")))
 	})
 
 	for _, c := range []struct{ name, hash, text, action string }{
