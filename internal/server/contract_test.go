@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowdeck/flowdeck/internal/fakecloud/cloudtest"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/ops"
 )
@@ -37,21 +38,38 @@ func TestTabContract(t *testing.T) {
 	a := appr.Approvals[0]
 	tc.json(t, http.MethodPost, "/api/watches", `{"target":"all"}`, http.StatusCreated, nil)
 
-	routes := []struct{ path, tsType string }{
-		{"/api/dashboard", "Dashboard"},
-		{"/api/dashboard?window=7d", "Dashboard"},
-		{"/api/environments", "EnvironmentList"},
-		{"/api/flows?limit=200", "FlowList"},
-		{"/api/flows?failing=true&window=7d&sort=failures", "FlowList"},
-		{flow, "Flow"},
-		{flow + "/runs?top=50", "RunPage"},
-		{flow + "/runs/" + ff.Latest.ID, "RunDetail"},
-		{"/api/approvals", "ApprovalList"},
-		{"/api/approvals?role=sent&active=false", "ApprovalList"},
-		{"/api/approvals/" + a.EnvironmentID + "/" + a.ID, "Approval"},
-		{"/api/connections", "ConnectionList"},
-		{"/api/apps", "AppList"},
-		{"/api/settings", "SettingsView"},
+	routes := []struct{ route, path, tsType string }{
+		{"/api/dashboard", "/api/dashboard", "Dashboard"},
+		{"/api/dashboard", "/api/dashboard?window=7d", "Dashboard"},
+		{"/api/environments", "/api/environments", "EnvironmentList"},
+		{"/api/flows", "/api/flows?limit=200", "FlowList"},
+		{"/api/flows", "/api/flows?failing=true&window=7d&sort=failures", "FlowList"},
+		{"/api/flows/:env/:flow", flow, "Flow"},
+		{"/api/flows/:env/:flow/runs", flow + "/runs?top=50", "RunPage"},
+		{"/api/flows/:env/:flow/runs/:run", flow + "/runs/" + ff.Latest.ID, "RunDetail"},
+		{"/api/approvals", "/api/approvals", "ApprovalList"},
+		{"/api/approvals", "/api/approvals?role=sent&active=false", "ApprovalList"},
+		{"/api/approvals/:env/:id", "/api/approvals/" + a.EnvironmentID + "/" + a.ID, "Approval"},
+		{"/api/connections", "/api/connections", "ConnectionList"},
+		{"/api/apps", "/api/apps", "AppList"},
+		{"/api/settings", "/api/settings", "SettingsView"},
+	}
+	// Every GET route the tab API registers has an entry: a new route
+	// comes with its TypeScript type.
+	covered := map[string]bool{}
+	for _, r := range routes {
+		covered[r.route] = true
+	}
+	_, opts, _ := tabDeps(t, cloudtest.Options{})
+	s, err := newServer(opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range s.echo.Routes() {
+		// /api/* is the catch-all that answers 404 in JSON.
+		if r.Method == http.MethodGet && strings.HasPrefix(r.Path, "/api/") && r.Path != "/api/*" && !covered[r.Path] {
+			t.Errorf("GET %s has no entry in TestTabContract", r.Path)
+		}
 	}
 	for i, r := range routes {
 		t.Run(fmt.Sprintf("%02d-%s", i, r.tsType), func(t *testing.T) {
