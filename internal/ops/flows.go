@@ -20,9 +20,11 @@ type FlowQuery struct {
 	State string
 	// Owner keeps flows owned by this object id.
 	Owner string
-	// Failing keeps flows with a failed run since FailingSince (default the last 24 h).
+	// Failing keeps flows with a failed run since FailingSince; when that is
+	// zero, within Window (a key of Windows: "24h", the default, or "7d").
 	Failing      bool
 	FailingSince time.Time
+	Window       string
 	// Sort is "name" (default), "environment", "state", "modified" or "failures"; Desc reverses it.
 	Sort string
 	Desc bool
@@ -57,6 +59,9 @@ func (q FlowQuery) validate() error {
 	}
 	if q.Offset < 0 || q.Limit < 0 || q.Limit > MaxPageSize {
 		return flowdeck.Errorf(flowdeck.ErrInvalid, "Pages hold at most %d flows.", MaxPageSize)
+	}
+	if _, ok := Windows[q.Window]; !ok && q.Window != "" {
+		return flowdeck.Errorf(flowdeck.ErrInvalid, "The window is 24h or 7d.")
 	}
 	if len(q.Text) > 200 {
 		return flowdeck.Errorf(flowdeck.ErrInvalid, "Search for at most 200 characters.")
@@ -95,7 +100,11 @@ func (s *Service) flowPage(ctx context.Context, q FlowQuery) (FlowList, error) {
 	if q.Failing || q.Sort == "failures" {
 		since := q.FailingSince
 		if since.IsZero() {
-			since = s.now().Add(-24 * time.Hour)
+			length, ok := Windows[q.Window]
+			if !ok {
+				length = Windows["24h"]
+			}
+			since = s.now().Add(-length)
 		}
 		fr, err := s.overview.Failures(ctx, since)
 		if err != nil {

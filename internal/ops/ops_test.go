@@ -63,6 +63,25 @@ func TestFlowsFilterSortPage(t *testing.T) {
 			t.Fatalf("failing flows not sorted by failures: %+v", failing.Items)
 		}
 	}
+	// A week holds every failure of the last day, and more.
+	week, _ := s.Flows(ctx, ops.FlowQuery{Failing: true, Window: "7d", Limit: ops.MaxPageSize})
+	dayCount := map[string]int{}
+	for _, f := range failing.Items {
+		dayCount[f.EnvironmentID+"/"+f.ID] = f.Failures
+	}
+	weekTotal, dayTotal := 0, 0
+	for _, f := range week.Items {
+		weekTotal += f.Failures
+		if f.Failures < dayCount[f.EnvironmentID+"/"+f.ID] {
+			t.Errorf("%s: %d failures in 7 days, %d in 24 hours", f.DisplayName, f.Failures, dayCount[f.EnvironmentID+"/"+f.ID])
+		}
+	}
+	for _, n := range dayCount {
+		dayTotal += n
+	}
+	if week.Total < failing.Total || weekTotal <= dayTotal {
+		t.Errorf("7 days: %d flows, %d failures; 24 hours: %d flows, %d failures", week.Total, weekTotal, failing.Total, dayTotal)
+	}
 	env := all.Items[0].EnvironmentName
 	byEnv, _ := s.Flows(ctx, ops.FlowQuery{Environment: strings.ToUpper(env), Limit: ops.MaxPageSize})
 	for _, f := range byEnv.Items {
@@ -70,7 +89,7 @@ func TestFlowsFilterSortPage(t *testing.T) {
 			t.Errorf("environment filter let %s through", f.EnvironmentName)
 		}
 	}
-	for _, bad := range []ops.FlowQuery{{Sort: "size"}, {State: "asleep"}, {Limit: 500}, {Offset: -1}} {
+	for _, bad := range []ops.FlowQuery{{Sort: "size"}, {State: "asleep"}, {Limit: 500}, {Offset: -1}, {Window: "30d"}} {
 		if _, err := s.Flows(ctx, bad); !errors.Is(err, flowdeck.ErrInvalid) {
 			t.Errorf("%+v: err = %v, want invalid", bad, err)
 		}
@@ -260,10 +279,28 @@ func TestWatchesAndSettings(t *testing.T) {
 	if st, _ := s.Settings(adele); st.DigestTime != "08:30" || st.TimeZone != "Europe/Paris" {
 		t.Errorf("stored settings: %+v", st)
 	}
-	for _, bad := range []flowdeck.UserSettings{{TimeZone: "Mars/Olympus"}, {DigestTime: "25:00"}, {QuietStart: "22:00"}, {DigestTime: "8:30"}} {
-		if _, err := s.SetSettings(adele, bad); !errors.Is(err, flowdeck.ErrInvalid) {
-			t.Errorf("%+v: %v", bad, err)
+	for _, c := range []struct {
+		bad   flowdeck.UserSettings
+		field string
+	}{
+		{flowdeck.UserSettings{TimeZone: "Mars/Olympus"}, "timeZone"},
+		{flowdeck.UserSettings{TimeZone: "Local"}, "timeZone"},
+		{flowdeck.UserSettings{TimeZone: "../../etc/passwd"}, "timeZone"},
+		{flowdeck.UserSettings{DigestTime: "25:00"}, "digestTime"},
+		{flowdeck.UserSettings{DigestTime: "8:30"}, "digestTime"},
+		{flowdeck.UserSettings{QuietStart: "22:00"}, "quietEnd"},
+		{flowdeck.UserSettings{QuietEnd: "07:00"}, "quietStart"},
+		{flowdeck.UserSettings{QuietStart: "22:00", QuietEnd: "22:00"}, "quietEnd"},
+		{flowdeck.UserSettings{QuietStart: "22:00", QuietEnd: "7"}, "quietEnd"},
+	} {
+		_, err := s.SetSettings(adele, c.bad)
+		var fe *flowdeck.Error
+		if !errors.Is(err, flowdeck.ErrInvalid) || !errors.As(err, &fe) || fe.Detail[ops.SettingField] != c.field {
+			t.Errorf("%+v: %v (detail %v), want invalid naming %s", c.bad, err, fe, c.field)
 		}
+	}
+	if st, _ := s.Settings(adele); st.DigestTime != "08:30" || st.TimeZone != "Europe/Paris" || st.QuietEnd != "07:00" {
+		t.Errorf("a refused change altered the stored settings: %+v", st)
 	}
 	if _, err := s.Watches(t.Context()); !errors.Is(err, flowdeck.ErrUnauthenticated) {
 		t.Errorf("no principal: %v", err)

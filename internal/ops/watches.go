@@ -105,19 +105,48 @@ func (s *Service) SetSettings(ctx context.Context, st flowdeck.UserSettings) (fl
 	if st.TimeZone == "" {
 		st.TimeZone = "UTC"
 	}
-	if _, err := time.LoadLocation(st.TimeZone); err != nil || len(st.TimeZone) > 64 {
-		return flowdeck.UserSettings{}, flowdeck.Errorf(flowdeck.ErrInvalid, "Unknown time zone; use a name such as Europe/Paris.")
-	}
-	for _, v := range []string{st.DigestTime, st.QuietStart, st.QuietEnd} {
-		if v != "" && !hhmm.MatchString(v) {
-			return flowdeck.UserSettings{}, flowdeck.Errorf(flowdeck.ErrInvalid, "Times are HH:MM on a 24-hour clock, such as 08:30.")
-		}
-	}
-	if (st.QuietStart == "") != (st.QuietEnd == "") {
-		return flowdeck.UserSettings{}, flowdeck.Errorf(flowdeck.ErrInvalid, "Quiet hours need a start and an end.")
+	if err := checkSettings(st); err != nil {
+		return flowdeck.UserSettings{}, err
 	}
 	if err := s.subs.PutSettings(ctx, st); err != nil {
 		return flowdeck.UserSettings{}, err
 	}
 	return st, nil
+}
+
+// SettingField is the Detail key of a settings refusal that names the field
+// at fault (timeZone, digestTime, quietStart or quietEnd), so a form can mark it.
+const SettingField = "field"
+
+// fieldError is an invalid-input error that names the field at fault.
+func fieldError(field, format string, args ...any) error {
+	e := flowdeck.Errorf(flowdeck.ErrInvalid, format, args...)
+	e.Detail = map[string]string{SettingField: field}
+	return e
+}
+
+// checkSettings judges what the settings mean: an IANA time zone, times as
+// HH:MM, and quiet hours with both ends, which differ.
+func checkSettings(st flowdeck.UserSettings) error {
+	if _, err := time.LoadLocation(st.TimeZone); err != nil || len(st.TimeZone) > 64 || st.TimeZone == "Local" {
+		return fieldError("timeZone", "Unknown time zone; pick one from the list, such as Europe/Paris.")
+	}
+	for _, f := range []struct{ name, label, v string }{
+		{"digestTime", "The digest time", st.DigestTime},
+		{"quietStart", "The start of quiet hours", st.QuietStart},
+		{"quietEnd", "The end of quiet hours", st.QuietEnd},
+	} {
+		if f.v != "" && !hhmm.MatchString(f.v) {
+			return fieldError(f.name, "%s is HH:MM on a 24-hour clock, such as 08:30.", f.label)
+		}
+	}
+	switch {
+	case st.QuietStart == "" && st.QuietEnd != "":
+		return fieldError("quietStart", "Quiet hours need a start as well as an end.")
+	case st.QuietStart != "" && st.QuietEnd == "":
+		return fieldError("quietEnd", "Quiet hours need an end as well as a start.")
+	case st.QuietStart != "" && st.QuietStart == st.QuietEnd:
+		return fieldError("quietEnd", "Quiet hours end at a different time than they start.")
+	}
+	return nil
 }

@@ -13,7 +13,7 @@ const maxOffset = 1_000_000
 
 // flowRoutes:
 //
-//	GET  /api/flows?env&q&state&owner&failing&sort&desc&offset&limit → ops.FlowList
+//	GET  /api/flows?env&q&state&owner&failing&window&sort&desc&offset&limit → ops.FlowList
 //	GET  /api/flows/:env/:flow                                       → flowdeck.Flow
 //	POST /api/flows/:env/:flow/state {"on":bool}                     → flowdeck.Flow as it is now
 func (t *tab) flowRoutes(g *echo.Group) {
@@ -23,7 +23,20 @@ func (t *tab) flowRoutes(g *echo.Group) {
 }
 
 func (t *tab) listFlows(c echo.Context) error {
-	q := newQuery(c)
+	fq, err := flowQueryOf(newQuery(c))
+	if err != nil {
+		return err
+	}
+	list, err := t.ops.Flows(ctxOf(c), fq)
+	if err != nil {
+		return err
+	}
+	return okBriefly(c, list)
+}
+
+// flowQueryOf reads GET /api/flows's query; window (24h or 7d) is how far
+// back failing and the failures column look.
+func flowQueryOf(q *query) (ops.FlowQuery, error) {
 	fq := ops.FlowQuery{
 		Environment: q.text("env", 128),
 		Text:        q.text("q", 200),
@@ -34,15 +47,9 @@ func (t *tab) listFlows(c echo.Context) error {
 		Desc:        q.boolean("desc", false),
 		Offset:      q.integer("offset", 0, 0, maxOffset),
 		Limit:       q.integer("limit", 50, 1, ops.MaxPageSize),
+		Window:      q.enum("window", "24h", "24h", "7d"),
 	}
-	if q.err != nil {
-		return q.err
-	}
-	list, err := t.ops.Flows(ctxOf(c), fq)
-	if err != nil {
-		return err
-	}
-	return okBriefly(c, list)
+	return fq, q.err
 }
 
 func (t *tab) getFlow(c echo.Context) error {

@@ -44,6 +44,15 @@ func TestTabFlowsFilterSortPage(t *testing.T) {
 			t.Fatalf("failing flows not sorted by failures, most first: %+v", failing.Items)
 		}
 	}
+	var week ops.FlowList
+	tc.json(t, http.MethodGet, "/api/flows?failing=true&window=7d&limit=200", "", http.StatusOK, &week)
+	if week.Total < failing.Total {
+		t.Errorf("7 days: %d failing flows, 24 hours: %d", week.Total, failing.Total)
+	}
+	resp, b := tc.call(t, http.MethodGet, "/api/flows?failing=true&window=30d", "")
+	if e := decodeError(t, resp, b); resp.StatusCode != http.StatusBadRequest || e.Code != "invalid" || !strings.Contains(e.Message, "window") {
+		t.Errorf("window=30d: %d %+v", resp.StatusCode, e)
+	}
 	env := all.Items[0].EnvironmentID
 	var byEnv ops.FlowList
 	tc.json(t, http.MethodGet, "/api/flows?limit=200&env="+url.QueryEscape(env), "", http.StatusOK, &byEnv)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/flowdeck/flowdeck/internal/fakecloud/cloudtest"
@@ -30,8 +31,16 @@ func TestTabSettingsRoundTrip(t *testing.T) {
 	}
 	// ops judges what the values mean: still 400, still nothing stored.
 	resp, b := tc.call(t, http.MethodPut, "/api/settings", `{"timeZone":"Mars/Olympus"}`)
-	if e := decodeError(t, resp, b); resp.StatusCode != http.StatusBadRequest || e.Code != "invalid" {
+	if e := decodeError(t, resp, b); resp.StatusCode != http.StatusBadRequest || e.Code != "invalid" || e.Detail["field"] != "timeZone" {
 		t.Errorf("unknown time zone: %d %+v", resp.StatusCode, e)
+	}
+	resp, b = tc.call(t, http.MethodPut, "/api/settings", `{"timeZone":"Europe/Paris","quietStart":"22:00","quietEnd":"22:00"}`)
+	if e := decodeError(t, resp, b); resp.StatusCode != http.StatusBadRequest || e.Detail["field"] != "quietEnd" || !strings.Contains(e.Message, "Quiet hours") {
+		t.Errorf("empty quiet hours: %d %+v", resp.StatusCode, e)
+	}
+	tc.json(t, http.MethodGet, "/api/settings", "", http.StatusOK, &got)
+	if s := got.Settings; s.TimeZone != "Europe/Paris" || s.QuietEnd != "07:00" {
+		t.Errorf("refused settings were stored: %+v", s)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/ops"
 )
 
 // FuzzTabQuery reads an arbitrary query string the way the tab's list routes
@@ -156,6 +157,49 @@ func FuzzRunContentQuery(f *testing.F) {
 		}
 		if msg := flowdeck.Message(q.err); msg == "" || !strings.HasSuffix(msg, ".") {
 			t.Errorf("refusal message %q is not a sentence", msg)
+		}
+	})
+}
+
+// FuzzFlowsQuery reads an arbitrary query string the way GET /api/flows does:
+// an accepted query holds only values the listing knows (window 24h or 7d,
+// sort and state from their lists, bounded paging), and a refusal is an
+// "invalid" error with a sentence.
+func FuzzFlowsQuery(f *testing.F) {
+	for _, seed := range []string{
+		"", "failing=true&window=7d", "window=24h", "window=30d", "window=7D", "window=7d&window=24h",
+		"state=off&sort=failures&desc=true", "offset=-1", "limit=201", "owner=x", "env=" + strings.Repeat("e", 200),
+	} {
+		f.Add(seed)
+	}
+	e := echo.New()
+	f.Fuzz(func(t *testing.T, raw string) {
+		req := httptest.NewRequest(http.MethodGet, "/api/flows", nil)
+		req.URL.RawQuery = raw
+		fq, err := flowQueryOf(newQuery(e.NewContext(req, httptest.NewRecorder())))
+		if err != nil {
+			if !errors.Is(err, flowdeck.ErrInvalid) {
+				t.Errorf("refusal %v is not an invalid-input error", err)
+			}
+			if msg := flowdeck.Message(err); msg == "" || !strings.HasSuffix(msg, ".") {
+				t.Errorf("refusal message %q is not a sentence", msg)
+			}
+			return
+		}
+		if fq.Window != "24h" && fq.Window != "7d" {
+			t.Errorf("window %q accepted", fq.Window)
+		}
+		if fq.Limit < 1 || fq.Limit > ops.MaxPageSize || fq.Offset < 0 || fq.Offset > maxOffset {
+			t.Errorf("paging %d+%d accepted", fq.Offset, fq.Limit)
+		}
+		if !slices.Contains([]string{"", "Started", "Stopped", "Suspended", "off"}, fq.State) {
+			t.Errorf("state %q accepted", fq.State)
+		}
+		if fq.Owner != "" && !guidRE.MatchString(fq.Owner) {
+			t.Errorf("owner %q accepted", fq.Owner)
+		}
+		if utf8.RuneCountInString(fq.Environment) > 128 || utf8.RuneCountInString(fq.Text) > 200 {
+			t.Errorf("text beyond its bounds accepted: %q %q", fq.Environment, fq.Text)
 		}
 	})
 }

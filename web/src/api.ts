@@ -4,7 +4,7 @@ import { token } from "./teams";
 import type { ApiErrorBody } from "./types";
 
 /** call sends one request to /api and decodes the JSON answer. */
-export async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+export async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal, cache?: RequestCache): Promise<T> {
   const bearer = await token();
   const headers: Record<string, string> = { Authorization: `Bearer ${bearer}`, Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -13,6 +13,7 @@ export async function call<T>(method: string, path: string, body?: unknown, sign
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     signal,
+    cache,
     credentials: "same-origin",
   });
   const text = await resp.text();
@@ -31,7 +32,9 @@ export async function call<T>(method: string, path: string, body?: unknown, sign
   return data as T;
 }
 
-export const get = <T>(path: string, signal?: AbortSignal) => call<T>("GET", path, undefined, signal);
+/** get reads path; fresh skips the browser's cache (a Refresh asks the server again). */
+export const get = <T>(path: string, signal?: AbortSignal, fresh = false) =>
+  call<T>("GET", path, undefined, signal, fresh ? "no-cache" : undefined);
 export const post = <T>(path: string, body: unknown = {}) => call<T>("POST", path, body);
 export const put = <T>(path: string, body: unknown) => call<T>("PUT", path, body);
 export const del = <T>(path: string) => call<T>("DELETE", path);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { defaultFilter, filterParams, hrefOf, parseFilter, parseHash, routeOfSubEntity } from "./route";
+import { defaultFilter, failuresOf, filterParams, hrefOf, parseFilter, parseHash, routeOfSubEntity } from "./route";
 
 describe("flow filter in the URL", () => {
   it("round-trips every field", () => {
-    const f = { env: "Default-1", q: "a b&c", state: "off", owner: "o1", failing: true, sort: "failures" as const, desc: true, offset: 100, limit: 25 };
+    const f = { env: "Default-1", q: "a b&c", state: "off", owner: "o1", failing: true, window: "7d" as const, sort: "failures" as const, desc: true, offset: 100, limit: 25 };
     expect(parseFilter(filterParams(f))).toEqual(f);
     expect(parseHash(hrefOf({ page: "flows", filter: f }))).toEqual({ page: "flows", filter: f });
   });
@@ -14,6 +14,14 @@ describe("flow filter in the URL", () => {
   it("ignores bad values", () => {
     const f = parseFilter(new URLSearchParams("sort=evil&state=<x>&offset=-3&limit=99999&failing=yes"));
     expect(f).toEqual({ ...defaultFilter, limit: 200 });
+  });
+});
+
+describe("failure lists", () => {
+  it("keep the dashboard's window", () => {
+    expect(hrefOf(failuresOf("7d"))).toBe("#/flows?failing=true&window=7d&sort=failures&desc=true");
+    expect(hrefOf(failuresOf("24h"))).toBe("#/flows?failing=true&sort=failures&desc=true");
+    expect(parseHash(hrefOf(failuresOf("7d")))).toEqual(failuresOf("7d"));
   });
 });
 

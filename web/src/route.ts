@@ -26,6 +26,8 @@ export interface FlowFilter {
   state: string;
   owner: string;
   failing: boolean;
+  /** window is how far back "failing" and the failures column look. */
+  window: "24h" | "7d";
   sort: SortKey;
   desc: boolean;
   offset: number;
@@ -33,8 +35,18 @@ export interface FlowFilter {
 }
 
 export const defaultFilter: FlowFilter = {
-  env: "", q: "", state: "", owner: "", failing: false, sort: "name", desc: false, offset: 0, limit: 50,
+  env: "", q: "", state: "", owner: "", failing: false, window: "24h", sort: "name", desc: false, offset: 0, limit: 50,
 };
+
+/** failuresOf is the flows grid of the flows that failed within window, most failures first. */
+export function failuresOf(window: "24h" | "7d"): Route {
+  return { page: "flows", filter: { ...defaultFilter, failing: true, window, sort: "failures", desc: true } };
+}
+
+/** windowLabel names a window in words: "24 hours", "7 days". */
+export function windowLabel(window: "24h" | "7d"): string {
+  return window === "7d" ? "7 days" : "24 hours";
+}
 
 function int(v: string | null, def: number, min: number, max: number): number {
   if (v === null || !/^\d+$/.test(v)) return def;
@@ -51,6 +63,7 @@ export function parseFilter(p: URLSearchParams): FlowFilter {
     state: (states as readonly string[]).includes(state) ? state : "",
     owner: p.get("owner") ?? "",
     failing: p.get("failing") === "true",
+    window: p.get("window") === "7d" ? "7d" : "24h",
     sort: (sortKeys as readonly string[]).includes(sort) ? (sort as SortKey) : "name",
     desc: p.get("desc") === "true",
     offset: int(p.get("offset"), 0, 0, 100000),
@@ -66,6 +79,7 @@ export function filterParams(f: FlowFilter): URLSearchParams {
   if (f.state) p.set("state", f.state);
   if (f.owner) p.set("owner", f.owner);
   if (f.failing) p.set("failing", "true");
+  if (f.window === "7d") p.set("window", "7d");
   if (f.sort !== "name") p.set("sort", f.sort);
   if (f.desc) p.set("desc", "true");
   if (f.offset) p.set("offset", String(f.offset));

@@ -210,3 +210,30 @@ export interface Watch {
   flowId?: string;
   flowName?: string;
 }
+
+// The envelopes of the list routes. internal/server/contract_test.go checks
+// every type here against the API's real answers.
+
+export interface EnvironmentList {
+  environments: Environment[];
+}
+
+export interface ConnectionList {
+  connections: Connection[];
+  partial?: Partial[];
+}
+
+export interface AppList {
+  apps: App[];
+  partial?: Partial[];
+}
+
+export interface ApprovalList {
+  approvals: Approval[];
+  partial?: Partial[];
+}
+
+export interface SettingsView {
+  settings: Settings;
+  watches: Watch[] | null;
+}

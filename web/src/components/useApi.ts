@@ -5,6 +5,8 @@ export interface Loaded<T> {
   data: T | undefined;
   error: unknown;
   loading: boolean;
+  /** fetchedAt is when the data shown arrived (Date.now()), for its age. */
+  fetchedAt: number | undefined;
   reload: () => void;
   /** loadedFor is the path data was loaded from. */
   loadedFor: string | undefined;
@@ -16,14 +18,20 @@ export function useApi<T>(path: string | null): Loaded<T> {
   const [loadedFor, setLoadedFor] = useState<string>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(path !== null);
+  const [fetchedAt, setFetchedAt] = useState<number>();
   const [n, setN] = useState(0);
   useEffect(() => {
     if (path === null) return;
     const ctl = new AbortController();
     setLoading(true);
     setError(undefined);
-    get<T>(path, ctl.signal)
-      .then((d) => { setData(d); setLoadedFor(path); })
+    // A reload (Refresh, Try again) asks the server, not the browser's cache.
+    get<T>(path, ctl.signal, n > 0)
+      .then((d) => {
+        setData(d);
+        setLoadedFor(path);
+        setFetchedAt(Date.now());
+      })
       .catch((e: unknown) => {
         if (!ctl.signal.aborted) setError(e);
       })
@@ -33,5 +41,5 @@ export function useApi<T>(path: string | null): Loaded<T> {
     return () => ctl.abort();
   }, [path, n]);
   const reload = useCallback(() => setN((x) => x + 1), []);
-  return { data, error, loading, reload, loadedFor };
+  return { data, error, loading, fetchedAt, reload, loadedFor };
 }

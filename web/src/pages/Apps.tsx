@@ -1,24 +1,28 @@
 import {
   Link, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Title2, makeStyles,
 } from "@fluentui/react-components";
+import { EmptyState } from "../components/EmptyState";
+import { Freshness } from "../components/Freshness";
 import { PartialNotice } from "../components/PartialNotice";
 import { Problem } from "../components/Problem";
 import { useApi } from "../components/useApi";
 import { when } from "../format";
-import type { App, Partial } from "../types";
+import type { AppList } from "../types";
 
 const useStyles = makeStyles({ text: { overflowWrap: "anywhere" }, wrap: { overflowX: "auto" } });
 
 /** AppsPage: the user's Power Apps. */
 export default function AppsPage(props: { locale: string }) {
   const s = useStyles();
-  const d = useApi<{ apps: App[]; partial?: Partial[] }>("/apps");
+  const d = useApi<AppList>("/apps");
   if (d.error) return <Problem error={d.error} onRetry={d.reload} />;
   if (!d.data) return <Spinner label="Loading apps…" />;
   return (
     <>
       <Title2 as="h1">Power Apps</Title2>
+      <Freshness fetchedAt={d.fetchedAt} loading={d.loading} onRefresh={d.reload} what="apps" />
       <PartialNotice partial={d.data.partial} />
+      {d.data.apps.length === 0 ? <AppsEmpty partial={(d.data.partial ?? []).length > 0} /> : (
       <div className={s.wrap}>
         <Table aria-label="Power Apps" size="small">
           <TableHeader>
@@ -41,6 +45,18 @@ export default function AppsPage(props: { locale: string }) {
           </TableBody>
         </Table>
       </div>
+      )}
     </>
+  );
+}
+
+/** AppsEmpty says why there are no apps and where to make one. */
+function AppsEmpty(props: { partial: boolean }) {
+  return (
+    <EmptyState title="You have no Power Apps"
+      why={props.partial
+        ? "None in the environments that answered; the notice above names those that did not."
+        : "FlowDeck lists the canvas and model-driven apps you own or that are shared with you."}
+      actions={<Link href="https://make.powerapps.com/" target="_blank" rel="noreferrer">Create an app in Power Apps</Link>} />
   );
 }

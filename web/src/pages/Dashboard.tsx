@@ -1,15 +1,17 @@
 import {
-  Badge, Body1, Caption1, Card, CardHeader, Link, Spinner, Tab, TabList, Title2, Title3, makeStyles, tokens,
+  Badge, Caption1, Card, CardHeader, Link, Spinner, Tab, TabList, Title2, Title3, makeStyles, tokens,
 } from "@fluentui/react-components";
 import { useEffect } from "react";
 import { q } from "../api";
+import { EmptyState } from "../components/EmptyState";
+import { Freshness } from "../components/Freshness";
 import { Problem } from "../components/Problem";
 import { PartialNotice } from "../components/PartialNotice";
 import { Trend } from "../components/Trend";
 import { useApi } from "../components/useApi";
 import { plural, stateLabel, when } from "../format";
 import { personLabel } from "../people";
-import { hrefOf } from "../route";
+import { defaultFilter, failuresOf, hrefOf, windowLabel } from "../route";
 import type { Dashboard } from "../types";
 
 const useStyles = makeStyles({
@@ -38,7 +40,7 @@ function Stat(props: { label: string; value: number; href: string }) {
 /** DashboardPage: failures across every environment, flows off, broken connections, pending approvals. */
 export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
   const s = useStyles();
-  const { data, error, loading, reload } = useApi<Dashboard>("/dashboard" + q({ window: props.window }));
+  const { data, error, loading, fetchedAt, reload } = useApi<Dashboard>("/dashboard" + q({ window: props.window }));
 
   useEffect(() => {
     if (data) performance.mark("dashboard-rendered");
@@ -58,12 +60,12 @@ export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
         <Tab value="24h">Last 24 hours</Tab>
         <Tab value="7d">Last 7 days</Tab>
       </TabList>
-      {loading && <Spinner size="tiny" label="Refreshing…" />}
+      <Freshness fetchedAt={fetchedAt} loading={loading} onRefresh={reload} what="the dashboard" />
       <PartialNotice partial={data.partial} />
       <section aria-label="Summary" className={s.grid} data-testid="summary">
-        <Stat label="failing flows" value={data.failing.length} href={hrefOf({ page: "flows", filter: { env: "", q: "", state: "", owner: "", failing: true, sort: "failures", desc: true, offset: 0, limit: 50 } })} />
-        <Stat label="failed runs" value={failedRuns} href="#/flows?failing=true&sort=failures&desc=true" />
-        <Stat label="flows off or suspended" value={off.length} href="#/flows?state=off" />
+        <Stat label="failing flows" value={data.failing.length} href={hrefOf(failuresOf(props.window))} />
+        <Stat label="failed runs" value={failedRuns} href={hrefOf(failuresOf(props.window))} />
+        <Stat label="flows off or suspended" value={off.length} href={hrefOf({ page: "flows", filter: { ...defaultFilter, state: "off" } })} />
         <Stat label="broken connections" value={broken.length} href="#/connections" />
         <Stat label="pending approvals" value={approvals.length} href="#/approvals" />
       </section>
@@ -71,7 +73,11 @@ export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
       <section aria-labelledby="failing-h">
         <Title3 as="h2" id="failing-h">Failures</Title3>
         {data.failing.length === 0 ? (
-          <Body1 as="p">No failed runs since {when(data.since, props.locale)}.</Body1>
+          <EmptyState testId="empty-failures" title={`No flow failed in the last ${windowLabel(props.window)}`}
+            why={`Nothing failed since ${when(data.since, props.locale)}.`}
+            actions={props.window === "24h"
+              ? <Link href={hrefOf({ page: "dashboard", window: "7d" })}>Look at the last 7 days</Link>
+              : <Link href={hrefOf({ page: "flows", filter: defaultFilter })}>See every flow</Link>} />
         ) : (
           <ul className={s.list} data-testid="failing">
             {data.failing.map((f) => (
@@ -101,7 +107,9 @@ export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
 
       <section aria-labelledby="off-h">
         <Title3 as="h2" id="off-h">Flows off or suspended</Title3>
-        {off.length === 0 ? <Body1 as="p">Every flow is on.</Body1> : (
+        {off.length === 0 ? (
+          <EmptyState testId="empty-off" title="Every flow is on" why="None of your flows is turned off or suspended by Power Automate." />
+        ) : (
           <ul className={s.list}>
             {off.map((f) => (
               <li key={f.environmentId + "/" + f.id}>
@@ -116,7 +124,10 @@ export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
 
       <section aria-labelledby="conn-h">
         <Title3 as="h2" id="conn-h">Broken connections</Title3>
-        {broken.length === 0 ? <Body1 as="p">All connections work.</Body1> : (
+        {broken.length === 0 ? (
+          <EmptyState testId="empty-broken" title="All connections work" why="No connection your flows use needs you to sign in again or fix it."
+            actions={<Link href="#/connections">See your connections</Link>} />
+        ) : (
           <ul className={s.list}>
             {broken.map((c) => (
               <li key={c.environmentId + "/" + c.id}>
@@ -130,7 +141,10 @@ export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
 
       <section aria-labelledby="appr-h">
         <Title3 as="h2" id="appr-h">Pending approvals</Title3>
-        {approvals.length === 0 ? <Body1 as="p">Nothing waits for you.</Body1> : (
+        {approvals.length === 0 ? (
+          <EmptyState testId="empty-approvals" title="You have no pending approvals" why="Requests sent to you appear here and in your chat with FlowDeck."
+            actions={<Link href={hrefOf({ page: "approvals", role: "received", active: false })}>See approvals you answered</Link>} />
+        ) : (
           <ul className={s.list} data-testid="approvals">
             {approvals.map((a) => (
               <li key={a.environmentId + "/" + a.id}>

@@ -1,10 +1,12 @@
 import {
-  Badge, Body1, Button, Caption1, Checkbox, Link, Select, Spinner, Table, TableBody, TableCell, TableHeader,
+  Badge, Button, Caption1, Checkbox, Link, Select, Spinner, Table, TableBody, TableCell, TableHeader,
   TableHeaderCell, TableRow, Title2, makeStyles, tokens,
 } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import { post, q, seg } from "../api";
 import { Confirm } from "../components/Confirm";
+import { EmptyState } from "../components/EmptyState";
+import { Freshness } from "../components/Freshness";
 import { Problem } from "../components/Problem";
 import { RunActions } from "../components/RunActions";
 import { useApi } from "../components/useApi";
@@ -106,8 +108,16 @@ export default function FlowPage(props: { env: string; flow: string; status: str
           </Select>
         </div>
         <RunActions env={props.env} flow={props.flow} selected={selected} onDone={() => { setSelected([]); runs.reload(); }} />
+        <Freshness fetchedAt={runs.fetchedAt} loading={runs.loading} onRefresh={runs.reload} what="runs" />
         {runs.error ? <Problem error={runs.error} onRetry={runs.reload} /> : !runs.data ? <Spinner label="Loading runs…" /> : page.length === 0 ? (
-          <Body1 as="p">No {props.status ? props.status.toLowerCase() + " " : ""}runs {props.window ? "in the " + (windowLabels[props.window] ?? "").toLowerCase() : "in the last 28 days"}.</Body1>
+          props.status || props.window ? (
+            <EmptyState title={`No ${props.status ? props.status.toLowerCase() + " " : ""}runs${props.window ? " in the " + (windowLabels[props.window] ?? "").toLowerCase() : ""}`}
+              why={cursors.length > 1 ? "None on this page of older runs." : "This flow has no such run in its run history."}
+              actions={<Link href={hrefOf({ page: "flow", env: props.env, flow: props.flow, status: "" })}>Show every run</Link>} />
+          ) : (
+            <EmptyState title="This flow has not run yet"
+              why={current.state === "Started" ? "It runs when its trigger fires; runs appear here." : "It is off, so its trigger does not fire. Turn it on to run it."} />
+          )
         ) : (
           <div className={s.wrap}>
             <Table aria-label="Runs" size="small">

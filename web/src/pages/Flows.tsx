@@ -3,15 +3,16 @@ import {
   TableHeaderCell, TableRow, Title2, makeStyles,
 } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
-import { q } from "../api";
+import { EmptyState } from "../components/EmptyState";
+import { Freshness } from "../components/Freshness";
 import { Pager } from "../components/Pager";
 import { PartialNotice } from "../components/PartialNotice";
 import { Problem } from "../components/Problem";
 import { useApi } from "../components/useApi";
 import { stateLabel } from "../format";
 import { personLabel, shortId } from "../people";
-import { filterParams, hrefOf, sortKeys, type FlowFilter, type SortKey } from "../route";
-import type { Environment, FlowList } from "../types";
+import { defaultFilter, filterParams, hrefOf, sortKeys, windowLabel, type FlowFilter, type SortKey } from "../route";
+import type { EnvironmentList, FlowList } from "../types";
 
 const useStyles = makeStyles({
   filters: { display: "flex", flexWrap: "wrap", gap: "8px", alignItems: "end" },
@@ -32,7 +33,7 @@ function go(f: FlowFilter) {
 export default function FlowsPage(props: { filter: FlowFilter }) {
   const s = useStyles();
   const f = props.filter;
-  const envs = useApi<{ environments: Environment[] }>("/environments");
+  const envs = useApi<EnvironmentList>("/environments");
   const list = useApi<FlowList>("/flows?" + filterParams(f).toString());
   const [text, setText] = useState(f.q);
   useEffect(() => setText(f.q), [f.q]);
@@ -66,7 +67,13 @@ export default function FlowsPage(props: { filter: FlowFilter }) {
         <Field label="Owner (object id)">
           <Input value={f.owner} onChange={(_, d) => set({ owner: d.value.trim() })} />
         </Field>
-        <Checkbox label="Failing in the last 24 h" checked={f.failing} onChange={(_, d) => set({ failing: !!d.checked })} />
+        <Field label="Failures">
+          <Select value={f.failing ? f.window : ""} onChange={(_, d) => set(d.value === "" ? { failing: false, window: "24h" } : { failing: true, window: d.value === "7d" ? "7d" : "24h" })}>
+            <option value="">Any flow</option>
+            <option value="24h">Failed in the last 24 hours</option>
+            <option value="7d">Failed in the last 7 days</option>
+          </Select>
+        </Field>
         <Field label="Sort by">
           <Select value={f.sort} onChange={(_, d) => set({ sort: d.value as SortKey })}>
             {sortKeys.map((k) => <option key={k} value={k}>{sortLabels[k]}</option>)}
@@ -74,7 +81,13 @@ export default function FlowsPage(props: { filter: FlowFilter }) {
         </Field>
         <Checkbox label="Descending" checked={f.desc} onChange={(_, d) => set({ desc: !!d.checked })} />
       </form>
-      {list.error ? <Problem error={list.error} onRetry={list.reload} /> : !list.data ? <Spinner label="Loading flows…" /> : (
+      <Freshness fetchedAt={list.fetchedAt} loading={list.loading} onRefresh={list.reload} what="flows" />
+      {list.error ? <Problem error={list.error} onRetry={list.reload} /> : !list.data ? <Spinner label="Loading flows…" /> : list.data.total === 0 ? (
+        <>
+          <PartialNotice partial={list.data.partial} />
+          <FlowsEmpty filter={f} />
+        </>
+      ) : (
         <>
           <PartialNotice partial={list.data.partial} />
           <div className={`fd-scroll-x ${s.wrap}`}>
@@ -112,8 +125,38 @@ export default function FlowsPage(props: { filter: FlowFilter }) {
           <Pager offset={f.offset} limit={f.limit} total={list.data.total} onOffset={(o) => go({ ...f, offset: o })} />
         </>
       )}
-      {list.loading && list.data && <Spinner size="tiny" label="Refreshing…" />}
-      <p><Link href={"#/flows" + q({})}>Clear the filter</Link></p>
+      {!isDefault(f) && <p><Link href="#/flows">Clear the filter</Link></p>}
     </>
+  );
+}
+
+/** isDefault reports whether the filter keeps every flow. */
+function isDefault(f: FlowFilter): boolean {
+  return filterParams({ ...f, sort: "name", desc: false, offset: 0, limit: 50 }).toString() === "";
+}
+
+/** FlowsEmpty says why the grid is empty and what to do about it. */
+function FlowsEmpty(props: { filter: FlowFilter }) {
+  const f = props.filter;
+  const clear = <Button appearance="primary" onClick={() => go(defaultFilter)}>Clear the filter</Button>;
+  if (f.q) {
+    return <EmptyState title={`No flows match “${f.q}”`} why="Check the spelling, or search in every environment and state." actions={clear} />;
+  }
+  if (f.failing && !f.env && !f.state && !f.owner) {
+    return (
+      <EmptyState title={`No flow failed in the last ${windowLabel(f.window)}`}
+        why="Every run of your flows in that time succeeded, is still running, or was cancelled."
+        actions={f.window === "24h"
+          ? <Link href={hrefOf({ page: "flows", filter: { ...f, window: "7d", offset: 0 } })}>Look at the last 7 days</Link>
+          : <Link href="#/flows">Show every flow</Link>} />
+    );
+  }
+  if (!isDefault(f)) {
+    return <EmptyState title="No flows match this filter" why="Each filter keeps fewer flows; try fewer of them." actions={clear} />;
+  }
+  return (
+    <EmptyState title="You have no flows yet"
+      why="FlowDeck lists the flows you own or that are shared with you, in every environment you can reach."
+      actions={<Link href="https://make.powerautomate.com/" target="_blank" rel="noreferrer">Create a flow in Power Automate</Link>} />
   );
 }

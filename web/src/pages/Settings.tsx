@@ -1,69 +1,117 @@
 import {
   Body1, Button, Field, Input, MessageBar, MessageBarBody, Spinner, Title2, Title3, makeStyles,
 } from "@fluentui/react-components";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { del, post, put, seg } from "../api";
+import { EmptyState } from "../components/EmptyState";
+import { FlowPicker } from "../components/FlowPicker";
+import { Freshness } from "../components/Freshness";
 import { Problem } from "../components/Problem";
+import { TimeZoneField } from "../components/TimeZoneField";
 import { useApi } from "../components/useApi";
-import { describeError } from "../errors";
-import type { Settings, Watch } from "../types";
+import { ApiError, describeError } from "../errors";
+import type { FlowRow, Settings, SettingsView, Watch } from "../types";
 
 const useStyles = makeStyles({
   form: { display: "flex", flexDirection: "column", gap: "8px", maxWidth: "360px" },
   list: { paddingLeft: "16px" },
   text: { overflowWrap: "anywhere" },
+  section: { display: "flex", flexDirection: "column", gap: "8px" },
 });
 
-/** SettingsPage: watches (remove), digest time, quiet hours, time zone, sign out. */
+type SettingKey = "timeZone" | "digestTime" | "quietStart" | "quietEnd";
+
+/** watchLabel names what a watch watches. */
+function watchLabel(w: Watch): string {
+  if (w.target === "all") return "All my flows";
+  if (w.target === "environment") return `Every flow in ${w.environmentId}`;
+  return w.flowName || w.flowId || w.target;
+}
+
+/** SettingsPage: watches (add with a flow picker, remove), time zone, digest time, quiet hours, sign out. */
 export default function SettingsPage() {
   const s = useStyles();
-  const d = useApi<{ settings: Settings; watches: Watch[] | null }>("/settings");
+  const d = useApi<SettingsView>("/settings");
   const [st, setSt] = useState<Settings>();
   const [note, setNote] = useState<{ ok: boolean; text: string }>();
+  const [fieldError, setFieldError] = useState<{ field: SettingKey; text: string }>();
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
   useEffect(() => setSt(d.data?.settings), [d.data]);
+  useEffect(() => {
+    if (fieldError) form.current?.querySelector<HTMLInputElement>(`input[name="${fieldError.field}"]`)?.focus();
+  }, [fieldError]);
   if (d.error) return <Problem error={d.error} onRetry={d.reload} />;
   if (!d.data || !st) return <Spinner label="Loading settings…" />;
+  const watches = d.data.watches ?? [];
   const act = async (what: () => Promise<unknown>, done: string) => {
     setNote(undefined);
+    setFieldError(undefined);
+    setBusy(true);
     try {
       await what();
       setNote({ ok: true, text: done });
       d.reload();
     } catch (e) {
+      const field = e instanceof ApiError ? e.detail["field"] : undefined;
+      if (field === "timeZone" || field === "digestTime" || field === "quietStart" || field === "quietEnd") {
+        setFieldError({ field, text: describeError(e) });
+      }
       setNote({ ok: false, text: describeError(e) });
+    } finally {
+      setBusy(false);
     }
   };
-  const field = (k: keyof Settings, label: string, hint: string) => (
-    <Field label={label} hint={hint}>
-      <Input value={st[k]} onChange={(_, v) => setSt({ ...st, [k]: v.value })} />
+  const errorOf = (k: SettingKey) => (fieldError?.field === k ? fieldError.text : undefined);
+  const time = (k: SettingKey, label: string, hint: string) => (
+    <Field label={label} hint={hint} validationState={errorOf(k) ? "error" : "none"} validationMessage={errorOf(k)}>
+      <Input type="time" name={k} value={st[k]} onChange={(_, v) => setSt({ ...st, [k]: v.value })} />
     </Field>
   );
+  const watching = (f: FlowRow) =>
+    watches.some((w) => w.target === "all" || (w.target === "flow" && w.environmentId === f.environmentId && w.flowId === f.id));
+  const watchFlow = (f: FlowRow) =>
+    void act(() => post("/watches", { target: "flow", environmentId: f.environmentId, flowId: f.id, flowName: f.displayName }),
+      `You now watch ${f.displayName}.`);
   return (
     <>
       <Title2 as="h1">Settings</Title2>
       {note && <MessageBar intent={note.ok ? "success" : "error"}><MessageBarBody role="status">{note.text}</MessageBarBody></MessageBar>}
-      <section aria-labelledby="watch-h">
+      <Freshness fetchedAt={d.fetchedAt} loading={d.loading} onRefresh={d.reload} what="settings" />
+      <section aria-labelledby="watch-h" className={s.section}>
         <Title3 as="h2" id="watch-h">Watched flows</Title3>
-        {(d.data.watches ?? []).length === 0 ? <Body1 as="p">You watch nothing yet. Say “watch all” to the bot.</Body1> : (
-          <ul className={s.list}>
-            {d.data.watches!.map((w) => (
-              <li key={w.id} className={s.text}>
-                {w.target === "all" ? "All my flows" : w.flowName || w.flowId}{" "}
-                <Button size="small" aria-label={`Stop watching ${w.flowName || w.target}`}
-                  onClick={() => void act(() => del(`/watches/${seg(w.id)}`), "Removed.")}>Remove</Button>
+        <Body1 as="p">FlowDeck tells you in chat when a watched flow fails. The bot's “watch” command adds to the same list.</Body1>
+        {watches.length === 0 ? (
+          <EmptyState testId="empty-watches" title="You watch no flows yet"
+            why="Without a watch FlowDeck sends no failure alerts. Watch every flow you own, or pick flows below."
+            actions={<Button appearance="primary" disabled={busy} onClick={() => void act(() => post("/watches", { target: "all" }), "You now watch all your flows.")}>Watch all my flows</Button>} />
+        ) : (
+          <ul className={s.list} data-testid="watches">
+            {watches.map((w) => (
+              <li key={w.id} className={s.text} data-watch={w.id}>
+                {watchLabel(w)}{" "}
+                <Button size="small" disabled={busy} aria-label={`Remove ${watchLabel(w)}`}
+                  onClick={() => void act(() => del(`/watches/${seg(w.id)}`), `You no longer watch ${watchLabel(w)}.`)}>Remove</Button>
               </li>
             ))}
           </ul>
         )}
+        {watches.length > 0 && !watches.some((w) => w.target === "all") && (
+          <p><Button disabled={busy} onClick={() => void act(() => post("/watches", { target: "all" }), "You now watch all your flows.")}>Watch all my flows</Button></p>
+        )}
+        <FlowPicker watched={watching} onPick={watchFlow} busy={busy} />
       </section>
       <section aria-labelledby="notify-h">
         <Title3 as="h2" id="notify-h">Notifications</Title3>
-        <form className={s.form} onSubmit={(e) => { e.preventDefault(); void act(() => put("/settings", st), "Saved."); }}>
-          {field("timeZone", "Time zone", "An IANA name, e.g. Europe/Paris")}
-          {field("digestTime", "Daily digest at", "HH:MM, or empty for no digest")}
-          {field("quietStart", "Quiet hours from", "HH:MM")}
-          {field("quietEnd", "Quiet hours until", "HH:MM")}
-          <Button type="submit" appearance="primary">Save</Button>
+        <form ref={form} className={s.form} aria-labelledby="notify-h" noValidate
+          onSubmit={(e) => { e.preventDefault(); void act(() => put("/settings", {
+            timeZone: st.timeZone, digestTime: st.digestTime, quietStart: st.quietStart, quietEnd: st.quietEnd,
+          }), "Settings saved."); }}>
+          <TimeZoneField value={st.timeZone} onChange={(v) => setSt({ ...st, timeZone: v })} error={errorOf("timeZone")} />
+          {time("digestTime", "Daily digest at", "Empty: no daily digest.")}
+          {time("quietStart", "Quiet hours from", "No alerts between these times; empty: none.")}
+          {time("quietEnd", "Quiet hours until", "Alerts held in quiet hours come after them.")}
+          <Button type="submit" appearance="primary" disabled={busy}>Save</Button>
         </form>
       </section>
       <section aria-labelledby="signout-h">
