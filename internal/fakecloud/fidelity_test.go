@@ -21,7 +21,7 @@ func TestFidelityDocNamesRealPlacesAndTests(t *testing.T) {
 		t.Fatalf("docs/fidelity.md has %d rows; want the identity, Power Platform, Bot Framework and Teams behaviours (40 or more)", len(rows))
 	}
 	tests := testFuncs(t, root)
-	goFile := regexp.MustCompile("[A-Za-z0-9_./-]+\\.go")
+	goFile := regexp.MustCompile(`[A-Za-z0-9_./-]+\.go`)
 	testName := regexp.MustCompile(`\b(?:Test|Fuzz|Benchmark)[A-Z0-9][A-Za-z0-9_]*`)
 	for _, r := range rows {
 		if strings.TrimSpace(r.cells[2]) == "" {
