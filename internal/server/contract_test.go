@@ -47,6 +47,7 @@ func TestTabContract(t *testing.T) {
 		{"/api/flows/:env/:flow", flow, "Flow"},
 		{"/api/flows/:env/:flow/runs", flow + "/runs?top=50", "RunPage"},
 		{"/api/flows/:env/:flow/runs/:run", flow + "/runs/" + ff.Latest.ID, "RunDetail"},
+		{"/api/flows/:env/:flow/runs/:run/content", flow + "/runs/" + ff.Latest.ID + "/content?part=outputs", "RunContent"},
 		{"/api/approvals", "/api/approvals", "ApprovalList"},
 		{"/api/approvals", "/api/approvals?role=sent&active=false", "ApprovalList"},
 		{"/api/approvals/:env/:id", "/api/approvals/" + a.EnvironmentID + "/" + a.ID, "Approval"},
