@@ -53,7 +53,7 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 	if s.channel, err = botframework.NewChannelVerifier(botframework.VerifierOptions{
 		AppID: c.ClientID, OpenIDMetadataURL: c.BotOpenIDMetadataURL.String(), ChannelIssuer: bc.BotChannelIssuer,
 		TenantID: c.TenantID, ServiceTenants: bc.BotServiceTenants,
-		EntraV1Issuer: bc.BotEntraV1Issuer, EntraV2Issuer: bc.BotEntraV2Issuer,
+		EntraV1Issuer: bc.EntraV1Issuer, EntraV2Issuer: bc.EntraV2Issuer,
 		TenantMetadataURL: c.Authority(c.TenantID) + "/v2.0/.well-known/openid-configuration",
 		ServiceURLHosts:   c.BotServiceURLHosts,
 		HTTPClient:        hc, Logger: logger,

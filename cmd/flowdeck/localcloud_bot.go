@@ -31,7 +31,7 @@ func (lc *localCloud) playBotCloud(c *config.Config) (connector.CloudOptions, er
 	}
 	return connector.CloudOptions{
 		ChannelIssuer: cl.BotChannelIssuer, BotAudience: resource, TenantID: c.TenantID,
-		EntraV1Issuer: cl.BotEntraV1Issuer, EntraV2Issuer: cl.BotEntraV2Issuer, EntraSign: lc.entra.Sign,
+		EntraV1Issuer: cl.EntraV1Issuer, EntraV2Issuer: cl.EntraV2Issuer, EntraSign: lc.entra.Sign,
 	}, nil
 }
 

@@ -151,7 +151,7 @@ func TestVerifyGovernmentCloud(t *testing.T) {
 	v := newEnv(t)
 	high, _ := cloud.Get(cloud.GCCHigh)
 	cv := v.tenantVerifier(t, botframework.VerifierOptions{ChannelIssuer: high.BotChannelIssuer,
-		EntraV1Issuer: high.BotEntraV1Issuer, EntraV2Issuer: high.BotEntraV2Issuer, ServiceTenants: high.BotServiceTenants})
+		EntraV1Issuer: high.EntraV1Issuer, EntraV2Issuer: high.EntraV2Issuer, ServiceTenants: high.BotServiceTenants})
 	a := activityFor(v.bf.ServiceURL())
 	sign := func(tok string, err error) string {
 		t.Helper()
@@ -164,9 +164,9 @@ func TestVerifyGovernmentCloud(t *testing.T) {
 	govBF["iss"] = high.BotChannelIssuer
 	accepted := map[string]string{
 		"government Bot Framework issuer":      sign(v.bf.Sign(govBF)),
-		"tenant v2 (login.microsoftonline.us)": sign(v.entra.Sign(v.tenantClaims(high.BotEntraV2Issuer+demo.TenantID+"/v2.0", demo.TenantID, ""))),
+		"tenant v2 (login.microsoftonline.us)": sign(v.entra.Sign(v.tenantClaims(high.EntraV2Issuer+demo.TenantID+"/v2.0", demo.TenantID, ""))),
 		"tenant v1 (sts.windows.net)":          sign(v.entra.Sign(v.tenantClaims(v1(demo.TenantID), demo.TenantID, ""))),
-		"gov service tenant":                   sign(v.entra.Sign(v.tenantClaims(high.BotEntraV2Issuer+cloud.TenantGovServices+"/v2.0", cloud.TenantGovServices, ""))),
+		"gov service tenant":                   sign(v.entra.Sign(v.tenantClaims(high.EntraV2Issuer+cloud.TenantGovServices+"/v2.0", cloud.TenantGovServices, ""))),
 	}
 	for name, h := range accepted {
 		if _, err := cv.Verify(t.Context(), h, a); err != nil {

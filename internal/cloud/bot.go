@@ -120,7 +120,7 @@ var botTable = map[string]botCloud{
 		serviceURLHosts: []string{"smba.trafficmanager.cn"},
 		teamsHost:       "teams.microsoftonline.cn",
 		frameAncestors:  []string{"https://teams.microsoftonline.cn", "https://*.teams.microsoftonline.cn", "https://*.partner.outlook.cn"},
-		unverified:      []string{"BotEntraV1Issuer", "BotEntraV2Issuer", "BotServiceURLHosts", "TeamsHost", "FrameAncestors"},
+		unverified:      []string{"EntraV1Issuer", "EntraV2Issuer", "BotServiceURLHosts", "TeamsHost", "FrameAncestors"},
 	},
 }
 
@@ -131,7 +131,7 @@ func withBot(c Cloud) Cloud {
 		return c
 	}
 	c.BotOpenIDMetadata, c.BotChannelIssuer, c.BotScope = b.openIDMetadata, b.channelIssuer, b.scope
-	c.BotEntraV1Issuer, c.BotEntraV2Issuer = b.entraV1, b.entraV2
+	c.EntraV1Issuer, c.EntraV2Issuer = b.entraV1, b.entraV2
 	c.BotServiceTenants = slices.Clone(b.serviceTenants)
 	c.BotServiceURLHosts = slices.Clone(b.serviceURLHosts)
 	c.TeamsHost = b.teamsHost

@@ -42,11 +42,11 @@ type Cloud struct {
 	BotChannelIssuer string
 	// BotScope is the scope of the bot's app-only token for the Bot Connector.
 	BotScope string
-	// BotEntraV1Issuer and BotEntraV2Issuer are the prefixes of a tenant's
-	// Entra issuers in this cloud: v1 is BotEntraV1Issuer+{tid}+"/", v2 is
-	// BotEntraV2Issuer+{tid}+"/v2.0". The Bot Service may sign a channel
-	// token as the bot's own tenant.
-	BotEntraV1Issuer, BotEntraV2Issuer string
+	// EntraV1Issuer and EntraV2Issuer are the prefixes of a tenant's
+	// Entra issuers in this cloud: v1 is EntraV1Issuer+{tid}+"/", v2 is
+	// EntraV2Issuer+{tid}+"/v2.0". Teams SSO tokens carry them, and the Bot
+	// Service may sign a channel token as the bot's own tenant.
+	EntraV1Issuer, EntraV2Issuer string
 	// BotServiceTenants are the Microsoft service tenants whose Entra issuers
 	// the Microsoft 365 Agents SDK accepts by default besides the bot's tenant.
 	BotServiceTenants []string

@@ -48,8 +48,8 @@ func TestEveryCloudComplete(t *testing.T) {
 func TestEveryCloudBotFramework(t *testing.T) {
 	for _, name := range cloud.Names() {
 		c, _ := cloud.Get(name)
-		for field, v := range map[string]string{"BotChannelIssuer": c.BotChannelIssuer, "BotEntraV1Issuer": c.BotEntraV1Issuer,
-			"BotEntraV2Issuer": c.BotEntraV2Issuer, "TeamsHost": "https://" + c.TeamsHost} {
+		for field, v := range map[string]string{"BotChannelIssuer": c.BotChannelIssuer, "EntraV1Issuer": c.EntraV1Issuer,
+			"EntraV2Issuer": c.EntraV2Issuer, "TeamsHost": "https://" + c.TeamsHost} {
 			if u, err := url.Parse(v); err != nil || u.Scheme != "https" || u.Host == "" {
 				t.Errorf("%s.%s = %q: not an https URL", name, field, v)
 			}

@@ -1,6 +1,10 @@
 package identity
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/flowdeck/flowdeck/internal/cloud"
+)
 
 // Issuers are the issuer prefixes of one Microsoft cloud's Entra ID. A token
 // of tenant tid must carry V1Prefix+tid+"/" (ver 1.0) or
@@ -19,18 +23,18 @@ func (i Issuers) V1(tid string) string { return i.V1Prefix + tid + "/" }
 func (i Issuers) V2(tid string) string { return i.V2Prefix + tid + "/v2.0" }
 
 // CloudIssuers returns the issuers of a cloud named as FLOWDECK_CLOUD names
-// it: public and gcc (which signs in at the public Entra ID), gcchigh and dod
-// (login.microsoftonline.us; v1 tokens keep sts.windows.net), china (21Vianet).
-func CloudIssuers(cloud string) (Issuers, error) {
-	switch cloud {
-	case "", "public", "gcc":
-		return Issuers{V1Prefix: "https://sts.windows.net/", V2Prefix: "https://login.microsoftonline.com/"}, nil
-	case "gcchigh", "dod":
-		return Issuers{V1Prefix: "https://sts.windows.net/", V2Prefix: "https://login.microsoftonline.us/"}, nil
-	case "china":
-		return Issuers{V1Prefix: "https://sts.chinacloudapi.cn/", V2Prefix: "https://login.partner.microsoftonline.cn/"}, nil
+// it, from the cloud table (internal/cloud): public and gcc sign in at the
+// public Entra ID, gcchigh and dod at login.microsoftonline.us (v1 tokens
+// keep sts.windows.net), china at 21Vianet's.
+func CloudIssuers(name string) (Issuers, error) {
+	if name == "" {
+		name = cloud.Public
 	}
-	return Issuers{}, fmt.Errorf("identity: unknown cloud %q", cloud)
+	cl, ok := cloud.Get(name)
+	if !ok {
+		return Issuers{}, fmt.Errorf("identity: unknown cloud %q", name)
+	}
+	return Issuers{V1Prefix: cl.EntraV1Issuer, V2Prefix: cl.EntraV2Issuer}, nil
 }
 
 // DefaultClientApps returns the Microsoft client ids that may present a Teams

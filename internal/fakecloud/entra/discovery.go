@@ -76,7 +76,7 @@ func (s *Server) handleDiscoveryV1(w http.ResponseWriter, r *http.Request) {
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"response_types_supported":              []string{"code", "id_token", "code id_token", "token id_token", "token"},
 		"scopes_supported":                      []string{"openid"},
-		"issuer":                                "https://sts.windows.net/" + tid + "/",
+		"issuer":                                s.V1Issuer(tid),
 		"microsoft_multi_refresh_token":         true,
 		"authorization_endpoint":                base + "/oauth2/authorize",
 		"http_logout_supported":                 true,

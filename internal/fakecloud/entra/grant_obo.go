@@ -103,8 +103,8 @@ func (s *Server) verifyAssertion(app *App, assertion string) (jwt.MapClaims, *aa
 
 func validIssuer(iss, tid string, s *Server) bool {
 	for _, want := range []string{
-		"https://sts.windows.net/" + tid + "/",
-		"https://login.microsoftonline.com/" + tid + "/v2.0",
+		s.V1Issuer(tid),
+		s.cloud.EntraV2Issuer + tid + "/v2.0",
 		s.Issuer(tid),
 	} {
 		if strings.EqualFold(iss, want) {

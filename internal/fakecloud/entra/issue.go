@@ -69,14 +69,14 @@ func (s *Server) accessClaims(is issuance, now time.Time) jwt.MapClaims {
 	}
 	c := jwt.MapClaims{
 		"aud":      aud,
-		"iss":      "https://sts.windows.net/" + is.tenant + "/",
+		"iss":      s.V1Issuer(is.tenant),
 		"iat":      now.Unix(),
 		"nbf":      now.Unix(),
 		"exp":      now.Add(s.lifetime).Unix(),
 		"aio":      randomString(40),
 		"appid":    is.app.ClientID,
 		"appidacr": "1",
-		"idp":      "https://sts.windows.net/" + is.tenant + "/",
+		"idp":      s.V1Issuer(is.tenant),
 		"rh":       "0.A" + randomString(30) + ".",
 		"tid":      is.tenant,
 		"uti":      randomString(16),

@@ -193,6 +193,12 @@ func (s *Server) URL() string { return s.url }
 // Authority returns the MSAL authority for a tenant: URL()/tenantID.
 func (s *Server) Authority(tenantID string) string { return s.url + "/" + tenantID }
 
+// V1Issuer returns the tenant's v1 issuer in the cloud the fake plays
+// (https://sts.windows.net/{tid}/, 21Vianet's https://sts.chinacloudapi.cn/{tid}/):
+// learn.microsoft.com/entra/identity-platform/access-token-claims-reference (iss)
+// and the national-cloud endpoints page.
+func (s *Server) V1Issuer(tenantID string) string { return s.cloud.EntraV1Issuer + tenantID + "/" }
+
 // Issuer returns the v2 issuer the discovery document advertises for a
 // tenant: URL()/tenantID/v2.0. (Access tokens carry Microsoft's real issuers.)
 func (s *Server) Issuer(tenantID string) string { return s.url + "/" + tenantID + "/v2.0" }

@@ -99,7 +99,7 @@ func (s *Server) MintSSOToken(req SSORequest) (string, error) {
 			aud = req.ClientID
 		}
 		c["aud"] = aud
-		c["iss"] = "https://sts.windows.net/" + u.TenantID + "/"
+		c["iss"] = s.V1Issuer(u.TenantID)
 		c["ver"] = "1.0"
 		c["appid"] = req.ClientAppID
 		c["appidacr"] = "0"
@@ -109,7 +109,7 @@ func (s *Server) MintSSOToken(req SSORequest) (string, error) {
 		c["ipaddr"] = "127.0.0.1"
 	case 2:
 		c["aud"] = req.ClientID
-		c["iss"] = "https://login.microsoftonline.com/" + u.TenantID + "/v2.0"
+		c["iss"] = s.cloud.EntraV2Issuer + u.TenantID + "/v2.0"
 		c["ver"] = "2.0"
 		c["azp"] = req.ClientAppID
 		c["azpacr"] = "0"

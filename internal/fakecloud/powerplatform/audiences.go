@@ -9,6 +9,8 @@ import (
 // accepted are the token audiences each API accepts, compared exactly.
 type accepted struct {
 	flow, powerApps, bap []string
+	// v1Issuer and v2Issuer are the cloud's Entra issuer prefixes.
+	v1Issuer, v2Issuer string
 }
 
 // powerAppsExtra are the audiences the public Power Apps RP lists besides
@@ -41,6 +43,8 @@ func audiencesFor(opts *Options) (accepted, error) {
 		opts.PowerAppsAudience = cl.PowerAppsAudience
 	}
 	a := accepted{
+		v1Issuer:  cl.EntraV1Issuer,
+		v2Issuer:  cl.EntraV2Issuer,
 		flow:      []string{opts.FlowAudience},
 		powerApps: []string{opts.PowerAppsAudience},
 		bap:       []string{opts.PowerAppsAudience},

@@ -99,7 +99,9 @@ func (s *Server) authenticate(r *http.Request, allowed []string) (*principal, *a
 	tid, _ := claims["tid"].(string)
 	oid, _ := claims["oid"].(string)
 	iss, _ := claims.GetIssuer()
-	if tid == "" || (iss != "https://sts.windows.net/"+tid+"/" && iss != "https://login.microsoftonline.com/"+tid+"/v2.0") {
+	// The token's issuer is its tenant's in the cloud played (v1 or v2 form:
+	// learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
+	if tid == "" || (iss != s.accepted.v1Issuer+tid+"/" && iss != s.accepted.v2Issuer+tid+"/v2.0") {
 		return nil, &apiError{status: http.StatusUnauthorized, code: "InvalidAuthenticationTokenTenant",
 			message: fmt.Sprintf("The access token is from the wrong issuer '%s'. It must match the tenant of the token.", iss)}
 	}

@@ -81,7 +81,7 @@ func (fx *fixture) mint(u demo.User, aud, scp string, edit func(jwt.MapClaims)) 
 	fx.t.Helper()
 	now := fx.clock.Now()
 	c := jwt.MapClaims{
-		"iss": "https://sts.windows.net/" + u.TenantID + "/", "aud": aud, "tid": u.TenantID, "oid": u.ID,
+		"iss": fx.srv.accepted.v1Issuer + u.TenantID + "/", "aud": aud, "tid": u.TenantID, "oid": u.ID,
 		"name": u.Name, "appid": demo.ClientID, "iat": now.Add(-time.Minute).Unix(),
 		"nbf": now.Add(-time.Minute).Unix(), "exp": now.Add(time.Hour).Unix(), "ver": "1.0",
 	}
