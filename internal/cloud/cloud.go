@@ -65,6 +65,16 @@ type Cloud struct {
 	// link unfurling must recognise both.
 	FlowPortal, LegacyFlowPortal string
 
+	// RunContentHosts are the host suffixes of the Logic Apps runtime hosts
+	// that serve run content links (inputsLink/outputsLink), fetched without
+	// a token. Source: Microsoft Learn, "IP address configuration" for Power
+	// Automate (learn.microsoft.com/power-automate/ip-address-configuration):
+	// *.logic.azure.com (public), *.logic.azure.us (GCC, GCC High, DoD),
+	// *.logic.azure.cn (21Vianet). The public cloud's
+	// .environment.api.powerplatform.com is unverified for content links
+	// (newer ones "may sit" there).
+	RunContentHosts []string
+
 	// Unverified names the fields of this cloud that no public source confirms.
 	Unverified []string
 }
@@ -84,12 +94,8 @@ type Cloud struct {
 // those three have no source we can cite by repository and file, so they are
 // listed as Unverified.
 //
-// Teams web: teams.microsoft.com in the public cloud (Microsoft's Teams
-// deep-link pages); gov.teams.microsoft.us (GCC High) and
-// dod.teams.microsoft.us (DoD) from ServiceNow's Teams GCC-H/DoD setup
-// (ServiceNow/ServiceNowDocs, gcch-response-header.md). That GCC shares the
-// public host, that deep links work under /l/entity on the government hosts,
-// and China's teams.microsoftonline.cn are assumed: Unverified.
+// The Bot Framework and Teams values (Teams host included) are in bot.go,
+// with their sources.
 var table = map[string]Cloud{
 	Public: {
 		Name:              Public,
@@ -103,6 +109,7 @@ var table = map[string]Cloud{
 		GraphAudience:     "https://graph.microsoft.com/",
 		FlowPortal:        "https://make.powerautomate.com",
 		LegacyFlowPortal:  "https://flow.microsoft.com",
+		RunContentHosts:   []string{".logic.azure.com", ".environment.api.powerplatform.com"},
 	},
 	GCC: {
 		Name:              GCC,
@@ -116,6 +123,7 @@ var table = map[string]Cloud{
 		GraphAudience:     "https://graph.microsoft.com/",
 		FlowPortal:        "https://make.gov.powerautomate.us",
 		LegacyFlowPortal:  "https://gov.flow.microsoft.us",
+		RunContentHosts:   []string{".logic.azure.us"},
 		Unverified:        []string{"PowerAppsAudience"},
 	},
 	GCCHigh: {
@@ -130,6 +138,7 @@ var table = map[string]Cloud{
 		GraphAudience:     "https://graph.microsoft.us/",
 		FlowPortal:        "https://make.high.powerautomate.us",
 		LegacyFlowPortal:  "https://high.flow.microsoft.us",
+		RunContentHosts:   []string{".logic.azure.us"},
 		Unverified:        []string{"PowerAppsAudience"},
 	},
 	DoD: {
@@ -144,6 +153,7 @@ var table = map[string]Cloud{
 		GraphAudience:     "https://dod-graph.microsoft.us/",
 		FlowPortal:        "https://make.powerautomate.appsplatform.us",
 		LegacyFlowPortal:  "https://flow.appsplatform.us",
+		RunContentHosts:   []string{".logic.azure.us"},
 		Unverified:        []string{"LegacyFlowPortal"},
 	},
 	China: {
@@ -158,6 +168,7 @@ var table = map[string]Cloud{
 		GraphAudience:     "https://microsoftgraph.chinacloudapi.cn/",
 		FlowPortal:        "https://make.powerautomate.cn",
 		LegacyFlowPortal:  "https://www.powerautomate.cn",
+		RunContentHosts:   []string{".logic.azure.cn"},
 		Unverified:        []string{"FlowPortal", "LegacyFlowPortal"},
 	},
 }
@@ -167,6 +178,7 @@ func Get(name string) (Cloud, bool) {
 	c, ok := table[name]
 	if ok {
 		c.Unverified = slices.Clone(c.Unverified)
+		c.RunContentHosts = slices.Clone(c.RunContentHosts)
 		c = withBot(c)
 	}
 	return c, ok

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/flowdeck/flowdeck/internal/cloud"
 )
 
 // Defaults of ContentOptions.
@@ -19,26 +21,15 @@ const (
 	DefaultContentMaxBytes = 256 << 10
 )
 
-// runContentHosts are the host suffixes of the Logic Apps runtime hosts that
-// serve run content links (inputsLink/outputsLink), by FLOWDECK_CLOUD. Source:
-// Microsoft Learn, "IP address configuration" for Power Automate
-// (learn.microsoft.com/power-automate/ip-address-configuration), which lists
-// *.logic.azure.com (public), *.logic.azure.us (GCC, GCC High, DoD) and
-// *.logic.azure.cn (21Vianet) among the Power Platform API domains. The
-// public cloud's .environment.api.powerplatform.com is unverified for content
-// links (powerplatform-api.md §2 says newer ones "may sit" there).
-var runContentHosts = map[string][]string{
-	"public":  {".logic.azure.com", ".environment.api.powerplatform.com"},
-	"gcc":     {".logic.azure.us"},
-	"gcchigh": {".logic.azure.us"},
-	"dod":     {".logic.azure.us"},
-	"china":   {".logic.azure.cn"},
-}
-
 // RunContentHosts returns the host suffixes content links may point at in
-// cloud ("public", "gcc", "gcchigh", "dod", "china"); nil for an unknown cloud.
-func RunContentHosts(cloud string) []string {
-	return append([]string(nil), runContentHosts[cloud]...)
+// cloud ("public", "gcc", "gcchigh", "dod", "china"), from the cloud table
+// (cloud.Cloud.RunContentHosts); nil for an unknown cloud.
+func RunContentHosts(name string) []string {
+	cl, ok := cloud.Get(name)
+	if !ok {
+		return nil
+	}
+	return cl.RunContentHosts
 }
 
 // ContentOptions configure how a Client reads run content links: pre-signed
