@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -15,8 +13,6 @@ import (
 
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
-	"github.com/flowdeck/flowdeck/internal/fakecloud/fakeca"
-	fakegraph "github.com/flowdeck/flowdeck/internal/fakecloud/graph"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
 )
 
@@ -36,37 +32,7 @@ func (c *fakeClock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock();
 // demo permission consented for the tenant.
 func newClockedCloudFixture(t *testing.T, clk *fakeClock) *cloudFixture {
 	t.Helper()
-	ca, err := fakeca.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &cloudFixture{ca: ca}
-	if f.entra, err = entra.New(entra.Options{CA: ca, Demo: true, Now: clk.Now}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.entra.Close() })
-	f.entra.GrantAllDemoConsent()
-	if f.pp, err = powerplatform.New(powerplatform.Options{CA: ca, Keyfunc: f.entra.Keyfunc, Now: clk.Now}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(f.pp.Close)
-	if f.graph, err = fakegraph.New(fakegraph.Options{CA: ca, Keyfunc: f.entra.Keyfunc, Now: clk.Now}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.graph.Close() })
-	c := testConfig(t)
-	c.TenantID, c.AllowedTenants = demo.TenantID, []string{demo.TenantID}
-	c.ClientID, c.ClientSecret = demo.ClientID, demo.ClientSecret
-	c.CAFile = filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(c.CAFile, ca.CertPEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	parse := func(s string) *url.URL { u, _ := url.Parse(s); return u }
-	c.AuthorityURL, c.FlowAPIURL, c.PowerAppsAPIURL, c.BAPAPIURL, c.GraphAPIURL =
-		parse(f.entra.URL()), parse(f.pp.FlowURL()), parse(f.pp.PowerAppsURL()), parse(f.pp.BAPURL()), parse(f.graph.URL())
-	f.logs = &syncBuffer{}
-	f.m = bootOnLoopback(t, c, f.entra, f.logs)
-	return f
+	return newCloudFixtureAt(t, clk.Now, true)
 }
 
 // tabCall is one tab API call with a fresh Teams SSO token of u.

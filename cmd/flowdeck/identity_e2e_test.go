@@ -35,20 +35,31 @@ type cloudFixture struct {
 
 func newCloudFixture(t *testing.T) *cloudFixture {
 	t.Helper()
+	return newCloudFixtureAt(t, nil, false)
+}
+
+// newCloudFixtureAt is newCloudFixture with the fakes on the clock now (nil:
+// the wall clock) and, when grantAll, every demo permission consented for
+// the tenant.
+func newCloudFixtureAt(t *testing.T, now func() time.Time, grantAll bool) *cloudFixture {
+	t.Helper()
 	ca, err := fakeca.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := &cloudFixture{ca: ca}
-	if f.entra, err = entra.New(entra.Options{CA: ca, Demo: true}); err != nil {
+	if f.entra, err = entra.New(entra.Options{CA: ca, Demo: true, Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.entra.Close() })
-	if f.pp, err = powerplatform.New(powerplatform.Options{CA: ca, Keyfunc: f.entra.Keyfunc}); err != nil {
+	if grantAll {
+		f.entra.GrantAllDemoConsent()
+	}
+	if f.pp, err = powerplatform.New(powerplatform.Options{CA: ca, Keyfunc: f.entra.Keyfunc, Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(f.pp.Close)
-	if f.graph, err = fakegraph.New(fakegraph.Options{CA: ca, Keyfunc: f.entra.Keyfunc}); err != nil {
+	if f.graph, err = fakegraph.New(fakegraph.Options{CA: ca, Keyfunc: f.entra.Keyfunc, Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.graph.Close() })
