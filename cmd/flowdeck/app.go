@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"sync"
 	"time"
 
@@ -29,13 +28,12 @@ type Main struct {
 	Logger *slog.Logger
 	// Version is reported by /healthz.
 	Version string
-	// Dev marks `flowdeck dev`.
-	Dev bool
 	// Listener, when set, is served instead of listening on Config.Listen
 	// (dev binds first to learn its port). Run takes ownership of it.
 	Listener net.Listener
-	// DevHost is the dev Teams client served at /dev/ (`flowdeck dev` only).
-	DevHost http.Handler
+	// Mounts are extra handlers the server serves under a prefix (`flowdeck
+	// dev` mounts its dev Teams client at /dev/).
+	Mounts []server.Mount
 	// devBot, set by `flowdeck dev`, accepts Agents Playground activities and
 	// signs its user in as a demo user.
 	devBot *devOptions
@@ -92,8 +90,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		TrustedProxies:      m.Config.TrustedProxies,
 		Ready:               m.services.ready.check,
 		Registry:            registry,
-		Dev:                 m.Dev,
-		DevHost:             m.DevHost,
+		Mounts:              m.Mounts,
 	}))
 	if err != nil {
 		return fmt.Errorf("server: %w", err)

@@ -109,7 +109,7 @@ func (s *services) cardSignIn(ctx context.Context, p flowdeck.Principal, ssoToke
 	if who.TenantID != p.TenantID || who.UserID != p.UserID {
 		return flowdeck.Errorf(flowdeck.ErrUnauthenticated, "That sign-in belongs to someone else.")
 	}
-	results, err := s.broker.Exchange(ctx, who, ssoToken)
+	results, err := s.broker.Exchange(ctx, who, flowdeck.NewAssertion(ssoToken))
 	if err != nil {
 		return err
 	}

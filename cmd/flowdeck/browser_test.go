@@ -124,7 +124,7 @@ func newBrowserFixture(tb testing.TB, tenant *powerplatform.Tenant) *browserFixt
 	if t, ok := tb.(*testing.T); ok {
 		logger = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	f.m = &Main{Config: c, Logger: logger, Version: "test", Dev: true, Listener: flowdeckLn, localRunHosts: []string{f.pp.ContentHost()}}
+	f.m = &Main{Config: c, Logger: logger, Version: "test", Listener: flowdeckLn, localRunHosts: []string{f.pp.ContentHost()}}
 	if err := f.m.Run(context.Background()); err != nil {
 		tb.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
+	"github.com/flowdeck/flowdeck/internal/server"
 )
 
 var devUsage = `Usage: flowdeck dev [flags]
@@ -74,7 +75,7 @@ func runDev(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "flowdeck dev: the dev Teams client: %v\n", err)
 		return exitFailure
 	}
-	m := &Main{Config: c, Logger: logger, Version: version, Dev: true, Listener: ln, DevHost: host, devBot: lc.devSignIn(&c, adele),
+	m := &Main{Config: c, Logger: logger, Version: version, Listener: ln, Mounts: []server.Mount{{Prefix: "/dev/", Handler: host}}, devBot: lc.devSignIn(&c, adele),
 		localRunHosts: []string{lc.pp.ContentHost()}}
 	return serveUntilDone(ctx, m, e, func() {
 		if err := install(ctx); err != nil {

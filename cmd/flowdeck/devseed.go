@@ -26,7 +26,7 @@ func (lc *localCloud) seedDemo(ctx context.Context, c *config.Config, m *Main, u
 	if err != nil {
 		return err
 	}
-	if _, err := m.services.broker.Exchange(ctx, p, tok); err != nil {
+	if _, err := m.services.broker.Exchange(ctx, p, flowdeck.NewAssertion(tok)); err != nil {
 		return fmt.Errorf("sign the demo user in: %w", err)
 	}
 	_, err = m.store.CreateSubscription(ctx, flowdeck.Subscription{TenantID: u.TenantID, UserID: u.ID, Target: flowdeck.WatchAll,

@@ -104,7 +104,7 @@ func (s *stack) signIn(ctx context.Context, t *testing.T, u demo.User) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.main.services.broker.Exchange(ctx, principalOf(u), tok); err != nil {
+	if _, err := s.main.services.broker.Exchange(ctx, principalOf(u), flowdeck.NewAssertion(tok)); err != nil {
 		t.Fatalf("sign %s in: %v", u.Name, err)
 	}
 	if res, err := s.driver.Install(ctx, u); err != nil || res.Status/100 != 2 {

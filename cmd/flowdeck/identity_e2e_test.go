@@ -93,7 +93,7 @@ func bootOnLoopback(t *testing.T, c config.Config, idp *entra.Server, logs io.Wr
 	if err := idp.AddAppIDURI(c.ClientID, c.AppIDURI); err != nil {
 		t.Fatal(err)
 	}
-	m := &Main{Config: c, Logger: slog.New(slog.NewTextHandler(io.MultiWriter(t.Output(), logs), &slog.HandlerOptions{Level: slog.LevelDebug})), Version: "test", Dev: true, Listener: ln}
+	m := &Main{Config: c, Logger: slog.New(slog.NewTextHandler(io.MultiWriter(t.Output(), logs), &slog.HandlerOptions{Level: slog.LevelDebug})), Version: "test", Listener: ln}
 	if err := m.Run(t.Context()); err != nil {
 		t.Fatal(err)
 	}

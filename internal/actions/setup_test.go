@@ -89,7 +89,7 @@ func newFixture(tb testing.TB, o fixtureOptions) *fixture {
 		BotID: demo.ClientID, AppIDURI: "api://flowdeck.test/botid-" + demo.ClientID, Portal: publicPortal(),
 		SignInURL: func(p flowdeck.Principal) string { return signInPage + "?user=" + url.QueryEscape(p.UserID) },
 		SignIn: func(ctx context.Context, p flowdeck.Principal, tok string) error {
-			res, err := f.broker.Exchange(ctx, p, tok)
+			res, err := f.broker.Exchange(ctx, p, flowdeck.NewAssertion(tok))
 			for _, e := range res {
 				err = cmp.Or(err, e)
 			}
@@ -131,7 +131,7 @@ func (f *fixture) signIn(tb testing.TB, u demo.User) {
 	tb.Helper()
 	tok, err := f.cloud.Entra.MintSSOToken(entra.SSORequest{TenantID: u.TenantID, UserID: u.ID, Version: 2})
 	check(tb, err)
-	res, err := f.broker.Exchange(context.Background(), principal(u), tok)
+	res, err := f.broker.Exchange(context.Background(), principal(u), flowdeck.NewAssertion(tok))
 	check(tb, err)
 	for aud, err := range res {
 		if err != nil {

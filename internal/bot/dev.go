@@ -38,7 +38,7 @@ func (b *Bot) devSignIn(ctx context.Context, r *request) (context.Context, bool)
 		b.log.LogAttrs(ctx, slog.LevelWarn, "bot: dev sign-in token rejected", slog.Any("err", err))
 		return ctx, false
 	}
-	res, err := b.o.Tokens.Exchange(ctx, p, assertion)
+	res, err := b.o.Tokens.Exchange(ctx, p, flowdeck.NewAssertion(assertion))
 	if err == nil {
 		err = res[audienceFlow]
 	}

@@ -38,7 +38,7 @@ var _ Ops = (*ops.Service)(nil)
 // Tokens is the token broker (*identity.Broker): the OBO exchange of the
 // bot's sign-in, sign-out, and whether each upstream service is reachable.
 type Tokens interface {
-	Exchange(ctx context.Context, p flowdeck.Principal, assertion string) (map[string]error, error)
+	Exchange(ctx context.Context, p flowdeck.Principal, assertion flowdeck.Assertion) (map[string]error, error)
 	SignOut(ctx context.Context, p flowdeck.Principal) error
 	Access(ctx context.Context, p flowdeck.Principal) []flowdeck.Access
 }

@@ -50,7 +50,7 @@ func TestConsentNeeded(t *testing.T) {
 	// The user consents on /auth/start; /auth/end stores the tokens.
 	w.cloud.Entra.GrantAllDemoConsent()
 	p := flowdeck.Principal{TenantID: megan.TenantID, UserID: megan.ID}
-	if _, err := w.broker.Exchange(ctx, p, w.sso(t, megan)); err != nil {
+	if _, err := w.broker.Exchange(ctx, p, flowdeck.NewAssertion(w.sso(t, megan))); err != nil {
 		t.Fatal(err)
 	}
 	n = len(w.conn.Records(cid))

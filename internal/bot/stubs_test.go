@@ -66,7 +66,7 @@ func (stubOps) SetSettings(_ context.Context, s flowdeck.UserSettings) (flowdeck
 
 type stubTokens struct{}
 
-func (stubTokens) Exchange(context.Context, flowdeck.Principal, string) (map[string]error, error) {
+func (stubTokens) Exchange(context.Context, flowdeck.Principal, flowdeck.Assertion) (map[string]error, error) {
 	return map[string]error{"flow": nil}, nil
 }
 func (stubTokens) SignOut(context.Context, flowdeck.Principal) error { return nil }

@@ -62,6 +62,8 @@ func (b *Bot) onTokenExchange(ctx context.Context, a *schema.Activity) *botframe
 	if !strings.EqualFold(p.TenantID, r.caller.TenantID) || !strings.EqualFold(p.UserID, r.caller.UserID) {
 		return fail(http.StatusPreconditionFailed, "the token's user is not the caller", nil)
 	}
+	// Verified: from here on the token travels as an Assertion, which never prints it.
+	assertion := flowdeck.NewAssertion(v.Token)
 	key := tokenExchangeKey(a, v.ID, p)
 	if n, err := b.o.Dedupe.GetNotification(ctx, key); err == nil && n.State == flowdeck.NotificationSent {
 		b.log.LogAttrs(ctx, slog.LevelInfo, "bot: duplicate of a completed token exchange answered")
@@ -77,7 +79,7 @@ func (b *Bot) onTokenExchange(ctx context.Context, a *schema.Activity) *botframe
 		defer b.exchanging.Delete(key)
 		xctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.o.CommandTimeout)
 		defer cancel()
-		return nil, b.exchange(xctx, p, v.Token)
+		return nil, b.exchange(xctx, p, assertion)
 	})
 	if err != nil {
 		return fail(http.StatusPreconditionFailed, "exchange", err)
@@ -103,8 +105,8 @@ func (b *Bot) onTokenExchange(ctx context.Context, a *schema.Activity) *botframe
 }
 
 // exchange runs the OBO exchange of every audience; it fails when any does.
-func (b *Bot) exchange(ctx context.Context, p flowdeck.Principal, token string) error {
-	res, err := b.o.Tokens.Exchange(ctx, p, token)
+func (b *Bot) exchange(ctx context.Context, p flowdeck.Principal, assertion flowdeck.Assertion) error {
+	res, err := b.o.Tokens.Exchange(ctx, p, assertion)
 	if err != nil {
 		return err
 	}

@@ -154,7 +154,7 @@ func (b *Broker) Token(ctx context.Context, p flowdeck.Principal, audience strin
 	b.metrics.lookup(a.Key, false)
 	assertion, _ := flowdeck.AssertionFrom(ctx)
 	key := flightKey(p, a)
-	if assertion != "" {
+	if !assertion.IsZero() {
 		// A caller with an assertion can do more than one without: never let
 		// the latter's answer stand for the former.
 		key += "|a"
@@ -167,11 +167,11 @@ func (b *Broker) Token(ctx context.Context, p flowdeck.Principal, audience strin
 // Exchange does the OBO exchange of assertion (the user's verified SSO token)
 // for every audience and stores each result (the bot's sign-in). It returns
 // each audience's outcome; the error is for bad arguments only.
-func (b *Broker) Exchange(ctx context.Context, p flowdeck.Principal, assertion string) (map[string]error, error) {
+func (b *Broker) Exchange(ctx context.Context, p flowdeck.Principal, assertion flowdeck.Assertion) (map[string]error, error) {
 	if !p.Valid() {
 		return nil, flowdeck.Errorf(flowdeck.ErrUnauthenticated, "Sign in to continue.")
 	}
-	if assertion == "" {
+	if assertion.IsZero() {
 		return nil, flowdeck.Errorf(flowdeck.ErrInvalid, "There is no sign-in token to exchange.")
 	}
 	return b.eachAudience(func(ai int, a Audience) error {
@@ -263,7 +263,7 @@ func (b *Broker) flight(ctx context.Context, key string, fn func(context.Context
 }
 
 // obtain is Token's slow path, run once per key at a time.
-func (b *Broker) obtain(ctx context.Context, p flowdeck.Principal, a Audience, ai int, assertion string) (string, error) {
+func (b *Broker) obtain(ctx context.Context, p flowdeck.Principal, a Audience, ai int, assertion flowdeck.Assertion) (string, error) {
 	now := b.now()
 	if tok, ok := b.cache.get(p.TenantID, p.UserID, ai, now.UnixNano()); ok {
 		return tok, nil
@@ -284,7 +284,7 @@ func (b *Broker) obtain(ctx context.Context, p flowdeck.Principal, a Audience, a
 			return tok, nil
 		case dead:
 			b.deadRefreshToken(ctx, p)
-			if assertion == "" {
+			if assertion.IsZero() {
 				b.signInNeeded(ctx, p)
 				return "", rerr
 			}
@@ -295,13 +295,13 @@ func (b *Broker) obtain(ctx context.Context, p flowdeck.Principal, a Audience, a
 				return st.AccessToken, nil
 			}
 			return "", rerr
-		case assertion == "" || errors.Is(rerr, flowdeck.ErrMisconfigured):
+		case assertion.IsZero() || errors.Is(rerr, flowdeck.ErrMisconfigured):
 			return "", rerr
 		}
 		// Consent or MFA trouble, or a dead refresh token, and the user is
 		// here with a fresh SSO token: an exchange may still succeed.
 	}
-	if assertion == "" {
+	if assertion.IsZero() {
 		fe := &flowdeck.Error{
 			Kind:    flowdeck.ErrInteractionRequired,
 			Message: fmt.Sprintf("Sign in to FlowDeck to use %s.", a.Name),

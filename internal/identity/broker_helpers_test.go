@@ -204,7 +204,7 @@ func (f *fixture) sso(t testing.TB, u demo.User, mfa bool) context.Context {
 		t.Fatal(err)
 	}
 	f.remember(a)
-	return flowdeck.WithAssertion(context.Background(), a)
+	return flowdeck.WithAssertion(context.Background(), flowdeck.NewAssertion(a))
 }
 
 // consentAll grants the user's consent to every audience.

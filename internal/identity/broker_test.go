@@ -278,7 +278,7 @@ func TestBrokerExchangeAndSignOut(t *testing.T) {
 	if _, err := f.broker.Token(context.Background(), principal(adele), Graph); !errors.Is(err, flowdeck.ErrInteractionRequired) {
 		t.Errorf("after SignOut: %v, want interaction required", err)
 	}
-	if _, err := f.broker.Exchange(context.Background(), principal(adele), ""); !errors.Is(err, flowdeck.ErrInvalid) {
+	if _, err := f.broker.Exchange(context.Background(), principal(adele), flowdeck.Assertion{}); !errors.Is(err, flowdeck.ErrInvalid) {
 		t.Errorf("empty assertion: %v", err)
 	}
 }

@@ -108,11 +108,11 @@ func unwrapURLError(err error) error {
 // #455) and never hands out the refresh token, which the broker must keep
 // (encrypted) so that other replicas and the background monitor can act for
 // the user after the SSO token has expired.
-func (b *Broker) obo(ctx context.Context, p flowdeck.Principal, a Audience, ai int, assertion string) (string, error) {
+func (b *Broker) obo(ctx context.Context, p flowdeck.Principal, a Audience, ai int, assertion flowdeck.Assertion) (string, error) {
 	form := url.Values{
 		"grant_type":          {GrantJWTBearer},
 		"requested_token_use": {"on_behalf_of"},
-		"assertion":           {assertion},
+		"assertion":           {assertion.Token()}, // the one place the token leaves the Assertion
 		"scope":               {strings.Join(a.SilentScopes(), " ")},
 	}
 	claims := b.withClaims(form, p, a)

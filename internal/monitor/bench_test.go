@@ -226,7 +226,7 @@ func signInAll(tb testing.TB, f *fixture, users []demo.User, n int) {
 					if err != nil {
 						return err
 					}
-					res, err := r.broker.Exchange(context.Background(), principal(u), tok)
+					res, err := r.broker.Exchange(context.Background(), principal(u), flowdeck.NewAssertion(tok))
 					if err != nil {
 						return err
 					}

@@ -134,7 +134,7 @@ func (f *fixture) signIn(tb testing.TB, u demo.User) {
 	for _, r := range f.replicas[:1] {
 		tok, err := f.cloud.Entra.MintSSOToken(entra.SSORequest{TenantID: u.TenantID, UserID: u.ID, Version: 2})
 		check(tb, err)
-		res, err := r.broker.Exchange(context.Background(), principal(u), tok)
+		res, err := r.broker.Exchange(context.Background(), principal(u), flowdeck.NewAssertion(tok))
 		check(tb, err)
 		for aud, err := range res {
 			if err != nil {

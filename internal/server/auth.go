@@ -29,8 +29,10 @@ func (s *Server) apiRoutes(e *echo.Echo) {
 }
 
 // authenticate reads "Authorization: Bearer <token>" (the token as the tab's
-// getAuthToken returns it), verifies it, and puts the principal and the raw
-// assertion (for the broker's On-Behalf-Of exchange) in the request context.
+// getAuthToken returns it), verifies it, and puts the principal and the
+// verified token as a flowdeck.Assertion in the request context: this is
+// where the tab's assertion starts its way to the broker's On-Behalf-Of
+// exchange (context → upstream transport → identity.Broker.Token).
 // A missing or invalid token answers 401 with WWW-Authenticate: Bearer. The
 // token is never logged or echoed.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
@@ -51,7 +53,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return err
 		}
-		ctx := flowdeck.WithAssertion(flowdeck.WithPrincipal(req.Context(), p), raw)
+		ctx := flowdeck.WithAssertion(flowdeck.WithPrincipal(req.Context(), p), flowdeck.NewAssertion(raw))
 		c.SetRequest(req.WithContext(ctx))
 		return next(c)
 	}

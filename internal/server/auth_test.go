@@ -61,7 +61,7 @@ func newAuthServer(t *testing.T, verify bool) (*testServer, *entra.Server, *auth
 		p, _ := flowdeck.PrincipalFrom(c.Request().Context())
 		a, _ := flowdeck.AssertionFrom(c.Request().Context())
 		seen.mu.Lock()
-		seen.principal, seen.assertion = p, a
+		seen.principal, seen.assertion = p, a.Token()
 		seen.calls++
 		seen.mu.Unlock()
 		return c.JSON(http.StatusOK, p)

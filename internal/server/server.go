@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,15 +58,13 @@ type Options struct {
 	Registry *prometheus.Registry
 	// UI is the file system served at /; nil means web.FS().
 	UI fs.FS
-	// Dev marks a development deployment (flowdeck dev); later features read it.
-	Dev bool
 	// Verifier checks the Teams SSO token of every /api request; nil makes
 	// every /api request fail as misconfigured.
 	Verifier TokenVerifier
 	// Account answers GET /api/me; nil leaves the route out.
 	Account Account
-	// DevHost is the dev Teams client served at /dev/ when Dev is set.
-	DevHost http.Handler
+	// Mounts are extra handlers, each served under its path prefix (see Mount).
+	Mounts []Mount
 	// Bot is the Bot Framework endpoint (POST /api/messages); nil leaves it out.
 	Bot http.Handler
 	// Auth serves the consent and sign-in pages (/auth/start, /auth/end); nil leaves them out.
@@ -127,6 +126,11 @@ func newServer(opts Options, testRoutes func(e *echo.Echo)) (*Server, error) {
 	}
 	if opts.BodyLimit < 0 {
 		return nil, fmt.Errorf("server: BodyLimit %d is negative", opts.BodyLimit)
+	}
+	for _, m := range opts.Mounts {
+		if len(m.Prefix) < 3 || !strings.HasPrefix(m.Prefix, "/") || !strings.HasSuffix(m.Prefix, "/") || m.Handler == nil {
+			return nil, fmt.Errorf("server: mount %q needs a prefix like /dev/ and a handler", m.Prefix)
+		}
 	}
 	if opts.BodyLimit == 0 {
 		opts.BodyLimit = defaultBodyLimit
@@ -220,7 +224,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.tabRoutes()
 	s.authRoutes(e)
 	s.botRoutes(e)
-	s.devRoutes(e)
+	s.mountRoutes(e)
 }
 
 // Handler returns the Echo instance as an http.Handler, for httptest.

@@ -14,6 +14,28 @@
 // not know gets no token (the request fails before anything is sent), and a
 // redirect to another host is sent without one.
 //
+// # Where the On-Behalf-Of exchange happens
+//
+// Not here, but on the way through here. The path of the caller's assertion:
+//
+//  1. server's authenticate middleware (internal/server/auth.go) verifies the
+//     tab's Teams SSO token and puts it in the request context as a
+//     flowdeck.Assertion (flowdeck.WithAssertion); the bot's sign-in
+//     (signin/tokenExchange) hands its verified token to
+//     identity.Broker.Exchange directly.
+//  2. The context travels unchanged through server → ops → the Power
+//     Automate, Power Apps or Graph client → this package's http.Client.
+//  3. The headers-and-token layer (authorize, transport.go) asks
+//     TokenSource.Token(ctx, principal, audience) — ctx still carrying the
+//     assertion. This package never reads the assertion itself.
+//  4. identity.Broker.Token answers from its cache or the store, renews with
+//     the refresh token, and only when it has neither reads
+//     flowdeck.AssertionFrom(ctx) and does the On-Behalf-Of exchange
+//     (internal/identity/obo.go), the one place the token leaves the
+//     Assertion.
+//
+// The monitor's requests carry no assertion: they live on stored tokens.
+//
 // A POST is never repeated. When its outcome is unclear (timeout, connection
 // reset, 5xx) the error wraps ErrUnclearOutcome so that the caller re-reads
 // the state before it says what happened.

@@ -106,7 +106,7 @@ func (c *refusalCloud) as(t *testing.T, sso bool) context.Context {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return flowdeck.WithAssertion(ctx, a)
+	return flowdeck.WithAssertion(ctx, flowdeck.NewAssertion(a))
 }
 
 // send sends method to the Flow API path with body ("" for none) and returns

@@ -20,7 +20,11 @@ import (
 // errAttemptTimeout marks an attempt that ran out of its own time.
 var errAttemptTimeout = errors.New("upstream: attempt timed out")
 
-// authorize sets the standard headers and the bearer token for the request's host.
+// authorize sets the standard headers and the bearer token for the request's
+// host. The token comes from o.Tokens for the principal in the request's
+// context; that context also carries, from the tab, the caller's
+// flowdeck.Assertion, which the broker exchanges On-Behalf-Of when it holds
+// no usable token (see the package doc). This layer never reads it.
 func authorize(o Options, next http.RoundTripper) http.RoundTripper {
 	return funcTripper(func(req *http.Request) (*http.Response, error) {
 		ctx := req.Context()
