@@ -34,9 +34,9 @@ type Main struct {
 	// Mounts are extra handlers the server serves under a prefix (`flowdeck
 	// dev` mounts its dev Teams client at /dev/).
 	Mounts []server.Mount
-	// devBot, set by `flowdeck dev`, accepts Agents Playground activities and
-	// signs its user in as a demo user.
-	devBot *devOptions
+	// wrapChannel, set by `flowdeck dev`, composes the bot endpoint's
+	// Authenticator around the channel verifier (newPlayground).
+	wrapChannel channelWrapper
 	// localRunHosts are the local cloud's run-content hosts (host:port),
 	// accepted for content links besides the cloud's own (dev and test stacks only).
 	localRunHosts []string
@@ -78,7 +78,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if m.services, err = newServices(ctx, m.Config, m.store, registry, m.Logger, m.devBot, m.localRunHosts, m.connectorClock); err != nil {
+	if m.services, err = newServices(ctx, m.Config, m.store, registry, m.Logger, m.wrapChannel, m.localRunHosts, m.connectorClock); err != nil {
 		return err
 	}
 	m.server, err = server.New(m.services.serverOptions(server.Options{

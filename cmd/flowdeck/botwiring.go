@@ -16,12 +16,10 @@ import (
 	"github.com/flowdeck/flowdeck/internal/identity"
 )
 
-// devOptions are what `flowdeck dev` adds to the bot: unauthenticated
-// activities from the Agents Playground (loopback only) and its sign-in as a
-// demo user of the fake tenant.
-type devOptions struct {
-	signIn bot.DevSignIn
-}
+// channelWrapper, when set (`flowdeck dev`: newPlayground), composes the
+// bot endpoint's Authenticator around the ordinary channel verifier, with
+// the ordinary SSO verifier and token broker. nil: the channel verifier.
+type channelWrapper func(channel botframework.Authenticator, sso ssoVerifier, tokens signInTokens) (botframework.Authenticator, error)
 
 // botCloud is the Bot Framework side of c's cloud: the channel issuer, the
 // connector scope, the Entra issuers and service tenants, the Teams host and
@@ -41,7 +39,7 @@ func teamsTab(c config.Config) cards.TabLink {
 // connector client with the bot's app-only token, the card actions and the
 // bot itself, behind the /api/messages endpoint. Every cloud-specific value
 // comes from the cloud table through botCloud and c.
-func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.ClientCredential, hc *http.Client, logger *slog.Logger, dev *devOptions) error {
+func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.ClientCredential, hc *http.Client, logger *slog.Logger, wrap channelWrapper) error {
 	bc := botCloud(c)
 	var err error
 	if s.appToken, err = identity.NewAppTokenSource(identity.AppTokenOptions{
@@ -84,14 +82,17 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 		// Room for a command's few upstream calls, each within its own deadline.
 		CommandTimeout: 3 * c.UpstreamTimeout,
 	}
-	if dev != nil {
-		o.DevSignIn = dev.signIn
-	}
 	if s.bot, err = bot.New(o); err != nil {
 		return fmt.Errorf("bot: %w", err)
 	}
+	var auth botframework.Authenticator = s.channel
+	if wrap != nil {
+		if auth, err = wrap(s.channel, s.verifier, s.broker); err != nil {
+			return fmt.Errorf("bot endpoint: %w", err)
+		}
+	}
 	if s.endpoint, err = botframework.NewEndpoint(botframework.EndpointOptions{
-		Verifier: s.channel, Handler: s.bot, Logger: logger, DevUnauthenticated: dev != nil, ListenAddr: c.Listen,
+		Verifier: auth, Handler: s.bot, Logger: logger,
 		Activities: store, AllowedTenants: c.AllowedTenants,
 	}); err != nil {
 		return fmt.Errorf("bot endpoint: %w", err)

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
@@ -156,12 +155,6 @@ func (lc *localCloud) devHost(c *config.Config, u demo.User) (h http.Handler, in
 	mux.Handle("/teams/", http.StripPrefix("/teams", teams))
 	mux.Handle("/", chat)
 	return http.StripPrefix("/dev", mux), chat.Install, nil
-}
-
-// devSignIn signs the Agents Playground's user (which has no Teams SSO) in
-// as u, with an SSO token the fake Entra ID mints.
-func (lc *localCloud) devSignIn(c *config.Config, u demo.User) *devOptions {
-	return &devOptions{signIn: func(context.Context, botframework.Caller) (string, error) { return lc.ssoToken(c, u) }}
 }
 
 // ssoToken is the Teams SSO token the fake Entra ID mints for u, as a Teams

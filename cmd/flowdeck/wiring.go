@@ -56,7 +56,7 @@ type services struct {
 	ipLimit, userLimit server.RateLimit
 }
 
-func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg *prometheus.Registry, logger *slog.Logger, dev *devOptions, localRunHosts []string, connClock botframework.Clock) (*services, error) {
+func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg *prometheus.Registry, logger *slog.Logger, wrapChannel channelWrapper, localRunHosts []string, connClock botframework.Clock) (*services, error) {
 	tokens, subs := flowdeck.TokenStore(store), flowdeck.SubscriptionStore(store)
 	hc, err := outboundClient(c)
 	if err != nil {
@@ -128,7 +128,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	s.names = graph.NewNames(graph.NamesOptions{Client: s.graph, Logger: logger})
 	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs, People: s.names, Portal: portalOf(c)})
 	s.connClock = connClock
-	if err := s.newBot(c, store, cred, hc, logger, dev); err != nil {
+	if err := s.newBot(c, store, cred, hc, logger, wrapChannel); err != nil {
 		return nil, err
 	}
 	monitorMetrics, err := monitor.NewMetrics(reg)

@@ -14,7 +14,7 @@ import (
 func TestBadInput(t *testing.T) {
 	b := newStubBot(t)
 	conn := b.o.Connector.(*stubConnector)
-	ep, err := botframework.NewEndpoint(botframework.EndpointOptions{Handler: b, DevUnauthenticated: true, ListenAddr: "127.0.0.1:0"})
+	ep, err := botframework.NewEndpoint(botframework.EndpointOptions{Handler: b, Verifier: tokenless{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,9 +50,6 @@ type Options struct {
 	// CardActions handles the card verbs the bot does not own; nil answers
 	// them with an error card.
 	CardActions CardActions
-	// DevSignIn, when set (dev only), signs in a user who has no tokens with
-	// the SSO token it returns, instead of showing the OAuth card.
-	DevSignIn DevSignIn
 	// CommandTimeout bounds the work on one message; default DefaultCommandTimeout.
 	CommandTimeout time.Duration
 }
@@ -69,7 +66,6 @@ type Bot struct {
 	mu     sync.Mutex
 	closed bool
 
-	devUsers   sync.Map           // devKey(caller) → flowdeck.Principal (DevSignIn only)
 	stored     refCache           // conversation references already in the store
 	exchanges  singleflight.Group // signin/tokenExchange under way, by dedupe key
 	exchanging sync.Map           // the keys of exchanges running now

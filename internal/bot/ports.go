@@ -72,7 +72,3 @@ var _ Connector = (*botframework.Client)(nil)
 type CardActions interface {
 	OnCardAction(ctx context.Context, a *schema.Activity, verb string, data map[string]any) (*botframework.InvokeResponse, bool)
 }
-
-// DevSignIn returns a Teams SSO token (an assertion) for the caller, for the
-// Agents Playground, which has no SSO. Only `flowdeck dev` sets it.
-type DevSignIn func(ctx context.Context, c botframework.Caller) (assertion string, err error)

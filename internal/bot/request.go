@@ -50,9 +50,6 @@ func (b *Bot) newRequest(ctx context.Context, a *schema.Activity, cmd Command) (
 	}
 	r := &request{a: a, caller: c, scope: scopeOf(a), cmd: cmd,
 		p: flowdeck.Principal{TenantID: c.TenantID, UserID: c.UserID, Name: c.Name}}
-	if p, ok := b.devPrincipal(c); ok {
-		r.p = p
-	}
 	if r.p.Valid() {
 		ctx = flowdeck.WithPrincipal(ctx, r.p)
 	}

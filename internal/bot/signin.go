@@ -27,47 +27,15 @@ func (b *Bot) flowAccess(ctx context.Context, p flowdeck.Principal) flowdeck.Acc
 	return flowdeck.Access{Audience: audienceFlow, Code: flowdeck.Code(flowdeck.ErrUnauthenticated)}
 }
 
-// allAccess reports whether FlowDeck holds a usable token for every service.
-func (b *Bot) allAccess(ctx context.Context, p flowdeck.Principal) bool {
-	for _, a := range b.o.Tokens.Access(ctx, p) {
-		if !a.Granted {
-			return false
-		}
-	}
-	return true
-}
-
 // ensureSignedIn checks that the user can reach Power Automate. When not,
-// it signs them in with DevSignIn (dev), or returns the sign-in or consent
-// card to answer with.
+// it returns the sign-in or consent card to answer with.
 func (b *Bot) ensureSignedIn(ctx context.Context, r *request) (context.Context, reply, bool) {
 	if !r.p.Valid() {
-		if b.o.DevSignIn != nil {
-			if ctx, ok := b.devSignIn(ctx, r); ok {
-				return ctx, reply{}, true
-			}
-		}
 		return ctx, textReply("I can't tell who you are, so I can't show your flows. Talk to me from Microsoft Teams while signed in."), false
-	}
-	if b.o.DevSignIn != nil {
-		// Under flowdeck dev, a user is signed in only when every service is:
-		// the tab may have obtained some tokens for the same user a moment
-		// ago, and a command that needs another would fail half-way.
-		if b.allAccess(ctx, r.p) {
-			return ctx, reply{}, true
-		}
-		if ctx, ok := b.devSignIn(ctx, r); ok {
-			return ctx, reply{}, true
-		}
 	}
 	acc := b.flowAccess(ctx, r.p)
 	if acc.Granted {
 		return ctx, reply{}, true
-	}
-	if b.o.DevSignIn != nil {
-		if ctx, ok := b.devSignIn(ctx, r); ok {
-			return ctx, reply{}, true
-		}
 	}
 	if acc.Code == flowdeck.Code(flowdeck.ErrConsentRequired) {
 		u := acc.ConsentURL
@@ -113,11 +81,6 @@ func (b *Bot) oauthReplyURL(ctx context.Context, r *request, text, u string) rep
 
 // cmdSignIn sends the OAuth card (1:1 only: deliver sends it there).
 func (b *Bot) cmdSignIn(ctx context.Context, r *request) reply {
-	if b.o.DevSignIn != nil {
-		if _, ok := b.devSignIn(ctx, r); ok {
-			return textReply("You're signed in. Type **help** to see what I can do.")
-		}
-	}
 	if !r.p.Valid() {
 		return textReply("I can't tell who you are; talk to me from Microsoft Teams while signed in.")
 	}
@@ -132,7 +95,6 @@ func (b *Bot) cmdSignOut(ctx context.Context, r *request) reply {
 	if err := b.o.Tokens.SignOut(ctx, r.p); err != nil {
 		return b.errorReply(ctx, r, err)
 	}
-	b.devUsers.Delete(devKey(r.caller))
 	return textReply("You're signed out. Your alerts pause until you sign in again (type **signin**).")
 }
 

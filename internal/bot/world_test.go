@@ -78,8 +78,6 @@ func (b *syncBuffer) String() string {
 }
 
 type worldOptions struct {
-	// playground serves the endpoint in the unauthenticated dev mode, with DevSignIn.
-	playground bool
 	// fast turns the connector's rate limits off (benchmarks).
 	fast bool
 	// coldCache makes the Power Automate overview cache nothing.
@@ -174,12 +172,6 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	must(tb, err)
 	bo := bot.Options{Ops: w.ops, Tokens: w.broker, SSO: sso, Consent: consent, Connector: client, Conversations: w.store,
 		Dedupe: w.store, AppIDURI: demo.AppIDURI, BotID: demo.ClientID, Logger: log, Portal: publicPortal}
-	if o.playground {
-		bo.DevSignIn = func(context.Context, botframework.Caller) (string, error) {
-			u := cloudtest.Adele()
-			return w.cloud.Entra.MintSSOToken(entra.SSORequest{TenantID: u.TenantID, UserID: u.ID, Version: 2})
-		}
-	}
 	w.bot, err = bot.New(bo)
 	must(tb, err)
 	tb.Cleanup(func() { _ = w.bot.Close(context.Background()) })
@@ -190,19 +182,15 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	if o.echo {
 		eo.Handler = echoHandler(client)
 	}
-	if o.playground {
-		eo.DevUnauthenticated, eo.ListenAddr = true, srv.Listener.Addr().String()
-	} else {
-		eo.Verifier, err = botframework.NewChannelVerifier(botframework.VerifierOptions{AppID: demo.ClientID,
-			OpenIDMetadataURL: w.conn.MetadataURL(), HTTPClient: w.conn.Client()})
-		must(tb, err)
-	}
+	eo.Verifier, err = botframework.NewChannelVerifier(botframework.VerifierOptions{AppID: demo.ClientID,
+		OpenIDMetadataURL: w.conn.MetadataURL(), HTTPClient: w.conn.Client()})
+	must(tb, err)
 	handler, err = botframework.NewEndpoint(eo)
 	must(tb, err)
 	srv.Start()
 	tb.Cleanup(srv.Close)
 	w.botURL = srv.URL + "/api/messages"
-	w.drv, err = connector.NewDriver(connector.DriverOptions{Server: w.conn, BotURL: w.botURL, Unauthenticated: o.playground})
+	w.drv, err = connector.NewDriver(connector.DriverOptions{Server: w.conn, BotURL: w.botURL})
 	must(tb, err)
 	return w
 }

@@ -22,23 +22,34 @@ import (
 // DefaultMaxBodyBytes is the largest activity the endpoint reads.
 const DefaultMaxBodyBytes = 512 << 10
 
+// Authenticator admits an inbound activity and says who sent it. The
+// endpoint calls it for every activity, with the whole Authorization header
+// ("" when there is none). *ChannelVerifier is the production
+// Authenticator: a Bot Framework or Entra channel token, checked against
+// the activity. `flowdeck dev` composes its own for the Microsoft 365 Agents
+// Playground, which sends no token, around a *ChannelVerifier.
+//
+// Failures are *flowdeck.Error values whose kind picks the HTTP status
+// (ErrUnauthenticated 401, ErrForbidden 403, ErrUnavailable 503). A caller
+// whose Authenticated is false came without a token: the endpoint does not
+// apply replay protection to it (there is no token to capture and replay it
+// with).
+type Authenticator interface {
+	Authenticate(ctx context.Context, authorization string, a *schema.Activity) (Caller, Claims, error)
+}
+
+var _ Authenticator = (*ChannelVerifier)(nil)
+
 // EndpointOptions configure an Endpoint.
 type EndpointOptions struct {
-	// Verifier checks channel tokens. Required unless DevUnauthenticated.
-	Verifier *ChannelVerifier
+	// Verifier admits activities: the channel-token verifier in production. Required.
+	Verifier Authenticator
 	// Handler receives the verified activities. Required.
 	Handler Handler
 	// MaxBodyBytes is the body limit; default DefaultMaxBodyBytes (512 KiB).
 	MaxBodyBytes int64
 	// Logger receives one line per activity (type, ids, tenant; never the token).
 	Logger *slog.Logger
-	// DevUnauthenticated accepts activities without a token, for the
-	// Microsoft 365 Agents Playground. NewEndpoint refuses it unless
-	// ListenAddr is a loopback address.
-	DevUnauthenticated bool
-	// ListenAddr is the server's listen address (host:port); checked only in
-	// DevUnauthenticated mode.
-	ListenAddr string
 	// Activities remembers the handled activities across replicas, so that
 	// a replayed one is acknowledged and not acted on again (replay.go). nil:
 	// each replica remembers its own only.
@@ -52,27 +63,20 @@ type EndpointOptions struct {
 
 // Endpoint is the http.Handler for POST /api/messages.
 type Endpoint struct {
-	v       *ChannelVerifier
+	v       Authenticator
 	h       Handler
 	max     int64
 	log     *slog.Logger
-	noAuth  bool
 	replay  *replayGuard
 	tenants tenantGate
 }
 
-// NewEndpoint returns the endpoint. Bad options, and the dev mode on a
-// non-loopback address, are flowdeck.ErrMisconfigured.
+// NewEndpoint returns the endpoint. Bad options are flowdeck.ErrMisconfigured.
 func NewEndpoint(o EndpointOptions) (*Endpoint, error) {
 	if o.Handler == nil {
 		return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured, "botframework: the endpoint needs a handler")
 	}
-	if o.DevUnauthenticated {
-		if !IsLoopback(o.ListenAddr) {
-			return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured,
-				"botframework: the unauthenticated dev mode needs a loopback listen address, not %q", o.ListenAddr)
-		}
-	} else if o.Verifier == nil {
+	if o.Verifier == nil {
 		return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured, "botframework: the endpoint needs a channel verifier")
 	}
 	if o.MaxBodyBytes <= 0 {
@@ -84,7 +88,7 @@ func NewEndpoint(o EndpointOptions) (*Endpoint, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Endpoint{v: o.Verifier, h: o.Handler, max: o.MaxBodyBytes, log: o.Logger, noAuth: o.DevUnauthenticated,
+	return &Endpoint{v: o.Verifier, h: o.Handler, max: o.MaxBodyBytes, log: o.Logger,
 		replay: newReplayGuard(o.Activities, o.Now), tenants: newTenantGate(o.AllowedTenants)}, nil
 }
 
@@ -119,12 +123,6 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnsupportedMediaType, "UnsupportedMediaType", "Send application/json.")
 		return
 	}
-	auth := r.Header.Get("Authorization")
-	if auth == "" && !e.noAuth {
-		e.log.LogAttrs(ctx, slog.LevelInfo, "botframework: activity without a token")
-		writeError(w, http.StatusUnauthorized, "Unauthorized", "A channel token is required.")
-		return
-	}
 	body, err := readBody(http.MaxBytesReader(w, r.Body, e.max), r.ContentLength)
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -141,21 +139,19 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "BadRequest", "The body is not an activity.")
 		return
 	}
-	caller := CallerOf(a)
-	// Without a token (the dev mode) anyone may send anything: there is
-	// nothing to replay, and the Playground may reuse an id.
-	if !e.noAuth {
-		claims, err := e.v.Verify(ctx, auth, a)
-		if err != nil {
-			status := statusOf(err)
-			writeError(w, status, http.StatusText(status), flowdeck.Message(err))
-			return
-		}
-		caller.Authenticated = true
-		if !e.tenants.admits(caller.TenantID) {
-			e.refuseTenant(ctx, w, a, caller)
-			return
-		}
+	caller, claims, err := e.v.Authenticate(ctx, r.Header.Get("Authorization"), a)
+	if err != nil {
+		status := statusOf(err)
+		writeError(w, status, http.StatusText(status), flowdeck.Message(err))
+		return
+	}
+	if !e.tenants.admits(caller.TenantID) {
+		e.refuseTenant(ctx, w, a, caller)
+		return
+	}
+	// Without a token there is nothing to capture and replay, and the
+	// Agents Playground may reuse an id.
+	if caller.Authenticated {
 		repeat, err := e.replay.repeat(ctx, a, claims.ExpiresAt)
 		if err != nil {
 			e.log.LogAttrs(ctx, slog.LevelError, "botframework: activity log unavailable", slog.String("activity_id", a.ID), slog.Any("err", err))

@@ -3,10 +3,8 @@ package botframework_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -181,46 +179,5 @@ func TestEndpointCallerPrincipal(t *testing.T) {
 	}
 	if got.TenantID != u.TenantID || got.UserID != u.ID {
 		t.Fatalf("principal = %+v (tenant from channelData)", got)
-	}
-}
-
-func TestDevModeLoopbackOnly(t *testing.T) {
-	h := botframework.HandlerFunc(func(context.Context, *schema.Activity) (*botframework.InvokeResponse, error) { return nil, nil })
-	for _, addr := range []string{"0.0.0.0:3978", ":3978", "10.1.2.3:3978", "[::]:3978", "example.com:3978", ""} {
-		_, err := botframework.NewEndpoint(botframework.EndpointOptions{Handler: h, DevUnauthenticated: true, ListenAddr: addr})
-		if !errors.Is(err, flowdeck.ErrMisconfigured) {
-			t.Errorf("dev mode on %q: err = %v, want ErrMisconfigured", addr, err)
-		}
-	}
-	for _, addr := range []string{"127.0.0.1:3978", "localhost:3978", "[::1]:3978"} {
-		if _, err := botframework.NewEndpoint(botframework.EndpointOptions{Handler: h, DevUnauthenticated: true, ListenAddr: addr}); err != nil {
-			t.Errorf("dev mode on %q: %v", addr, err)
-		}
-	}
-	if _, err := botframework.NewEndpoint(botframework.EndpointOptions{Handler: h}); !errors.Is(err, flowdeck.ErrMisconfigured) {
-		t.Errorf("no verifier, no dev mode: %v", err)
-	}
-}
-
-func TestDevModeAcceptsPlaygroundActivity(t *testing.T) {
-	rec := &recorder{}
-	ep, err := botframework.NewEndpoint(botframework.EndpointOptions{Handler: rec, DevUnauthenticated: true, ListenAddr: "127.0.0.1:3978"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(ep)
-	defer srv.Close()
-	pg := `{"type":"message","text":"hello bot","id":"8f5558a6","from":{"id":"user-id-0","name":"Alex Wilber","aadObjectId":"00000000-0000-0000-0000-0000000000020"},
-	"timestamp":"2026-11-25T16:47:45.968Z","localTimestamp":"2026-11-25T16:47:45.968+00:00","serviceUrl":"http://localhost:56150/_connector",
-	"conversation":{"conversationType":"personal","tenantId":"00000000-0000-0000-0000-0000000000001","id":"499ec568"},
-	"recipient":{"id":"00000000-0000-0000-0000-00000000000011","name":"Test Bot"},"textFormat":"plain","locale":"en-US",
-	"entities":[{"type":"clientInfo","locale":"en-US","country":"US","platform":"Web","timezone":"UTC"}],
-	"channelData":{"tenant":{"id":"00000000-0000-0000-0000-0000000000001"}},"channelId":"msteams","unknownField":{"x":1}}`
-	status, _ := post(t, srv.URL+"/api/messages", "", "application/json", strings.NewReader(pg))
-	if status != http.StatusOK || rec.count() != 1 {
-		t.Fatalf("status = %d, handled %d", status, rec.count())
-	}
-	if c := rec.callers[0]; c.Authenticated || c.TenantID != "00000000-0000-0000-0000-0000000000001" {
-		t.Fatalf("caller = %+v", c)
 	}
 }

@@ -96,7 +96,8 @@ type Caller struct {
 	ChannelID string
 	// ServiceURL is the activity's serviceUrl; with a verified token it matched the token.
 	ServiceURL string
-	// Authenticated is false only in the dev unauthenticated mode.
+	// Authenticated reports a verified channel token. It is false only for an
+	// activity a dev Authenticator admitted without one (the Agents Playground).
 	Authenticated bool
 }
 

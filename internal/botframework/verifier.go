@@ -252,6 +252,18 @@ func (v *ChannelVerifier) Verify(ctx context.Context, authorization string, a *s
 	return out, nil
 }
 
+// Authenticate implements Authenticator: Verify, and the caller read from
+// the activity, Authenticated.
+func (v *ChannelVerifier) Authenticate(ctx context.Context, authorization string, a *schema.Activity) (Caller, Claims, error) {
+	claims, err := v.Verify(ctx, authorization, a)
+	if err != nil {
+		return Caller{}, Claims{}, err
+	}
+	c := CallerOf(a)
+	c.Authenticated = true
+	return c, claims, nil
+}
+
 // cached returns the claims and key of raw when its signature was verified
 // before with the key its kid still names, and its claims (times, audience)
 // still hold now. Otherwise Verify checks it in full.
