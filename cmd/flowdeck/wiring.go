@@ -52,6 +52,8 @@ type services struct {
 	bot       *bot.Bot
 	endpoint  *botframework.Endpoint
 	monitor   *monitor.Monitor
+	// signIns carries the users who must sign in again from the broker to the monitor.
+	signIns *flowdeck.SignInQueue
 	// ipLimit and userLimit are FLOWDECK_RATE_LIMIT_IP and _USER.
 	ipLimit, userLimit server.RateLimit
 }
@@ -95,23 +97,28 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	if err != nil {
 		return nil, err
 	}
+	// The sign-in links first: the broker puts them in its consent errors and
+	// the consent flow opens the states they seal; neither waits for the other.
+	links, err := identity.NewSignInLinks(identity.SignInLinksOptions{
+		RedirectURL: c.PublicURL.JoinPath("auth", "end").String(), Registry: s.registry,
+		StateKey: derivedKey(c.EncryptionKey, "flowdeck/consent-state/v1"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("consent flow: %w", err)
+	}
+	// The sign-in queue likewise: the broker adds a user whose refresh token
+	// died, the monitor (made last) takes them.
+	s.signIns = flowdeck.NewSignInQueue()
 	if s.broker, err = identity.NewBroker(identity.BrokerOptions{
 		Registry: s.registry, Store: tokens, Authority: c.AuthorityURL.String(), ClientID: c.ClientID,
-		Credential: cred, HTTPClient: hc, Logger: logger, Metrics: brokerMetrics,
-		// s.monitor is set below, before any request can arrive.
-		OnSignInNeeded: func(ctx context.Context, p flowdeck.Principal) {
-			if s.monitor != nil {
-				s.monitor.SignInNeeded(ctx, p)
-			}
-		},
+		Credential: cred, HTTPClient: hc, Logger: logger, Metrics: brokerMetrics, Links: links,
+		OnSignInNeeded: s.signIns.Add,
 	}); err != nil {
 		return nil, fmt.Errorf("token broker: %w", err)
 	}
 	if s.consent, err = identity.NewConsent(identity.ConsentOptions{
-		Authority: c.AuthorityURL.String(), ClientID: c.ClientID, Credential: cred,
-		RedirectURL: c.PublicURL.JoinPath("auth", "end").String(), HTTPClient: hc,
-		Broker: s.broker, Registry: s.registry, StateKey: derivedKey(c.EncryptionKey, "flowdeck/consent-state/v1"),
-		Logger: logger, DisableInstanceDiscovery: !microsoftAuthority(c.AuthorityURL),
+		Authority: c.AuthorityURL.String(), ClientID: c.ClientID, Credential: cred, Links: links, HTTPClient: hc,
+		Broker: s.broker, Logger: logger, DisableInstanceDiscovery: !microsoftAuthority(c.AuthorityURL),
 	}); err != nil {
 		return nil, fmt.Errorf("consent flow: %w", err)
 	}
@@ -136,7 +143,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 		return nil, err
 	}
 	if s.monitor, err = monitor.New(monitor.Options{
-		Store: store, Source: s.ops, Poster: s.actions, Tokens: s.broker,
+		Store: store, Source: s.ops, Poster: s.actions, Tokens: s.broker, SignIns: s.signIns,
 		Interval: c.MonitorInterval, Shards: c.MonitorShards, IdleDays: c.MonitorIdleDays, ReminderAfter: c.ApprovalReminder,
 		TabLink: teamsTab(c), Portal: portalOf(c), Logger: logger, Metrics: monitorMetrics,
 	}); err != nil {

@@ -133,15 +133,17 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	if o.brokerTransport != nil {
 		brokerHTTP = &http.Client{Transport: o.brokerTransport(brokerHTTP.Transport), Timeout: brokerHTTP.Timeout}
 	}
-	w.broker, err = identity.NewBroker(identity.BrokerOptions{Registry: w.cloud.Registry, Store: w.store, Authority: w.cloud.Entra.URL(),
-		ClientID: demo.ClientID, Credential: cred, HTTPClient: brokerHTTP, Logger: log})
-	must(tb, err)
 	webMux := http.NewServeMux()
 	web := httptest.NewServer(webMux)
 	tb.Cleanup(web.Close)
 	must(tb, w.cloud.Entra.AddRedirectURI(demo.ClientID, web.URL+"/auth/end"))
+	links, err := identity.NewSignInLinks(identity.SignInLinksOptions{RedirectURL: web.URL + "/auth/end", StateKey: key, Registry: w.cloud.Registry})
+	must(tb, err)
+	w.broker, err = identity.NewBroker(identity.BrokerOptions{Registry: w.cloud.Registry, Store: w.store, Authority: w.cloud.Entra.URL(),
+		ClientID: demo.ClientID, Credential: cred, HTTPClient: brokerHTTP, Logger: log, Links: links})
+	must(tb, err)
 	consent, err := identity.NewConsent(identity.ConsentOptions{Authority: w.cloud.Entra.URL(), ClientID: demo.ClientID, Credential: cred,
-		RedirectURL: web.URL + "/auth/end", HTTPClient: w.cloud.Entra.Client(), Broker: w.broker, StateKey: key, Logger: log,
+		Links: links, HTTPClient: w.cloud.Entra.Client(), Broker: w.broker, Logger: log,
 		DisableInstanceDiscovery: true})
 	must(tb, err)
 	webMux.HandleFunc("/auth/start", consent.Start)

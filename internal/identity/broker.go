@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -43,10 +42,16 @@ type BrokerOptions struct {
 	// OnSignInNeeded, if set, is called once when a user's refresh token died
 	// and nobody can act for them until they sign in again (the monitor pauses
 	// their subscriptions). It is not called again for that user until new
-	// tokens have been stored.
+	// tokens have been stored. It runs inside a token request and must not
+	// block: FlowDeck passes a flowdeck.SignInQueue's Add, which the monitor
+	// takes from.
 	OnSignInNeeded func(ctx context.Context, p flowdeck.Principal)
 	// Metrics, if set, counts exchanges and cache lookups.
 	Metrics *BrokerMetrics
+	// Links, if set, make the consent and sign-in URLs that consent and
+	// interaction errors carry (Detail consent_url, signin_url); the Consent
+	// flow serving them shares the same links.
+	Links *SignInLinks
 }
 
 // Broker hands out delegated access tokens, one per (tenant, user,
@@ -74,7 +79,7 @@ type Broker struct {
 	cache    *tokenCache
 	sf       singleflight.Group
 	notified sync.Map // userKey → struct{}: OnSignInNeeded already called
-	consent  atomic.Pointer[Consent]
+	links    *SignInLinks
 	claims   sync.Map // flightKey → the claims challenge the next token request carries
 }
 
@@ -108,6 +113,7 @@ func NewBroker(o BrokerOptions) (*Broker, error) {
 		ahead:    o.RefreshAhead,
 		onSignIn: o.OnSignInNeeded,
 		metrics:  o.Metrics,
+		links:    o.Links,
 	}
 	if b.now == nil {
 		b.now = time.Now
@@ -336,9 +342,9 @@ func (b *Broker) save(ctx context.Context, p flowdeck.Principal, a Audience, ai 
 }
 
 // addURLs adds the consent or sign-in URL to a consent or interaction error
-// when a Consent flow is attached.
+// when the broker has sign-in links.
 func (b *Broker) addURLs(fe *flowdeck.Error, p flowdeck.Principal, a Audience) {
-	c := b.consent.Load()
+	c := b.links
 	if c == nil || fe == nil || fe.Detail == nil {
 		return
 	}

@@ -84,6 +84,7 @@ type fixture struct {
 	key     []byte
 	broker  *Broker
 	consent *Consent
+	links   *SignInLinks
 	web     *httptest.Server
 	signIns atomic.Int32
 
@@ -119,18 +120,21 @@ func newFixtureIn(t testing.TB, cloudName string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.broker = f.newBroker(t, demo.ClientSecret)
-
 	mux := http.NewServeMux()
 	f.web = httptest.NewServer(mux)
 	t.Cleanup(f.web.Close)
 	if err := idp.AddRedirectURI(demo.ClientID, f.web.URL+"/auth/end"); err != nil {
 		t.Fatal(err)
 	}
+	// The links first: the broker and the consent flow share them.
+	if f.links, err = NewSignInLinks(SignInLinksOptions{RedirectURL: f.web.URL + "/auth/end", StateKey: f.key, Registry: f.reg, Now: f.clock.Now}); err != nil {
+		t.Fatal(err)
+	}
+	f.broker = f.newBroker(t, demo.ClientSecret)
 	f.consent, err = NewConsent(ConsentOptions{
 		Authority: idp.URL(), ClientID: demo.ClientID, Credential: secret(t, demo.ClientSecret),
-		RedirectURL: f.web.URL + "/auth/end", HTTPClient: idp.Client(), Broker: f.broker,
-		StateKey: f.key, Now: f.clock.Now, Logger: f.log, DisableInstanceDiscovery: true,
+		Links: f.links, HTTPClient: idp.Client(), Broker: f.broker,
+		Logger: f.log, DisableInstanceDiscovery: true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -167,6 +171,7 @@ func (f *fixture) newBroker(t testing.TB, clientSecret string) *Broker {
 		Registry: f.reg, Store: f.store, Authority: f.idp.URL(), ClientID: demo.ClientID,
 		Credential: secret(t, clientSecret), HTTPClient: f.idp.Client(), Now: f.clock.Now, Logger: f.log,
 		OnSignInNeeded: func(context.Context, flowdeck.Principal) { f.signIns.Add(1) },
+		Links:          f.links,
 	})
 	if err != nil {
 		t.Fatal(err)

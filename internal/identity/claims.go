@@ -30,11 +30,11 @@ func checkClaims(claims string) error {
 // in the state and reaches Entra's authorize request as its "claims"
 // parameter, so that Entra asks the user for exactly what is missing. An empty
 // claims is StartURL.
-func (c *Consent) StartURLWithClaims(p flowdeck.Principal, loginHint string, audiences []string, prompt, claims string) (string, error) {
+func (l *SignInLinks) StartURLWithClaims(p flowdeck.Principal, loginHint string, audiences []string, prompt, claims string) (string, error) {
 	if claims != "" {
 		if err := checkClaims(claims); err != nil {
 			return "", err
 		}
 	}
-	return c.start(p, loginHint, audiences, nil, prompt, claims)
+	return l.start(p, loginHint, audiences, nil, prompt, claims)
 }

@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"path"
-	"slices"
 	"strings"
 	"time"
 
@@ -23,21 +21,13 @@ type ConsentOptions struct {
 	// ClientID and Credential are FlowDeck's app registration.
 	ClientID   string
 	Credential ClientCredential
-	// RedirectURL is <public URL>/auth/end, registered as a redirect URI of
-	// the app. /auth/start and /auth/end.js live next to it.
-	RedirectURL string
+	// Links make and open the sealed states of /auth/start (and give the
+	// redirect URL, <public URL>/auth/end); required. The Broker shares them.
+	Links *SignInLinks
 	// HTTPClient is used for code redemption; default a client with a 30 s timeout.
 	HTTPClient *http.Client
-	// Broker stores the tokens; required. NewConsent attaches itself to it so
-	// that its consent errors carry a consent URL.
+	// Broker stores the tokens the flow obtains; required.
 	Broker *Broker
-	// Registry lists the audiences; default the broker's.
-	Registry *Registry
-	// StateKey is a 32-byte secret that seals the state and the PKCE cookie
-	// (a purpose-bound key is derived from it; the token encryption key may be reused).
-	StateKey []byte
-	// Now is the clock; default time.Now.
-	Now func() time.Time
 	// Logger receives the flow's logs (never a token or code); default discards.
 	Logger *slog.Logger
 	// DisableInstanceDiscovery turns MSAL's instance discovery off: only for
@@ -63,76 +53,51 @@ const stateLifetime = 10 * time.Minute
 // which redeems the code, checks that the right user signed in, stores the
 // tokens through the broker and tells Teams the outcome. Its handlers are
 // plain net/http handlers.
+//
+// Its links (StartURL, StartURLWithClaims, PermissionURL) are its
+// SignInLinks'.
 type Consent struct {
+	*SignInLinks
 	authority   string
 	clientID    string
 	cred        ClientCredential
-	redirect    string
-	secure      bool
-	startURL    string
-	scriptPath  string
-	cookiePath  string
 	hc          *http.Client
 	broker      *Broker
-	auds        []Audience
-	seal        *sealer
-	now         func() time.Time
 	log         *slog.Logger
 	noDiscovery bool
 	teamsJS     string
 	teamsSRI    string
 }
 
-// NewConsent returns the consent flow and attaches it to o.Broker. Problems
-// with the options are flowdeck.ErrMisconfigured.
+// NewConsent returns the consent flow. Problems with the options are
+// flowdeck.ErrMisconfigured.
 func NewConsent(o ConsentOptions) (*Consent, error) {
 	authority, err := checkAuthority(o.Authority)
 	if err != nil {
 		return nil, err
 	}
-	ru, err := url.Parse(o.RedirectURL)
 	switch {
-	case err != nil || ru.Host == "" || (ru.Scheme != "https" && ru.Scheme != "http") || ru.RawQuery != "" || ru.Fragment != "":
-		return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured, "identity: the redirect URL %q is not an absolute URL without a query", o.RedirectURL)
+	case o.Links == nil:
+		return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured, "identity: the consent flow needs the sign-in links")
 	case o.Broker == nil:
 		return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured, "identity: the consent flow needs the token broker")
 	case o.ClientID == "" || o.Credential.IsZero():
 		return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured, "identity: the consent flow needs the client id and credential")
 	}
-	seal, err := newSealer(o.StateKey)
-	if err != nil {
-		return nil, flowdeck.Wrap(flowdeck.ErrMisconfigured, err, "identity: the consent state key must be 32 bytes")
-	}
-	dir := path.Dir(ru.Path)
-	start := *ru
-	start.Path = path.Join(dir, "start")
 	c := &Consent{
+		SignInLinks: o.Links,
 		authority:   authority,
 		clientID:    o.ClientID,
 		cred:        o.Credential,
-		redirect:    o.RedirectURL,
-		secure:      ru.Scheme == "https",
-		startURL:    start.String(),
-		scriptPath:  ru.Path + ".js",
-		cookiePath:  dir,
 		hc:          o.HTTPClient,
 		broker:      o.Broker,
-		auds:        o.Broker.auds,
-		seal:        seal,
-		now:         o.Now,
 		log:         o.Logger,
 		noDiscovery: o.DisableInstanceDiscovery,
 		teamsJS:     o.TeamsJSURL,
 		teamsSRI:    o.TeamsJSIntegrity,
 	}
-	if o.Registry != nil {
-		c.auds = o.Registry.All()
-	}
 	if c.hc == nil {
 		c.hc = &http.Client{Timeout: 30 * time.Second}
-	}
-	if c.now == nil {
-		c.now = time.Now
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -140,88 +105,7 @@ func NewConsent(o ConsentOptions) (*Consent, error) {
 	if c.teamsJS == "" {
 		c.teamsJS = DefaultTeamsJSURL
 	}
-	o.Broker.consent.Store(c)
 	return c, nil
-}
-
-// prompts are the prompt values StartURL accepts.
-var prompts = []string{"", "consent", "login", "select_account"}
-
-// StartURL returns the FlowDeck URL (/auth/start?s=…) that starts sign-in
-// and consent for the user and the audiences (registry keys; none means all).
-// loginHint pre-fills the account (the UPN); prompt is "", "consent",
-// "login" or "select_account". The sealed state binds tenant, user, a nonce,
-// the audiences and a 10-minute expiry.
-func (c *Consent) StartURL(p flowdeck.Principal, loginHint string, audiences []string, prompt string) (string, error) {
-	return c.start(p, loginHint, audiences, nil, prompt, "")
-}
-
-// PermissionURL returns the /auth/start URL whose consent page asks the user
-// for the named permissions of one audience only (prompt=consent), the
-// interactive answer to a permission the API said is missing.
-func (c *Consent) PermissionURL(p flowdeck.Principal, loginHint, audience string, permissions ...string) (string, error) {
-	a, ok := c.audience(audience)
-	if !ok {
-		return "", flowdeck.Errorf(flowdeck.ErrInvalid, "identity: unknown audience %q", audience)
-	}
-	for _, n := range permissions {
-		if !a.HasScope(n) {
-			return "", flowdeck.Errorf(flowdeck.ErrInvalid, "identity: %s is not a permission FlowDeck asks of %s", n, a.Name)
-		}
-	}
-	return c.start(p, loginHint, []string{audience}, permissions, "consent", "")
-}
-
-// start seals the consent state and returns its /auth/start URL: the
-// audiences (all when none), the only permissions to ask (all when none), the
-// prompt, and a claims challenge for the authorize request ("" when none).
-func (c *Consent) start(p flowdeck.Principal, loginHint string, audiences, permissions []string, prompt, claims string) (string, error) {
-	if !p.Valid() {
-		return "", flowdeck.Errorf(flowdeck.ErrUnauthenticated, "Sign in to continue.")
-	}
-	if !slices.Contains(prompts, prompt) {
-		return "", flowdeck.Errorf(flowdeck.ErrInvalid, "identity: prompt %q is not supported", prompt)
-	}
-	if len(audiences) == 0 {
-		for _, a := range c.auds {
-			audiences = append(audiences, a.Key)
-		}
-	}
-	for _, k := range audiences {
-		if _, ok := c.audience(k); !ok {
-			return "", flowdeck.Errorf(flowdeck.ErrInvalid, "identity: unknown audience %q", k)
-		}
-	}
-	sealed, err := c.seal.seal(purposeState, consentState{
-		Tenant: p.TenantID, User: p.UserID, Nonce: randomToken(18), Audiences: slices.Compact(slices.Clone(audiences)),
-		Permissions: slices.Clone(permissions), Claims: claims,
-		LoginHint: loginHint, Prompt: prompt, Expires: c.now().Add(stateLifetime).Unix(),
-	})
-	if err != nil {
-		return "", flowdeck.Wrap(flowdeck.ErrInternal, err, "identity: seal consent state")
-	}
-	return c.startURL + "?s=" + sealed, nil
-}
-
-func (c *Consent) audience(key string) (Audience, bool) {
-	for _, a := range c.auds {
-		if a.Key == key {
-			return a, true
-		}
-	}
-	return Audience{}, false
-}
-
-// openState opens and checks a sealed state.
-func (c *Consent) openState(sealed string) (consentState, string) {
-	var st consentState
-	if sealed == "" || c.seal.open(purposeState, sealed, &st) != nil || st.Nonce == "" || st.Tenant == "" || st.User == "" {
-		return st, "invalid_state"
-	}
-	if c.now().Unix() >= st.Expires {
-		return st, "expired"
-	}
-	return st, ""
 }
 
 // Start serves GET /auth/start: it opens the state, keeps a fresh PKCE

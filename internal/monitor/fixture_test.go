@@ -47,6 +47,8 @@ type replica struct {
 	ops    *ops.Service
 	h      *actions.Handler
 	mon    *monitor.Monitor
+	// signIns is the queue from the broker to the monitor, as FlowDeck wires it.
+	signIns *flowdeck.SignInQueue
 }
 
 type fixtureOptions struct {
@@ -91,8 +93,9 @@ func (f *fixture) newReplica(tb testing.TB, o fixtureOptions, name string) *repl
 	tb.Cleanup(func() { r.store.Close() })
 	cred, err := identity.NewSecretCredential(demo.ClientSecret)
 	check(tb, err)
+	r.signIns = flowdeck.NewSignInQueue()
 	r.broker, err = identity.NewBroker(identity.BrokerOptions{Registry: c.Registry, Store: r.store, Authority: c.Entra.URL(),
-		ClientID: demo.ClientID, Credential: cred, HTTPClient: c.Entra.Client(), Now: f.clk.Now})
+		ClientID: demo.ClientID, Credential: cred, HTTPClient: c.Entra.Client(), Now: f.clk.Now, OnSignInNeeded: r.signIns.Add})
 	check(tb, err)
 	hc := upstream.NewClient(upstream.Options{Tokens: r.broker, Audiences: c.Registry, Base: c.CA.Client().Transport})
 	flows := powerautomate.New(powerautomate.Options{BaseURL: mustURL(c.PP.FlowURL()), HTTP: hc})
@@ -109,6 +112,7 @@ func (f *fixture) newReplica(tb testing.TB, o fixtureOptions, name string) *repl
 	check(tb, err)
 	mo := o.opts
 	mo.Store, mo.Source, mo.Poster, mo.Tokens, mo.Clock, mo.Replica = r.store, r.ops, r.h, r.broker, f.clk, name
+	mo.SignIns = r.signIns
 	if mo.Logger == nil {
 		mo.Logger = slog.New(slog.NewTextHandler(testWriter{tb}, nil))
 	}

@@ -103,6 +103,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Metrics, if set, counts cycles, notifications and failures.
 	Metrics *Metrics
+	// SignIns, if set, are the users the token broker found must sign in
+	// again (their refresh token died): the monitor takes them as they come
+	// and at every Tick, and calls SignInNeeded for each.
+	SignIns *flowdeck.SignInQueue
 }
 
 // Monitor is the background monitor of one replica.
@@ -182,14 +186,24 @@ func (m *Monitor) Start() {
 
 func (m *Monitor) loop(ctx context.Context) {
 	defer close(m.done)
+	var signIns <-chan struct{} // nil without a queue: never ready
+	if m.o.SignIns != nil {
+		signIns = m.o.SignIns.Ready()
+	}
 	for {
 		m.Tick(ctx)
 		t := m.clock.NewTimer(m.o.Tick)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C():
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-signIns:
+				m.takeSignIns(ctx)
+			case <-t.C():
+				break wait
+			}
 		}
 	}
 }

@@ -114,6 +114,7 @@ func (m *Monitor) Tick(ctx context.Context) {
 	if closed {
 		return
 	}
+	m.takeSignIns(ctx)
 	start := m.clock.Now()
 	held, err := m.claim(ctx)
 	if err != nil {

@@ -14,10 +14,20 @@ import (
 const signInReason = "FlowDeck can no longer reach Power Automate for you: your sign-in expired, was revoked, or consent was withdrawn. " +
 	"Your alerts are paused until you sign in again; nothing that happens meanwhile is lost."
 
+// takeSignIns calls SignInNeeded for each user the broker queued.
+func (m *Monitor) takeSignIns(ctx context.Context) {
+	if m.o.SignIns == nil {
+		return
+	}
+	for _, p := range m.o.SignIns.Take() {
+		m.SignInNeeded(ctx, p)
+	}
+}
+
 // SignInNeeded pauses the user's subscriptions and, when this call is the one
-// that paused them, sends the user one "sign in again" card. The token broker
-// calls it when a refresh token dies (identity.BrokerOptions.OnSignInNeeded);
-// the monitor calls it when a cycle finds the user's tokens unusable. A user
+// that paused them, sends the user one "sign in again" card. The monitor
+// calls it for each user the token broker queued when their refresh token
+// died (Options.SignIns), and when a cycle finds the user's tokens unusable. A user
 // who watches nothing gets no card (the bot asks them when they next talk).
 func (m *Monitor) SignInNeeded(ctx context.Context, p flowdeck.Principal) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)

@@ -147,3 +147,41 @@ func TestThrottledUserBacksOff(t *testing.T) {
 		t.Fatalf("after the Retry-After: %d cards, want the alert for %s", len(posts), run)
 	}
 }
+
+// TestBrokerTellsTheMonitorASignInIsNeeded: Adele's sessions are revoked
+// and Power Automate refuses her token while she uses the tab, between two
+// of her cycles. The broker finds her refresh token dead and queues her
+// (flowdeck.SignInQueue, made before both); the monitor's next tick takes
+// her from the queue — her cycle is not due — pauses her subscriptions and
+// sends one "sign in again" card.
+func TestBrokerTellsTheMonitorASignInIsNeeded(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	adele := cloudtest.Adele()
+	f.signIn(t, adele)
+	r := f.one()
+	fl := f.startedFlows(t, adele)[0]
+	sub := f.watch(t, adele, flowdeck.Subscription{Target: flowdeck.WatchFlow, EnvironmentID: fl.EnvironmentID, FlowID: fl.ID})
+	chat := f.personal(adele).ConversationID
+	f.tick(t, 30*time.Second) // her first cycle
+	before := len(f.sentTo(chat).posts)
+
+	f.cloud.Entra.RevokeRefreshTokens(adele.TenantID, adele.ID)
+	f.cloud.PP.RevokeTokens(adele.TenantID, adele.ID)
+	ctx := flowdeck.WithPrincipal(t.Context(), principal(adele)) // the tab's request, without its SSO token
+	if _, err := r.ops.Flow(ctx, fl.EnvironmentID, fl.ID); err == nil {
+		t.Fatal("Power Automate answered a revoked token")
+	}
+	if posts := f.sentTo(chat).posts; len(posts) != before {
+		t.Fatalf("a card was sent before the monitor's tick: %d", len(posts)-before)
+	}
+	f.tick(t, time.Second)
+	posts := f.sentTo(chat).posts[before:]
+	if len(posts) != 1 || len(containing(posts, "Sign in", "paused")) != 1 {
+		t.Fatalf("%d cards after the broker found the dead token, want one sign-in card", len(posts))
+	}
+	subs, err := r.store.ListSubscriptions(t.Context(), flowdeck.SubscriptionFilter{TenantID: adele.TenantID, UserID: adele.ID})
+	check(t, err)
+	if len(subs) != 1 || subs[0].ID != sub.ID || !subs[0].Paused {
+		t.Fatalf("subscriptions = %+v, want Adele's one, paused", subs)
+	}
+}
