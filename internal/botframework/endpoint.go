@@ -9,9 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
@@ -90,21 +88,6 @@ func NewEndpoint(o EndpointOptions) (*Endpoint, error) {
 	}
 	return &Endpoint{v: o.Verifier, h: o.Handler, max: o.MaxBodyBytes, log: o.Logger,
 		replay: newReplayGuard(o.Activities, o.Now), tenants: newTenantGate(o.AllowedTenants)}, nil
-}
-
-// IsLoopback reports whether addr (host:port, or a bare host) names only a
-// loopback interface: 127.0.0.0/8, ::1 or localhost. An empty host (":3978")
-// means every interface and is not loopback.
-func IsLoopback(addr string) bool {
-	host := addr
-	if h, _, err := net.SplitHostPort(addr); err == nil {
-		host = h
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }
 
 // ServeHTTP implements http.Handler.
