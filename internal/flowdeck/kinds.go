@@ -20,7 +20,7 @@ type kind struct {
 // (botframework) and the cards read it through HTTPStatus, Code and Message;
 // nothing else maps a kind to a status. The one exception is the Bot
 // Framework's signin/tokenExchange invoke, documented where the endpoint
-// answers it (botframework/endpoint.go, exchangeFailed).
+// answers it (botframework/errors.go, TokenExchangeFailed).
 var kinds = []kind{
 	{ErrInvalid, "invalid", http.StatusBadRequest, "The request is not valid."},
 	{ErrNotFound, "not_found", http.StatusNotFound, "That was not found."},

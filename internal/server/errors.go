@@ -53,7 +53,10 @@ type errorResponse struct {
 	retryAfter time.Duration
 }
 
-// classify maps err to its response. It never puts err's text in the body.
+// classify maps err to its response: Echo's own errors, a body over the
+// limit and the request's own timeout by httpCodes, every domain error by
+// flowdeck's one table (flowdeck.HTTPStatus, Code, Message). It never puts
+// err's text in the body.
 func classify(err error) errorResponse {
 	var he *echo.HTTPError
 	var mbe *http.MaxBytesError
