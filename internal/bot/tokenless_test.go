@@ -13,6 +13,8 @@ import (
 // proves is tested in internal/botframework and through the fake connector.
 type tokenless struct{}
 
+func (tokenless) AdmitsTokenless() bool { return true }
+
 func (tokenless) Authenticate(_ context.Context, _ string, a *schema.Activity) (botframework.Caller, botframework.Claims, error) {
 	return botframework.CallerOf(a), botframework.Claims{}, nil
 }

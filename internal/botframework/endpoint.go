@@ -38,6 +38,17 @@ type Authenticator interface {
 
 var _ Authenticator = (*ChannelVerifier)(nil)
 
+// TokenlessAuthenticator is an Authenticator that may admit an activity
+// without an Authorization header (dex's capability-interface style: the
+// endpoint type-asserts for it). For any other, the endpoint refuses a
+// request without one with 401 before it reads the body, as it does in
+// production.
+type TokenlessAuthenticator interface {
+	Authenticator
+	// AdmitsTokenless reports that activities without a token reach Authenticate.
+	AdmitsTokenless() bool
+}
+
 // EndpointOptions configure an Endpoint.
 type EndpointOptions struct {
 	// Verifier admits activities: the channel-token verifier in production. Required.
@@ -67,6 +78,8 @@ type Endpoint struct {
 	log     *slog.Logger
 	replay  *replayGuard
 	tenants tenantGate
+	// tokenless: the Authenticator may admit activities without a token.
+	tokenless bool
 }
 
 // NewEndpoint returns the endpoint. Bad options are flowdeck.ErrMisconfigured.
@@ -86,8 +99,10 @@ func NewEndpoint(o EndpointOptions) (*Endpoint, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	tl, _ := o.Verifier.(TokenlessAuthenticator)
 	return &Endpoint{v: o.Verifier, h: o.Handler, max: o.MaxBodyBytes, log: o.Logger,
-		replay: newReplayGuard(o.Activities, o.Now), tenants: newTenantGate(o.AllowedTenants)}, nil
+		replay: newReplayGuard(o.Activities, o.Now), tenants: newTenantGate(o.AllowedTenants),
+		tokenless: tl != nil && tl.AdmitsTokenless()}, nil
 }
 
 // ServeHTTP implements http.Handler.
@@ -106,6 +121,12 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnsupportedMediaType, "UnsupportedMediaType", "Send application/json.")
 		return
 	}
+	auth := r.Header.Get("Authorization")
+	if auth == "" && !e.tokenless {
+		e.log.LogAttrs(ctx, slog.LevelInfo, "botframework: activity without a token")
+		writeError(w, http.StatusUnauthorized, "Unauthorized", "A channel token is required.")
+		return
+	}
 	body, err := readBody(http.MaxBytesReader(w, r.Body, e.max), r.ContentLength)
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -122,7 +143,7 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "BadRequest", "The body is not an activity.")
 		return
 	}
-	caller, claims, err := e.v.Authenticate(ctx, r.Header.Get("Authorization"), a)
+	caller, claims, err := e.v.Authenticate(ctx, auth, a)
 	if err != nil {
 		status := flowdeck.HTTPStatus(err)
 		writeError(w, status, http.StatusText(status), flowdeck.Message(err))

@@ -33,7 +33,7 @@ type Playground struct {
 	log     *slog.Logger
 }
 
-var _ botframework.Authenticator = (*Playground)(nil)
+var _ botframework.TokenlessAuthenticator = (*Playground)(nil)
 
 // ssoVerifier verifies a Teams SSO token (*identity.Verifier).
 type ssoVerifier interface {
@@ -78,6 +78,10 @@ func NewPlayground(o PlaygroundOptions) (*Playground, error) {
 	}
 	return &Playground{channel: o.Channel, user: o.User, mint: o.Mint, sso: o.SSO, tokens: o.Tokens, log: o.Logger}, nil
 }
+
+// AdmitsTokenless implements botframework.TokenlessAuthenticator: the
+// Playground sends no token.
+func (pg *Playground) AdmitsTokenless() bool { return true }
 
 // Authenticate implements botframework.Authenticator.
 func (pg *Playground) Authenticate(ctx context.Context, authorization string, a *schema.Activity) (botframework.Caller, botframework.Claims, error) {
