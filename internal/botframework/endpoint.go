@@ -28,6 +28,10 @@ type EndpointOptions struct {
 	Verifier *ChannelVerifier
 	// Handler receives the verified activities. Required.
 	Handler Handler
+	// CardActions, when set, receives the adaptiveCard/action invokes
+	// (Action.Execute) instead of Handler: the card-action router, which may
+	// itself depend on Handler without a construction cycle.
+	CardActions Handler
 	// MaxBodyBytes is the body limit; default DefaultMaxBodyBytes (512 KiB).
 	MaxBodyBytes int64
 	// Logger receives one line per activity (type, ids, tenant; never the token).
@@ -54,6 +58,7 @@ type EndpointOptions struct {
 type Endpoint struct {
 	v       *ChannelVerifier
 	h       Handler
+	cards   Handler
 	max     int64
 	log     *slog.Logger
 	noAuth  bool
@@ -84,7 +89,7 @@ func NewEndpoint(o EndpointOptions) (*Endpoint, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Endpoint{v: o.Verifier, h: o.Handler, max: o.MaxBodyBytes, log: o.Logger, noAuth: o.DevUnauthenticated,
+	return &Endpoint{v: o.Verifier, h: o.Handler, cards: o.CardActions, max: o.MaxBodyBytes, log: o.Logger, noAuth: o.DevUnauthenticated,
 		replay: newReplayGuard(o.Activities, o.Now), tenants: newTenantGate(o.AllowedTenants)}, nil
 }
 
@@ -179,7 +184,11 @@ func (e *Endpoint) dispatch(ctx context.Context, w http.ResponseWriter, a *schem
 	if a.Type == schema.Invoke {
 		attrs = append(attrs, slog.String("invoke", a.Name))
 	}
-	res, err := e.h.OnActivity(ctx, a)
+	h := e.h
+	if e.cards != nil && a.Type == schema.Invoke && a.Name == InvokeAdaptiveCardAction {
+		h = e.cards
+	}
+	res, err := h.OnActivity(ctx, a)
 	if err != nil {
 		attrs = append(attrs, slog.String("kind", flowdeck.Code(err)), slog.Any("err", err))
 		e.log.LogAttrs(ctx, slog.LevelError, "botframework: handler failed", attrs...)

@@ -1,4 +1,4 @@
-package actions
+package cardaction
 
 import (
 	"crypto/rand"
@@ -19,10 +19,18 @@ const ContentTypePreconditionFailed = "application/vnd.microsoft.error.precondit
 // LoginRequest is the value of a 401 loginRequest invoke response
 // (Universal Actions sign-in; with TokenExchangeResource, silent SSO).
 type LoginRequest struct {
-	Text                  string                       `json:"text"`
-	ConnectionName        string                       `json:"connectionName"`
-	TokenExchangeResource *cards.TokenExchangeResource `json:"tokenExchangeResource,omitempty"`
-	Buttons               []SignInButton               `json:"buttons"`
+	Text                  string                 `json:"text"`
+	ConnectionName        string                 `json:"connectionName"`
+	TokenExchangeResource *TokenExchangeResource `json:"tokenExchangeResource,omitempty"`
+	Buttons               []SignInButton         `json:"buttons"`
+}
+
+// TokenExchangeResource asks Teams for a silent SSO token for URI (the
+// Application ID URI); ProviderID "" means Entra ID.
+type TokenExchangeResource struct {
+	ID         string `json:"id"`
+	URI        string `json:"uri"`
+	ProviderID string `json:"providerId"`
 }
 
 // SignInButton is the signin button of a LoginRequest.
@@ -33,24 +41,27 @@ type SignInButton struct {
 	Value string `json:"value"`
 }
 
-// ensureToken makes sure the invoker has a usable delegated token, first
-// redeeming an SSO token the invoke carries. It returns the answer to send
-// when not: a loginRequest, a sign-in card or an error.
-func (h *Handler) ensureToken(in *invocation, retry any) *botframework.InvokeResponse {
+// ensureToken is the one sign-in policy of every card action. It makes sure
+// the invoker has a usable Power Automate token, first redeeming the SSO
+// token the invoke carries in value.authentication.token (Teams repeats the
+// action with it after a loginRequest; SignIn checks that it names the
+// invoker and exchanges it). When there is none, it returns the answer to
+// send: a 401 loginRequest (login), or an error card. nil: go ahead.
+func (rt *Router) ensureToken(in *invocation, retry any) *botframework.InvokeResponse {
 	if in.authToken != "" {
-		if h.o.SignIn == nil {
+		if rt.o.SignIn == nil {
 			return preconditionFailed("FlowDeck cannot sign you in inside the card; use the sign-in button.")
 		}
-		if err := h.o.SignIn(in.ctx, in.p, in.authToken); err != nil {
+		if err := rt.o.SignIn(in.ctx, in.p, in.authToken); err != nil {
 			return preconditionFailed(flowdeck.Message(err))
 		}
 	}
-	_, err := h.o.Tokens.Token(in.ctx, in.p, h.o.Audience)
+	_, err := rt.o.Tokens.Token(in.ctx, in.p, rt.o.Audience)
 	switch flowdeck.KindOf(err) {
 	case nil:
 		return nil
 	case flowdeck.ErrInteractionRequired, flowdeck.ErrUnauthenticated, flowdeck.ErrConsentRequired:
-		return h.login(in, err, retry)
+		return rt.login(in, err, retry)
 	}
 	return errorCard(err, nil)
 }
@@ -63,10 +74,15 @@ func preconditionFailed(msg string) *botframework.InvokeResponse {
 }
 
 // login answers a user without a usable token: Teams (which sends a
-// trigger) gets a 401 loginRequest and signs in inside the card; a client
-// without a trigger (the Agents Playground) gets a sign-in card.
-func (h *Handler) login(in *invocation, err error, retry any) *botframework.InvokeResponse {
-	u := h.signInURL(in.p, err)
+// trigger) gets a 401 loginRequest with a tokenExchangeResource (silent SSO
+// inside the card) and a signin button to the sign-in page, the fallback
+// Teams uses when silent SSO fails. The page comes from the token error: a
+// consent page (consent required) or a sign-in URL carrying a claims
+// challenge (interaction required); else SignInURL. A client without a
+// trigger (the Agents Playground, which cannot show a loginRequest) gets a
+// sign-in card with a Try again button instead.
+func (rt *Router) login(in *invocation, err error, retry any) *botframework.InvokeResponse {
+	u := rt.signInURL(in.p, err)
 	if u == "" {
 		return botframework.CardResponse(cards.SignInAgainCard(flowdeck.Message(err)))
 	}
@@ -74,11 +90,11 @@ func (h *Handler) login(in *invocation, err error, retry any) *botframework.Invo
 		return botframework.CardResponse(signInCard(flowdeck.Message(err), u, in.verb, retry))
 	}
 	lr := LoginRequest{
-		Text: "Sign in to FlowDeck", ConnectionName: h.o.ConnectionName,
+		Text: "Sign in to FlowDeck", ConnectionName: rt.o.ConnectionName,
 		Buttons: []SignInButton{{Type: "signin", Title: "Sign in", Text: "Sign in", Value: u}},
 	}
-	if h.o.AppIDURI != "" {
-		lr.TokenExchangeResource = &cards.TokenExchangeResource{ID: newID(), URI: h.o.AppIDURI}
+	if rt.o.AppIDURI != "" {
+		lr.TokenExchangeResource = &TokenExchangeResource{ID: newID(), URI: rt.o.AppIDURI}
 	}
 	return &botframework.InvokeResponse{Status: http.StatusOK, Body: botframework.CardActionBody{
 		StatusCode: http.StatusUnauthorized, Type: botframework.ContentTypeLoginRequest, Value: lr,
@@ -86,7 +102,7 @@ func (h *Handler) login(in *invocation, err error, retry any) *botframework.Invo
 }
 
 // signInURL is the sign-in (or consent) page for p: from the token error, else SignInURL.
-func (h *Handler) signInURL(p flowdeck.Principal, err error) string {
+func (rt *Router) signInURL(p flowdeck.Principal, err error) string {
 	var fe *flowdeck.Error
 	if errors.As(err, &fe) {
 		for _, k := range []string{"signin_url", "consent_url"} {
@@ -95,8 +111,8 @@ func (h *Handler) signInURL(p flowdeck.Principal, err error) string {
 			}
 		}
 	}
-	if h.o.SignInURL != nil {
-		return httpsURL(h.o.SignInURL(p))
+	if rt.o.SignInURL != nil {
+		return httpsURL(rt.o.SignInURL(p))
 	}
 	return ""
 }

@@ -1,4 +1,4 @@
-package actions_test
+package cardaction_test
 
 import (
 	"strings"
@@ -74,8 +74,8 @@ func TestAlertActions(t *testing.T) {
 		if !found {
 			t.Error("no resubmitted run at the fake")
 		}
-		if updates(f.bf.Records(conv), id) != 1 {
-			t.Error("the alert card was not updated in place")
+		if updates(f.waitUpdates(t, conv, id, 1), id) != 1 {
+			t.Error("the alert card was not updated in place once")
 		}
 		// A double click does not resubmit again.
 		wantCard(t, f.act(t, adele, id, cards.VerbAlertResubmit, runData(al, false), false), "Resubmitted by")

@@ -17,4 +17,4 @@
 //
 // Post helpers (PostApproval, PostAlert) send a card and record its CardState,
 // so later actions and updates find it.
-package actions
+package cardaction

@@ -1,4 +1,4 @@
-package actions_test
+package cardaction_test
 
 import (
 	"cmp"
@@ -11,10 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/infracloudio/msbotbuilder-go/schema"
-
-	"github.com/flowdeck/flowdeck/internal/actions"
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cardaction"
 	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/cloudtest"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
@@ -34,15 +32,15 @@ const signInPage = "https://flowdeck.test/auth/start"
 
 // fixture is the whole path of a card action: the local cloud, a real store
 // and broker, ops on real clients whose tokens come from the broker, the fake
-// Bot Connector, the endpoint with a tiny router to the handler, and a Teams
-// client driver.
+// Bot Connector, the endpoint with the router behind it, and a Teams client
+// driver.
 type fixture struct {
 	cloud  *cloudtest.Cloud
 	store  *sqlstore.Store
 	broker *identity.Broker
 	ops    *ops.Service
 	bf     *connector.Server
-	h      *actions.Handler
+	h      *cardaction.Router
 	drv    *connector.Driver
 }
 
@@ -84,7 +82,7 @@ func newFixture(tb testing.TB, o fixtureOptions) *fixture {
 	}
 	client, err := botframework.NewClient(co)
 	check(tb, err)
-	f.h, err = actions.New(actions.Options{
+	f.h, err = cardaction.New(cardaction.Options{
 		Ops: f.ops, Tokens: f.broker, Connector: client, Cards: f.store, Idempotency: f.store, Subscriptions: f.store,
 		BotID: demo.ClientID, AppIDURI: "api://flowdeck.test/botid-" + demo.ClientID, Portal: publicPortal(),
 		SignInURL: func(p flowdeck.Principal) string { return signInPage + "?user=" + url.QueryEscape(p.UserID) },
@@ -97,10 +95,11 @@ func newFixture(tb testing.TB, o fixtureOptions) *fixture {
 		},
 	})
 	check(tb, err)
+	tb.Cleanup(func() { _ = f.h.Close(context.Background()) })
 
 	v, err := botframework.NewChannelVerifier(botframework.VerifierOptions{AppID: demo.ClientID, OpenIDMetadataURL: f.bf.MetadataURL(), HTTPClient: c.CA.Client()})
 	check(tb, err)
-	ep, err := botframework.NewEndpoint(botframework.EndpointOptions{Verifier: v, Handler: botframework.HandlerFunc(f.route)})
+	ep, err := botframework.NewEndpoint(botframework.EndpointOptions{Verifier: v, Handler: f.h})
 	check(tb, err)
 	srv := httptest.NewServer(ep)
 	tb.Cleanup(srv.Close)
@@ -108,21 +107,6 @@ func newFixture(tb testing.TB, o fixtureOptions) *fixture {
 	check(tb, err)
 	c.Entra.GrantAllDemoConsent()
 	return f
-}
-
-// route is what the bot does with adaptiveCard/action: hand approval.* and
-// alert.* to the handler.
-func (f *fixture) route(ctx context.Context, a *schema.Activity) (*botframework.InvokeResponse, error) {
-	if a.Type != schema.Invoke || a.Name != botframework.InvokeAdaptiveCardAction {
-		return nil, nil
-	}
-	action, _ := a.Value["action"].(map[string]any)
-	verb, _ := action["verb"].(string)
-	data, _ := action["data"].(map[string]any)
-	if res, ok := f.h.OnCardAction(ctx, a, verb, data); ok {
-		return res, nil
-	}
-	return botframework.CardErrorResponse(400, "BadRequest", "FlowDeck does not know that action."), nil
 }
 
 // signIn gives u delegated tokens the way the bot's sign-in does: an SSO
@@ -223,4 +207,22 @@ func approvalData(a flowdeck.Approval, response, comment string) map[string]any 
 func within(got, now time.Time, d time.Duration) bool {
 	diff := got.Sub(now.Add(d))
 	return diff > -time.Minute && diff < time.Minute
+}
+
+// waitUpdates waits until the card id in conv has been updated in place n
+// times (the router updates cards in the background) and returns the
+// conversation's records.
+func (f *fixture) waitUpdates(tb testing.TB, conv, id string, n int) []connector.Record {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for k := 1; ; k++ {
+		recs, err := f.bf.WaitFor(ctx, conv, k)
+		if err != nil {
+			tb.Fatalf("conversation %s: %d updates of %s, want %d: %v", conv, updates(f.bf.Records(conv), id), id, n, err)
+		}
+		if updates(recs, id) >= n {
+			return recs
+		}
+	}
 }

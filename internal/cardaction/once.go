@@ -1,4 +1,4 @@
-package actions
+package cardaction
 
 import (
 	"context"
@@ -14,14 +14,14 @@ import (
 // doing it); a click on this replica then first waits for that one to end.
 // A failure that certainly did not reach upstream releases the key, so the
 // user can try again; any other keeps it claimed.
-func (h *Handler) once(ctx context.Context, n flowdeck.Notification, do func() error) (ran bool, err error) {
-	h.mu.Lock()
-	wait, busy := h.inflight[n.Key]
+func (rt *Router) once(ctx context.Context, n flowdeck.Notification, do func() error) (ran bool, err error) {
+	rt.mu.Lock()
+	wait, busy := rt.inflight[n.Key]
 	if !busy {
 		wait = make(chan struct{})
-		h.inflight[n.Key] = wait
+		rt.inflight[n.Key] = wait
 	}
-	h.mu.Unlock()
+	rt.mu.Unlock()
 	if busy {
 		select {
 		case <-wait:
@@ -30,26 +30,26 @@ func (h *Handler) once(ctx context.Context, n flowdeck.Notification, do func() e
 		return false, nil
 	}
 	defer func() {
-		h.mu.Lock()
-		delete(h.inflight, n.Key)
-		h.mu.Unlock()
+		rt.mu.Lock()
+		delete(rt.inflight, n.Key)
+		rt.mu.Unlock()
 		close(wait)
 	}()
-	if _, err := h.o.Idempotency.ClaimNotification(ctx, n); errors.Is(err, flowdeck.ErrConflict) {
+	if _, err := rt.o.Idempotency.ClaimNotification(ctx, n); errors.Is(err, flowdeck.ErrConflict) {
 		return false, nil
 	} else if err != nil {
 		return false, err
 	}
 	if err := do(); err != nil {
 		if notDone(err) {
-			if rerr := h.o.Idempotency.ReleaseNotification(context.WithoutCancel(ctx), n.Key); rerr != nil {
-				h.log.LogAttrs(ctx, slog.LevelWarn, "actions: release key", slog.String("key", n.Key), slog.Any("err", rerr))
+			if rerr := rt.o.Idempotency.ReleaseNotification(context.WithoutCancel(ctx), n.Key); rerr != nil {
+				rt.log.LogAttrs(ctx, slog.LevelWarn, "cardaction: release key", slog.String("key", n.Key), slog.Any("err", rerr))
 			}
 		}
 		return true, err
 	}
-	if err := h.o.Idempotency.CompleteNotification(context.WithoutCancel(ctx), n.Key, n.ActivityID, 1); err != nil {
-		h.log.LogAttrs(ctx, slog.LevelWarn, "actions: complete key", slog.String("key", n.Key), slog.Any("err", err))
+	if err := rt.o.Idempotency.CompleteNotification(context.WithoutCancel(ctx), n.Key, n.ActivityID, 1); err != nil {
+		rt.log.LogAttrs(ctx, slog.LevelWarn, "cardaction: complete key", slog.String("key", n.Key), slog.Any("err", err))
 	}
 	return true, nil
 }

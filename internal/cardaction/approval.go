@@ -1,4 +1,4 @@
-package actions
+package cardaction
 
 import (
 	"errors"
@@ -10,13 +10,13 @@ import (
 )
 
 // approval answers approval.respond and approval.refresh.
-func (h *Handler) approval(in *invocation, data map[string]any) *botframework.InvokeResponse {
-	d, err := parseApproval(in.verb, data)
+func (rt *Router) approval(in *invocation) *botframework.InvokeResponse {
+	d, err := parseApproval(in.verb, in.data)
 	if err != nil {
 		return errorCard(err, nil)
 	}
 	key := ApprovalKey(d.EnvironmentID, d.ApprovalID)
-	_, cd, err := h.cardOf(in, key)
+	_, cd, err := rt.cardOf(in, key)
 	if err != nil {
 		return errorCard(err, nil)
 	}
@@ -33,13 +33,13 @@ func (h *Handler) approval(in *invocation, data map[string]any) *botframework.In
 		}
 		d.Response = opt
 	}
-	if res := h.ensureToken(in, d); res != nil {
+	if res := rt.ensureToken(in, d); res != nil {
 		return res
 	}
 	if in.verb == cards.VerbApprovalRefresh {
-		return h.refresh(in, d, key, cd)
+		return rt.refresh(in, d, key, cd)
 	}
-	return h.respond(in, d, key, cd)
+	return rt.respond(in, d, key, cd)
 }
 
 // option returns the approval's option that response names; an approval
@@ -55,54 +55,54 @@ func option(a flowdeck.Approval, response string) (string, bool) {
 
 // respond answers the approval exactly once per approval and user, updates
 // the card everywhere and gives the invoker their own view of it.
-func (h *Handler) respond(in *invocation, d cards.ApprovalData, key string, cd cardData) *botframework.InvokeResponse {
+func (rt *Router) respond(in *invocation, d cards.ApprovalData, key string, cd cardData) *botframework.InvokeResponse {
 	n := flowdeck.Notification{
 		Key:      "action:" + key + ":user:" + strings.ToLower(in.p.UserID),
 		TenantID: in.p.TenantID, ConversationID: in.conv, ActivityID: in.replyTo,
 	}
 	var got flowdeck.Approval
-	ran, err := h.once(in.ctx, n, func() error {
+	ran, err := rt.once(in.ctx, n, func() error {
 		var err error
-		got, err = h.o.Ops.Respond(in.ctx, d.EnvironmentID, d.ApprovalID, d.Response, d.Comment)
+		got, err = rt.o.Ops.Respond(in.ctx, d.EnvironmentID, d.ApprovalID, d.Response, d.Comment)
 		return err
 	})
 	switch {
 	case !ran && err == nil, errors.Is(err, flowdeck.ErrConflict):
 		// Another click answered, or the approval was answered elsewhere:
 		// show it as it is now, without an error.
-		return h.current(in, d, key, cd, false)
+		return rt.current(in, d, key, cd, false)
 	case err != nil:
-		return errorCard(h.explain(in.p, err), backTo(d))
+		return errorCard(rt.explain(in.p, err), backTo(d))
 	}
-	h.updateApproval(in, key, got)
-	return botframework.CardResponse(cards.Approval(got, h.approvalOptions(in, cd)))
+	rt.updateApproval(in, key, got)
+	return botframework.CardResponse(cards.Approval(got, rt.approvalOptions(in, cd)))
 }
 
 // refresh answers each viewer with their own current view of the approval.
-func (h *Handler) refresh(in *invocation, d cards.ApprovalData, key string, cd cardData) *botframework.InvokeResponse {
-	return h.current(in, d, key, cd, true)
+func (rt *Router) refresh(in *invocation, d cards.ApprovalData, key string, cd cardData) *botframework.InvokeResponse {
+	return rt.current(in, d, key, cd, true)
 }
 
 // current fetches the approval as the invoker and answers with their view;
 // when it changed since the cards were last updated, they are updated too.
 // If it cannot be read, a refresh shows the last known state and any other
 // action an error.
-func (h *Handler) current(in *invocation, d cards.ApprovalData, key string, cd cardData, isRefresh bool) *botframework.InvokeResponse {
-	a, err := h.o.Ops.Approval(in.ctx, d.EnvironmentID, d.ApprovalID)
+func (rt *Router) current(in *invocation, d cards.ApprovalData, key string, cd cardData, isRefresh bool) *botframework.InvokeResponse {
+	a, err := rt.o.Ops.Approval(in.ctx, d.EnvironmentID, d.ApprovalID)
 	if err != nil {
 		if isRefresh {
-			return botframework.CardResponse(cards.Approval(*cd.Approval, h.approvalOptions(in, cd)))
+			return botframework.CardResponse(cards.Approval(*cd.Approval, rt.approvalOptions(in, cd)))
 		}
 		return errorCard(err, backTo(d))
 	}
 	if changed(*cd.Approval, a) {
-		h.updateApproval(in, key, a)
+		rt.updateApproval(in, key, a)
 	}
-	return botframework.CardResponse(cards.Approval(a, h.approvalOptions(in, cd)))
+	return botframework.CardResponse(cards.Approval(a, rt.approvalOptions(in, cd)))
 }
 
-func (h *Handler) approvalOptions(in *invocation, cd cardData) cards.ApprovalOptions {
-	return cards.ApprovalOptions{ViewerID: in.p.UserID, UserIDs: cd.UserIDs, Tab: h.o.TabLink, Portal: h.o.Portal}
+func (rt *Router) approvalOptions(in *invocation, cd cardData) cards.ApprovalOptions {
+	return cards.ApprovalOptions{ViewerID: in.p.UserID, UserIDs: cd.UserIDs, Tab: rt.o.TabLink, Portal: rt.o.Portal}
 }
 
 // changed reports whether the shared card of was would differ for now.
@@ -112,18 +112,18 @@ func changed(was, now flowdeck.Approval) bool {
 
 // updateApproval replaces the approval's card in every conversation with
 // the shared view of a (in a personal chat, its owner's view).
-func (h *Handler) updateApproval(in *invocation, key string, a flowdeck.Approval) {
-	h.updateEverywhere(in.ctx, key, nil,
+func (rt *Router) updateApproval(in *invocation, key string, a flowdeck.Approval) {
+	rt.updateEverywhere(in.ctx, key, nil,
 		func(d *cardData) { d.Approval = &a },
 		func(d cardData) *cards.AdaptiveCard {
-			return cards.Approval(a, cards.ApprovalOptions{ViewerID: d.viewer(), UserIDs: d.UserIDs, Tab: h.o.TabLink, Portal: h.o.Portal})
+			return cards.Approval(a, cards.ApprovalOptions{ViewerID: d.viewer(), UserIDs: d.UserIDs, Tab: rt.o.TabLink, Portal: rt.o.Portal})
 		})
 }
 
 // explain names a missing permission with the admin-consent link, when it can.
-func (h *Handler) explain(p flowdeck.Principal, err error) error {
-	if h.o.ExplainPermission == nil {
+func (rt *Router) explain(p flowdeck.Principal, err error) error {
+	if rt.o.ExplainPermission == nil {
 		return err
 	}
-	return h.o.ExplainPermission(p, err)
+	return rt.o.ExplainPermission(p, err)
 }

@@ -1,9 +1,11 @@
-package actions
+package cardaction
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -15,8 +17,8 @@ import (
 	"github.com/flowdeck/flowdeck/internal/ops"
 )
 
-// Ops is what the actions need of *ops.Service. Every method runs as the
-// principal in its context.
+// Ops is what the card actions need of *ops.Service. Every method runs as
+// the principal in its context.
 type Ops interface {
 	Approval(ctx context.Context, env, id string) (flowdeck.Approval, error)
 	Respond(ctx context.Context, env, id, response, comments string) (flowdeck.Approval, error)
@@ -47,7 +49,7 @@ type Connector interface {
 // is not p's.
 type SignInFunc func(ctx context.Context, p flowdeck.Principal, ssoToken string) error
 
-// Options configure a Handler. Ops, Tokens, Connector, Cards, Idempotency and
+// Options configure a Router. Ops, Tokens, Connector, Cards, Idempotency and
 // Subscriptions are required.
 type Options struct {
 	Ops           Ops
@@ -56,6 +58,10 @@ type Options struct {
 	Cards         flowdeck.CardStore
 	Idempotency   flowdeck.NotificationLog
 	Subscriptions flowdeck.SubscriptionStore
+	// Commands re-runs chat commands for the pick and list.more buttons and
+	// answers in a group privately (*bot.Bot); nil answers pick and
+	// list.more as unknown and every other verb in place.
+	Commands Commands
 	// Audience is the token audience key the actions need; default "flow".
 	Audience string
 	// TabLink links cards to the personal tab; nil leaves the links out.
@@ -82,25 +88,38 @@ type Options struct {
 	ExplainPermission func(p flowdeck.Principal, err error) error
 	// Now is the clock; default time.Now.
 	Now func() time.Time
-	// UpdateTimeout bounds the in-place updates of one action; default 5 s.
+	// UpdateTimeout bounds one background update of a card in another
+	// conversation, its wait for a free worker included; default 30 s.
 	UpdateTimeout time.Duration
+	// MaxUpdates is how many card updates run at once; default 8.
+	MaxUpdates int
+	// MaxPendingUpdates is how many card updates may wait for a worker;
+	// more are dropped (and counted); default 1000.
+	MaxPendingUpdates int
+	// Metrics counts the background card updates; nil counts nothing.
+	Metrics *Metrics
 	// Logger receives one line per action and every failure; default discards.
 	Logger *slog.Logger
 }
 
-// Handler answers the approval.* and alert.* card actions. It is safe for
-// concurrent use.
-type Handler struct {
+// Router answers every Action.Execute of FlowDeck's cards from one table
+// (table.go) and posts the proactive cards they live on (poster.go). It
+// implements botframework.Handler for adaptiveCard/action invokes and is
+// safe for concurrent use.
+type Router struct {
 	o        Options
 	log      *slog.Logger
 	mu       sync.Mutex
 	inflight map[string]chan struct{}
+	updates  *updater
 }
 
-// New returns a Handler. Missing ports are flowdeck.ErrMisconfigured.
-func New(o Options) (*Handler, error) {
+var _ botframework.Handler = (*Router)(nil)
+
+// New returns a Router. Missing ports are flowdeck.ErrMisconfigured.
+func New(o Options) (*Router, error) {
 	if o.Ops == nil || o.Tokens == nil || o.Connector == nil || o.Cards == nil || o.Idempotency == nil || o.Subscriptions == nil {
-		return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured, "actions: Ops, Tokens, Connector, Cards, Idempotency and Subscriptions are required")
+		return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured, "cardaction: Ops, Tokens, Connector, Cards, Idempotency and Subscriptions are required")
 	}
 	if o.Audience == "" {
 		o.Audience = "flow"
@@ -112,56 +131,79 @@ func New(o Options) (*Handler, error) {
 		o.Now = time.Now
 	}
 	if o.UpdateTimeout <= 0 {
-		o.UpdateTimeout = 5 * time.Second
+		o.UpdateTimeout = 30 * time.Second
+	}
+	if o.MaxUpdates <= 0 {
+		o.MaxUpdates = 8
+	}
+	if o.MaxPendingUpdates <= 0 {
+		o.MaxPendingUpdates = 1000
 	}
 	log := o.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Handler{o: o, log: log, inflight: map[string]chan struct{}{}}, nil
+	return &Router{o: o, log: log, inflight: map[string]chan struct{}{}, updates: newUpdater(o, log)}, nil
 }
 
-// Owns reports whether verb is one of the verbs OnCardAction answers.
+// Close stops taking card updates and waits for those under way, or until
+// ctx ends (then it abandons them and returns ctx's error).
+func (rt *Router) Close(ctx context.Context) error { return rt.updates.close(ctx) }
+
+// Owns reports whether verb is in the table.
 func Owns(verb string) bool {
-	switch verb {
-	case cards.VerbApprovalRespond, cards.VerbApprovalRefresh,
-		cards.VerbAlertResubmit, cards.VerbAlertCancel, cards.VerbAlertTurnOff, cards.VerbAlertMute:
-		return true
-	}
-	return false
+	_, ok := table[verb]
+	return ok
 }
 
-// OnCardAction answers an adaptiveCard/action invoke with verb and data (the
-// action's data merged with the card's inputs). It returns false for verbs
-// it does not own. The response is always HTTP 200 with the status in the
-// body: the new card, a message, a loginRequest or an error.
-func (h *Handler) OnCardAction(ctx context.Context, a *schema.Activity, verb string, data map[string]any) (*botframework.InvokeResponse, bool) {
-	if !Owns(verb) {
-		return nil, false
+// cardActionValue is the value of an adaptiveCard/action invoke.
+type cardActionValue struct {
+	Action struct {
+		Verb string         `json:"verb"`
+		Data map[string]any `json:"data"`
+	} `json:"action"`
+	Trigger        string `json:"trigger"`
+	Authentication struct {
+		Token string `json:"token"`
+	} `json:"authentication"`
+}
+
+// OnActivity answers an adaptiveCard/action invoke (botframework.Handler):
+// the verb's row of the table, or a safe error for anything else. The
+// response is always HTTP 200 with the status in the body: the new card, a
+// message, a loginRequest or an error.
+func (rt *Router) OnActivity(ctx context.Context, a *schema.Activity) (*botframework.InvokeResponse, error) {
+	if a.Type != schema.Invoke || a.Name != botframework.InvokeAdaptiveCardAction {
+		return nil, nil
 	}
-	in, res := h.invocation(ctx, a, verb)
+	var v cardActionValue
+	if err := remarshal(a.Value, &v); err != nil || v.Action.Verb == "" {
+		return botframework.CardErrorResponse(http.StatusBadRequest, "invalid", "That button sent nothing I understand."), nil
+	}
+	row, ok := table[v.Action.Verb]
+	if !ok {
+		rt.log.LogAttrs(ctx, slog.LevelInfo, "cardaction: unknown verb", slog.String("verb", flowdeck.Clip(v.Action.Verb, 64)))
+		return botframework.CardErrorResponse(http.StatusBadRequest, "unknown_action", "This button no longer works. Type help to see what I can do."), nil
+	}
+	in, res := rt.invocation(ctx, a, v)
 	if res != nil {
-		return res, true
+		return res, nil
 	}
-	start := h.o.Now()
-	var out *botframework.InvokeResponse
-	switch verb {
-	case cards.VerbApprovalRespond, cards.VerbApprovalRefresh:
-		out = h.approval(in, data)
-	default:
-		out = h.alert(in, data)
-	}
-	h.log.LogAttrs(in.ctx, slog.LevelInfo, "actions: card action",
-		slog.String("verb", verb), slog.String("tenant_id", in.p.TenantID), slog.String("user_id", in.p.UserID),
-		slog.String("conversation_id", in.conv), slog.Bool("trigger", in.trigger != ""),
-		slog.Duration("took", h.o.Now().Sub(start)))
-	return out, true
+	start := rt.o.Now()
+	out := row.run(rt, in)
+	rt.log.LogAttrs(in.ctx, slog.LevelInfo, "cardaction: card action",
+		slog.String("verb", in.verb), slog.Bool("changes", row.changes), slog.String("tenant_id", in.p.TenantID),
+		slog.String("user_id", in.p.UserID), slog.String("conversation_id", in.conv), slog.Bool("trigger", in.trigger != ""),
+		slog.Duration("took", rt.o.Now().Sub(start)))
+	return out, nil
 }
 
 // invocation is one card action being answered.
 type invocation struct {
 	ctx     context.Context
+	a       *schema.Activity
 	verb    string
+	data    map[string]any
 	p       flowdeck.Principal
 	mri     string
 	conv    string
@@ -177,7 +219,7 @@ func (in *invocation) person() flowdeck.Person {
 }
 
 // invocation reads who acts where from the verified activity.
-func (h *Handler) invocation(ctx context.Context, a *schema.Activity, verb string) (*invocation, *botframework.InvokeResponse) {
+func (rt *Router) invocation(ctx context.Context, a *schema.Activity, v cardActionValue) (*invocation, *botframework.InvokeResponse) {
 	c, ok := botframework.CallerFrom(ctx)
 	if !ok {
 		c = botframework.CallerOf(a)
@@ -187,17 +229,20 @@ func (h *Handler) invocation(ctx context.Context, a *schema.Activity, verb strin
 	}
 	p := flowdeck.Principal{TenantID: c.TenantID, UserID: c.UserID, Name: c.Name}
 	in := &invocation{
-		ctx: flowdeck.WithPrincipal(ctx, p), verb: verb, p: p, mri: c.UserMRI,
-		conv: a.Conversation.ID, replyTo: a.ReplyToID,
+		ctx: flowdeck.WithPrincipal(ctx, p), a: a, verb: v.Action.Verb, data: v.Action.Data, p: p, mri: c.UserMRI,
+		conv: a.Conversation.ID, replyTo: a.ReplyToID, trigger: v.Trigger, authToken: v.Authentication.Token,
 	}
 	if in.conv == "" {
 		in.conv = c.ConversationID
 	}
-	if a.Value != nil {
-		in.trigger, _ = a.Value["trigger"].(string)
-		if auth, ok := a.Value["authentication"].(map[string]any); ok {
-			in.authToken, _ = auth["token"].(string)
-		}
-	}
 	return in, nil
+}
+
+// remarshal copies the JSON shape of in into out.
+func remarshal(in, out any) error {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, out)
 }

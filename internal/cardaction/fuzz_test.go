@@ -1,4 +1,4 @@
-package actions_test
+package cardaction_test
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
-	"github.com/flowdeck/flowdeck/internal/actions"
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cardaction"
 	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/ops"
@@ -101,8 +101,9 @@ func FuzzCardActionData(f *testing.F) {
 	f.Cleanup(func() { st.Close() })
 	so := &stubOps{a: flowdeck.Approval{ID: fuzzApproval, EnvironmentID: fuzzEnv, Title: "T", Status: flowdeck.ApprovalPending,
 		Options: []string{"Approve", "Reject"}}}
-	h, err := actions.New(actions.Options{Ops: so, Tokens: stubTokens{}, Connector: stubConnector{}, Cards: st, Idempotency: st, Subscriptions: st})
+	h, err := cardaction.New(cardaction.Options{Ops: so, Tokens: stubTokens{}, Connector: stubConnector{}, Cards: st, Idempotency: st, Subscriptions: st})
 	check(f, err)
+	f.Cleanup(func() { _ = h.Close(context.Background()) })
 	conv := flowdeck.ConversationRef{TenantID: "t", ConversationID: "a:conv", Scope: flowdeck.ScopePersonal, UserID: "u", ServiceURL: "https://smba.test/"}
 	id, err := h.PostApproval(context.Background(), conv, so.a, nil)
 	check(f, err)
@@ -113,11 +114,12 @@ func FuzzCardActionData(f *testing.F) {
 		_ = json.Unmarshal([]byte(raw), &data)
 		verb := verbs[int(v)%len(verbs)]
 		act := &schema.Activity{Type: schema.Invoke, Name: botframework.InvokeAdaptiveCardAction, ReplyToID: id,
-			From: schema.ChannelAccount{ID: "29:u", AadObjectID: "u"}, Conversation: schema.ConversationAccount{ID: "a:conv", TenantID: "t"}}
+			From: schema.ChannelAccount{ID: "29:u", AadObjectID: "u"}, Conversation: schema.ConversationAccount{ID: "a:conv", TenantID: "t"},
+			Value: map[string]any{"action": map[string]any{"type": "Action.Execute", "verb": verb, "data": data}}}
 		before := so.responds.Load()
-		res, ok := h.OnCardAction(context.Background(), act, verb, data)
-		if !ok || res == nil || res.Status != 200 {
-			t.Fatalf("%s: answer %v %+v", verb, ok, res)
+		res, err := h.OnActivity(context.Background(), act)
+		if err != nil || res == nil || res.Status != 200 {
+			t.Fatalf("%s: answer %v %+v", verb, err, res)
 		}
 		body, ok := res.Body.(botframework.CardActionBody)
 		if !ok || (body.Type != botframework.ContentTypeAdaptiveCard && body.Type != botframework.ContentTypeLoginRequest) {
@@ -137,7 +139,7 @@ func FuzzCardActionData(f *testing.F) {
 		}
 		if verb != cards.VerbApprovalRespond || !strings.EqualFold(id, fuzzApproval) ||
 			(!strings.EqualFold(resp, "Approve") && !strings.EqualFold(resp, "Reject")) ||
-			utf8.RuneCountInString(c) > actions.MaxComment || tagRE.MatchString(c) || !utf8.ValidString(c) {
+			utf8.RuneCountInString(c) > cardaction.MaxComment || tagRE.MatchString(c) || !utf8.ValidString(c) {
 			t.Fatalf("responded upstream for %s %q", verb, raw)
 		}
 	})

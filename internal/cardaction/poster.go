@@ -1,12 +1,10 @@
-package actions
+package cardaction
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
@@ -84,41 +82,41 @@ func message(c *cards.AdaptiveCard) *schema.Activity {
 // (29:…) to put in refresh.userIds (at most 60; nil lets Teams refresh for
 // everyone in conversations of up to 60 members). When the card went out but
 // could not be recorded, the activity id comes back with the error.
-func (h *Handler) PostApproval(ctx context.Context, conv flowdeck.ConversationRef, a flowdeck.Approval, userIDs []string) (string, error) {
+func (rt *Router) PostApproval(ctx context.Context, conv flowdeck.ConversationRef, a flowdeck.Approval, userIDs []string) (string, error) {
 	if len(userIDs) > cards.MaxRefreshUsers {
 		userIDs = userIDs[:cards.MaxRefreshUsers]
 	}
 	d := newCardData(conv)
 	d.UserIDs, d.Approval = userIDs, &a
-	c := cards.Approval(a, cards.ApprovalOptions{ViewerID: d.viewer(), UserIDs: userIDs, Tab: h.o.TabLink, Portal: h.o.Portal})
-	return h.post(ctx, conv, ApprovalKey(a.EnvironmentID, a.ID), KindApproval, c, d)
+	c := cards.Approval(a, cards.ApprovalOptions{ViewerID: d.viewer(), UserIDs: userIDs, Tab: rt.o.TabLink, Portal: rt.o.Portal})
+	return rt.post(ctx, conv, ApprovalKey(a.EnvironmentID, a.ID), KindApproval, c, d)
 }
 
 // PostAlert sends the failure alert card of al to conv and records its
 // CardState (key AlertKey of the alert's run).
-func (h *Handler) PostAlert(ctx context.Context, conv flowdeck.ConversationRef, al cards.Alert) (string, error) {
+func (rt *Router) PostAlert(ctx context.Context, conv flowdeck.ConversationRef, al cards.Alert) (string, error) {
 	d := newCardData(conv)
 	d.Alert = &al
-	c := cards.AlertCard(al, cards.AlertOptions{Tab: h.o.TabLink, Portal: h.o.Portal})
-	return h.post(ctx, conv, AlertKey(al.Flow.EnvironmentID, al.Flow.ID, al.Run.ID), KindAlert, c, d)
+	c := cards.AlertCard(al, cards.AlertOptions{Tab: rt.o.TabLink, Portal: rt.o.Portal})
+	return rt.post(ctx, conv, AlertKey(al.Flow.EnvironmentID, al.Flow.ID, al.Run.ID), KindAlert, c, d)
 }
 
-func (h *Handler) post(ctx context.Context, conv flowdeck.ConversationRef, key, kind string, c *cards.AdaptiveCard, d cardData) (string, error) {
+func (rt *Router) post(ctx context.Context, conv flowdeck.ConversationRef, key, kind string, c *cards.AdaptiveCard, d cardData) (string, error) {
 	if conv.ConversationID == "" || conv.ServiceURL == "" {
-		return "", flowdeck.Errorf(flowdeck.ErrInvalid, "actions: the conversation reference has no conversation id or service URL")
+		return "", flowdeck.Errorf(flowdeck.ErrInvalid, "cardaction: the conversation reference has no conversation id or service URL")
 	}
-	id, err := h.o.Connector.SendToConversation(botframework.WithTenant(ctx, conv.TenantID), conv.ServiceURL, conv.ConversationID, message(c))
+	id, err := rt.o.Connector.SendToConversation(botframework.WithTenant(ctx, conv.TenantID), conv.ServiceURL, conv.ConversationID, message(c))
 	if err != nil {
 		return "", err
 	}
-	return id, h.record(ctx, conv, key, kind, id, d)
+	return id, rt.record(ctx, conv, key, kind, id, d)
 }
 
 // cardOf returns the card the action came from: the CardState of key in the
 // invoker's conversation whose activity is the one the invoke replies to. A
 // card that is not there, or is in another user's personal chat, is refused.
-func (h *Handler) cardOf(in *invocation, key string) (flowdeck.CardState, cardData, error) {
-	cs, err := h.o.Cards.GetCard(in.ctx, key, in.conv)
+func (rt *Router) cardOf(in *invocation, key string) (flowdeck.CardState, cardData, error) {
+	cs, err := rt.o.Cards.GetCard(in.ctx, key, in.conv)
 	if errors.Is(err, flowdeck.ErrNotFound) || (err == nil && (in.replyTo == "" || cs.ActivityID != in.replyTo)) {
 		return cs, cardData{}, invalid("FlowDeck does not know this card here; it may have been replaced by a newer one.")
 	}
@@ -127,49 +125,10 @@ func (h *Handler) cardOf(in *invocation, key string) (flowdeck.CardState, cardDa
 	}
 	var d cardData
 	if err := json.Unmarshal(cs.Data, &d); err != nil {
-		return cs, cardData{}, flowdeck.Wrap(flowdeck.ErrInternal, err, "actions: the card state is unreadable")
+		return cs, cardData{}, flowdeck.Wrap(flowdeck.ErrInternal, err, "cardaction: the card state is unreadable")
 	}
 	if d.Scope == flowdeck.ScopePersonal && d.Owner != "" && d.Owner != in.p.UserID {
 		return cs, cardData{}, flowdeck.Errorf(flowdeck.ErrForbidden, "This card belongs to someone else's chat.")
 	}
 	return cs, d, nil
-}
-
-// updateEverywhere replaces the card of key in every conversation that keep
-// accepts (nil: all), after change has updated its stored data, and stores
-// the new data. Failures are logged: the invoker's answer does not wait on
-// them longer than UpdateTimeout.
-func (h *Handler) updateEverywhere(ctx context.Context, key string, keep func(cardData) bool, change func(*cardData), render func(cardData) *cards.AdaptiveCard) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.o.UpdateTimeout)
-	defer cancel()
-	list, err := h.o.Cards.ListCards(ctx, key)
-	if err != nil {
-		h.log.LogAttrs(ctx, slog.LevelError, "actions: list cards", slog.String("key", key), slog.Any("err", err))
-		return
-	}
-	sem := make(chan struct{}, 4)
-	var wg sync.WaitGroup
-	for _, cs := range list {
-		var d cardData
-		if json.Unmarshal(cs.Data, &d) != nil || (keep != nil && !keep(d)) {
-			continue
-		}
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			change(&d)
-			if _, err := h.o.Connector.UpdateActivity(botframework.WithTenant(ctx, cs.TenantID), d.ServiceURL, cs.ConversationID, cs.ActivityID, message(render(d))); err != nil {
-				h.log.LogAttrs(ctx, slog.LevelWarn, "actions: update card", slog.String("key", key),
-					slog.String("conversation_id", cs.ConversationID), slog.Any("err", err))
-				return
-			}
-			if raw, err := json.Marshal(d); err == nil {
-				cs.Data = raw
-				if _, err := h.o.Cards.PutCard(ctx, cs); err != nil && !errors.Is(err, flowdeck.ErrConflict) {
-					h.log.LogAttrs(ctx, slog.LevelWarn, "actions: store card", slog.String("key", key), slog.Any("err", err))
-				}
-			}
-		})
-	}
-	wg.Wait()
 }

@@ -1,4 +1,4 @@
-package actions_test
+package cardaction_test
 
 import (
 	"slices"
@@ -80,7 +80,7 @@ func TestApproveUpdatesEveryCardAndRefreshShowsIt(t *testing.T) {
 		t.Errorf("upstream responses = %+v", fa.Responses)
 	}
 	for _, c := range []struct{ conv, id string }{{f.drv.ConversationID(adele), idA}, {f.drv.ConversationID(other), idB}} {
-		recs := f.bf.Records(c.conv)
+		recs := f.waitUpdates(t, c.conv, c.id, 1)
 		if updates(recs, c.id) != 1 {
 			t.Errorf("conversation %s: %d updates of the card, want 1", c.conv, updates(recs, c.id))
 		}
@@ -161,7 +161,7 @@ func TestAnsweredElsewhereShowsTheFinalCard(t *testing.T) {
 		t.Errorf("the final card still has buttons: %s", ref.Value)
 	}
 	// The card in the chat was brought up to date as well.
-	if n := updates(f.bf.Records(f.drv.ConversationID(adele)), id); n != 1 {
+	if n := updates(f.waitUpdates(t, f.drv.ConversationID(adele), id, 1), id); n != 1 {
 		t.Errorf("%d in-place updates after the refresh found a change, want 1", n)
 	}
 	// Pressing a button on a stale card: the final card, no error.

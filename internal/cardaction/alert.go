@@ -1,4 +1,4 @@
-package actions
+package cardaction
 
 import (
 	"github.com/flowdeck/flowdeck/internal/botframework"
@@ -19,14 +19,14 @@ type alertAction struct {
 }
 
 // alert answers alert.resubmit, alert.cancel, alert.turnoff and alert.mute.
-func (h *Handler) alert(in *invocation, data map[string]any) *botframework.InvokeResponse {
-	d, err := parseRun(in.verb, data)
+func (rt *Router) alert(in *invocation) *botframework.InvokeResponse {
+	d, err := parseRun(in.verb, in.data)
 	if err != nil {
 		return errorCard(err, nil)
 	}
 	x := &alertAction{in: in, d: d, key: AlertKey(d.EnvironmentID, d.FlowID, d.RunID)}
 	if d.RunID != "" {
-		_, cd, err := h.cardOf(in, x.key)
+		_, cd, err := rt.cardOf(in, x.key)
 		switch {
 		case err == nil && cd.Alert != nil:
 			x.known, x.al = true, *cd.Alert
@@ -34,27 +34,27 @@ func (h *Handler) alert(in *invocation, data map[string]any) *botframework.Invok
 			return errorCard(err, nil)
 		}
 	}
-	if res := h.ensureToken(in, d); res != nil {
+	if res := rt.ensureToken(in, d); res != nil {
 		return res
 	}
-	if err := h.loadAlert(x); err != nil {
+	if err := rt.loadAlert(x); err != nil {
 		return errorCard(err, nil)
 	}
 	switch in.verb {
 	case cards.VerbAlertResubmit:
-		return h.resubmit(x)
+		return rt.resubmit(x)
 	case cards.VerbAlertCancel:
-		return h.cancel(x)
+		return rt.cancel(x)
 	case cards.VerbAlertTurnOff:
-		return h.turnOff(x)
+		return rt.turnOff(x)
 	}
-	return h.mute(x)
+	return rt.mute(x)
 }
 
 // loadAlert fills in the flow and the run as they are now (as the invoker).
-func (h *Handler) loadAlert(x *alertAction) error {
+func (rt *Router) loadAlert(x *alertAction) error {
 	ctx, d := x.in.ctx, x.d
-	f, err := h.o.Ops.Flow(ctx, d.EnvironmentID, d.FlowID)
+	f, err := rt.o.Ops.Flow(ctx, d.EnvironmentID, d.FlowID)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (h *Handler) loadAlert(x *alertAction) error {
 	if d.RunID == "" {
 		return nil
 	}
-	rd, err := h.o.Ops.Run(ctx, d.EnvironmentID, d.FlowID, d.RunID)
+	rd, err := rt.o.Ops.Run(ctx, d.EnvironmentID, d.FlowID, d.RunID)
 	if err != nil {
 		return err
 	}
@@ -73,71 +73,72 @@ func (h *Handler) loadAlert(x *alertAction) error {
 	return nil
 }
 
-func (h *Handler) alertOptions() cards.AlertOptions {
-	return cards.AlertOptions{Tab: h.o.TabLink, Portal: h.o.Portal}
+func (rt *Router) alertOptions() cards.AlertOptions {
+	return cards.AlertOptions{Tab: rt.o.TabLink, Portal: rt.o.Portal}
 }
 
 // done answers with the outcome of a successful action and, for a recorded
 // card, updates it in place in every conversation keep accepts.
-func (h *Handler) done(x *alertAction, out outcome, keep func(cardData) bool) *botframework.InvokeResponse {
+func (rt *Router) done(x *alertAction, out outcome, keep func(cardData) bool) *botframework.InvokeResponse {
 	if x.known {
 		al := x.al
-		h.updateEverywhere(x.in.ctx, x.key, keep,
+		rt.updateEverywhere(x.in.ctx, x.key, keep,
 			func(d *cardData) { d.Alert, d.Outcome = &al, &out },
-			func(cardData) *cards.AdaptiveCard { return cards.AlertOutcome(al, out.card(), h.alertOptions()) })
+			func(cardData) *cards.AdaptiveCard { return cards.AlertOutcome(al, out.card(), rt.alertOptions()) })
 	}
-	return botframework.CardResponse(cards.AlertOutcome(x.al, out.card(), h.alertOptions()))
+	return botframework.CardResponse(cards.AlertOutcome(x.al, out.card(), rt.alertOptions()))
 }
 
 // failed answers the invoker (only) with what went wrong.
-func (h *Handler) failed(x *alertAction, err error) *botframework.InvokeResponse {
-	o := cards.Outcome{Verb: x.in.verb, By: x.in.person(), At: h.o.Now(), Err: err}
-	return botframework.CardResponse(cards.AlertOutcome(x.al, o, h.alertOptions()))
+func (rt *Router) failed(x *alertAction, err error) *botframework.InvokeResponse {
+	o := cards.Outcome{Verb: x.in.verb, By: x.in.person(), At: rt.o.Now(), Err: err}
+	return botframework.CardResponse(cards.AlertOutcome(x.al, o, rt.alertOptions()))
 }
 
-func (h *Handler) outcome(x *alertAction) outcome {
-	return outcome{Verb: x.in.verb, By: x.in.person(), At: h.o.Now()}
+func (rt *Router) outcome(x *alertAction) outcome {
+	return outcome{Verb: x.in.verb, By: x.in.person(), At: rt.o.Now()}
 }
 
 // resubmit resubmits the run, once per card and run; a run that is not the
 // flow's latest needs confirming first.
-func (h *Handler) resubmit(x *alertAction) *botframework.InvokeResponse {
+func (rt *Router) resubmit(x *alertAction) *botframework.InvokeResponse {
 	ctx, d := x.in.ctx, x.d
-	before, err := h.recentRuns(x)
+	before, err := rt.recentRuns(x)
 	if err != nil {
-		return h.failed(x, err)
+		return rt.failed(x, err)
 	}
 	if !d.Confirm && len(before) > 0 && before[0].ID != d.RunID {
-		return botframework.CardResponse(cards.AlertConfirmResubmit(x.al, before[0], h.alertOptions()))
+		return botframework.CardResponse(cards.AlertConfirmResubmit(x.al, before[0], rt.alertOptions()))
 	}
-	n := flowdeck.Notification{
-		Key:      "action:resubmit:" + x.in.conv + ":" + x.in.replyTo + ":" + d.RunID,
-		TenantID: x.in.p.TenantID, ConversationID: x.in.conv, ActivityID: x.in.replyTo,
-	}
-	ran, err := h.once(ctx, n, func() error {
-		res, err := h.o.Ops.Resubmit(ctx, d.EnvironmentID, d.FlowID, []string{d.RunID})
+	ran, err := rt.claim(x.in, d.RunID, func() error {
+		res, err := rt.o.Ops.Resubmit(ctx, d.EnvironmentID, d.FlowID, []string{d.RunID})
 		return resultErr(res, err)
 	})
 	if err != nil {
-		return h.failed(x, err)
+		return rt.failed(x, err)
 	}
 	if !ran {
-		// Another click resubmitted it: show what the card says now.
-		if _, cd, err := h.cardOf(x.in, x.key); err == nil && cd.Outcome != nil && cd.Alert != nil {
-			return botframework.CardResponse(cards.AlertOutcome(*cd.Alert, cd.Outcome.card(), h.alertOptions()))
-		}
-		return botframework.CardResponse(cards.AlertCard(x.al, h.alertOptions()))
+		return rt.already(x)
 	}
-	out := h.outcome(x)
-	if after, err := h.recentRuns(x); err == nil {
+	out := rt.outcome(x)
+	if after, err := rt.recentRuns(x); err == nil {
 		out.NewRunID = newRun(before, after, d.RunID)
 	}
-	return h.done(x, out, nil)
+	return rt.done(x, out, nil)
+}
+
+// already answers a click whose change another click made: with what the
+// card says now.
+func (rt *Router) already(x *alertAction) *botframework.InvokeResponse {
+	if _, cd, err := rt.cardOf(x.in, x.key); err == nil && cd.Outcome != nil && cd.Alert != nil {
+		return botframework.CardResponse(cards.AlertOutcome(*cd.Alert, cd.Outcome.card(), rt.alertOptions()))
+	}
+	return botframework.CardResponse(cards.AlertCard(x.al, rt.alertOptions()))
 }
 
 // recentRuns returns the flow's newest runs, newest first.
-func (h *Handler) recentRuns(x *alertAction) ([]flowdeck.Run, error) {
-	page, err := h.o.Ops.Runs(x.in.ctx, x.d.EnvironmentID, x.d.FlowID, flowdeck.RunFilter{Top: 10}, "")
+func (rt *Router) recentRuns(x *alertAction) ([]flowdeck.Run, error) {
+	page, err := rt.o.Ops.Runs(x.in.ctx, x.d.EnvironmentID, x.d.FlowID, flowdeck.RunFilter{Top: 10}, "")
 	return page.Runs, err
 }
 
@@ -156,34 +157,48 @@ func newRun(before, after []flowdeck.Run, orig string) string {
 }
 
 // cancel cancels a running run; a finished one gets an outcome card saying so.
-func (h *Handler) cancel(x *alertAction) *botframework.InvokeResponse {
+func (rt *Router) cancel(x *alertAction) *botframework.InvokeResponse {
 	d := x.d
 	if x.al.Run.Finished() {
-		return h.failed(x, flowdeck.Errorf(flowdeck.ErrConflict,
+		return rt.failed(x, flowdeck.Errorf(flowdeck.ErrConflict,
 			"the run has already finished (%s), so there is nothing to cancel", x.al.Run.Status))
 	}
-	res, err := h.o.Ops.Cancel(x.in.ctx, d.EnvironmentID, d.FlowID, []string{d.RunID})
-	if err := resultErr(res, err); err != nil {
-		return h.failed(x, err)
+	ran, err := rt.claim(x.in, d.RunID, func() error {
+		res, err := rt.o.Ops.Cancel(x.in.ctx, d.EnvironmentID, d.FlowID, []string{d.RunID})
+		return resultErr(res, err)
+	})
+	if err != nil {
+		return rt.failed(x, err)
+	}
+	if !ran {
+		return rt.already(x)
 	}
 	x.al.Run.Status = flowdeck.RunCancelled
-	return h.done(x, h.outcome(x), nil)
+	return rt.done(x, rt.outcome(x), nil)
 }
 
 // turnOff turns the flow off after a confirmation.
-func (h *Handler) turnOff(x *alertAction) *botframework.InvokeResponse {
+func (rt *Router) turnOff(x *alertAction) *botframework.InvokeResponse {
 	if x.al.Flow.State == flowdeck.FlowStopped {
-		return h.done(x, h.outcome(x), nil)
+		return rt.done(x, rt.outcome(x), nil)
 	}
 	if !x.d.Confirm {
-		return botframework.CardResponse(cards.AlertConfirmTurnOff(x.al, h.alertOptions()))
+		return botframework.CardResponse(cards.AlertConfirmTurnOff(x.al, rt.alertOptions()))
 	}
-	f, err := h.o.Ops.SetFlowState(x.in.ctx, x.d.EnvironmentID, x.d.FlowID, false)
+	var f flowdeck.Flow
+	ran, err := rt.claim(x.in, x.d.EnvironmentID+"/"+x.d.FlowID, func() error {
+		var err error
+		f, err = rt.o.Ops.SetFlowState(x.in.ctx, x.d.EnvironmentID, x.d.FlowID, false)
+		return err
+	})
 	if err != nil {
-		return h.failed(x, err)
+		return rt.failed(x, err)
+	}
+	if !ran {
+		return rt.already(x)
 	}
 	x.al.Flow = f
-	return h.done(x, h.outcome(x), nil)
+	return rt.done(x, rt.outcome(x), nil)
 }
 
 // resultErr is the error of the one run of a bulk result.
@@ -192,7 +207,7 @@ func resultErr(res []ops.RunResult, err error) error {
 		return err
 	}
 	if len(res) != 1 {
-		return flowdeck.Errorf(flowdeck.ErrInternal, "actions: %d results for one run", len(res))
+		return flowdeck.Errorf(flowdeck.ErrInternal, "cardaction: %d results for one run", len(res))
 	}
 	if res[0].OK {
 		return nil
