@@ -129,7 +129,7 @@ func TestAlertBurstStaysUnderTeamsLimits(t *testing.T) {
 	for i, u := range users {
 		wg.Go(func() {
 			defer clk.done()
-			_, errs[i] = s.main.services.actions.PostAlert(ctx, refs[i], burstAlert(u, i))
+			_, errs[i] = s.main.services.router.PostAlert(ctx, refs[i], burstAlert(u, i))
 		})
 	}
 	wg.Wait()

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowdeck/flowdeck/internal/actions"
+	"github.com/flowdeck/flowdeck/internal/cardaction"
 	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
@@ -102,7 +102,7 @@ func TestFault5xxOnWrites(t *testing.T) {
 	title := "Travel to the Lisbon trade fair"
 	id = s.addApproval(t, megan, title)
 	card := s.waitCards(ctx, t, megan, title, 1)[0]
-	s.waitCardKnown(ctx, t, megan, actions.ApprovalKey(faultEnv, id), card.ActivityID)
+	s.waitCardKnown(ctx, t, megan, cardaction.ApprovalKey(faultEnv, id), card.ActivityID)
 	data := executeData(t, card, cards.VerbApprovalRespond, "Approve")
 	start = time.Now()
 	s.cloud.pp.SetKnob(respond, powerplatform.Knob{Status: http.StatusBadGateway, Times: 1})

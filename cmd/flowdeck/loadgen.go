@@ -87,7 +87,7 @@ func (u *loadUser) token(s *stack) (string, error) {
 // prepareLoad readies users as real users would be before the measured
 // run: each signs in through the bot (signin/tokenExchange with a Teams
 // SSO token), is sent an approval in Power Automate, and finds its card in
-// the chat (posted by the same actions.Handler the monitor posts with, so
+// the chat (posted by the same cardaction.Router the monitor posts with, so
 // that its buttons are accepted). It records what each conversation holds
 // afterwards as the baseline of the reply count.
 func prepareLoad(ctx context.Context, s *stack, d *connector.Driver, users []demo.User, tenant *powerplatform.Tenant) ([]*loadUser, error) {
@@ -147,7 +147,7 @@ func prepareUser(ctx context.Context, s *stack, d *connector.Driver, lu *loadUse
 	}
 	conv := flowdeck.ConversationRef{TenantID: lu.user.TenantID, ConversationID: lu.conv, Scope: flowdeck.ScopePersonal,
 		UserID: lu.user.ID, ServiceURL: s.cloud.conn.ServiceURL(), BotID: "28:" + s.config.ClientID, ChannelID: "msteams"}
-	if lu.approvalCard, err = s.main.services.actions.PostApproval(ctx, conv, a, []string{lu.mri}); err != nil {
+	if lu.approvalCard, err = s.main.services.router.PostApproval(ctx, conv, a, []string{lu.mri}); err != nil {
 		return fmt.Errorf("post the approval card: %w", err)
 	}
 	return nil

@@ -143,7 +143,7 @@ func TestReadingCustomApprovalResponses(t *testing.T) {
 	}
 
 	// Its card has one button per custom option; pressing one answers it.
-	if _, err := s.main.services.actions.PostApproval(ctx, s.personal(adele), byID[vendor], nil); err != nil {
+	if _, err := s.main.services.router.PostApproval(ctx, s.personal(adele), byID[vendor], nil); err != nil {
 		t.Fatal(err)
 	}
 	card := s.waitCards(ctx, t, adele, "Pick a vendor", 1)[0]
@@ -161,7 +161,7 @@ func TestReadingCustomApprovalResponses(t *testing.T) {
 	}
 
 	// The card of the other offers Power Automate instead of buttons that would fail.
-	if _, err := s.main.services.actions.PostApproval(ctx, s.personal(adele), byID[unknown], nil); err != nil {
+	if _, err := s.main.services.router.PostApproval(ctx, s.personal(adele), byID[unknown], nil); err != nil {
 		t.Fatal(err)
 	}
 	card = s.waitCards(ctx, t, adele, "Sign the lease", 1)[0]

@@ -101,7 +101,7 @@ func (s *stack) postApprovalCard(ctx context.Context, t testing.TB, u demo.User)
 		t.Fatalf("%s's pending approvals: %d, %v", u.Name, len(rep.Approvals), err)
 	}
 	a := rep.Approvals[0]
-	id, err := s.main.services.actions.PostApproval(ctx, s.personal(u), a, nil)
+	id, err := s.main.services.router.PostApproval(ctx, s.personal(u), a, nil)
 	if err != nil {
 		t.Fatalf("post the approval card: %v", err)
 	}

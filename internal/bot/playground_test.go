@@ -46,14 +46,20 @@ func TestAgentsPlayground(t *testing.T) {
 	if r := w.next(t, conv, 1); strings.Count(content(r), "Open in Power Automate") != 5 {
 		t.Fatalf("approvals in the Playground: %s", content(r))
 	}
-	// A Playground Action.Execute has no trigger.
+	// A Playground Action.Execute has no trigger. Card actions go to the
+	// card-action router, whose one sign-in policy does not know the bot's
+	// dev sign-in: a client that cannot show a loginRequest gets the sign-in
+	// card, whose Try again repeats the action.
 	inv := activity("invoke")
 	inv["name"] = "adaptiveCard/action"
 	inv["value"] = map[string]any{"action": map[string]any{"type": "Action.Execute", "title": "More", "verb": "list.more",
 		"data": map[string]any{"command": "approvals", "cursor": "2"}}}
 	res, err = w.drv.Send(ctx, inv)
 	must(t, err)
-	if _, body := cardOf(t, res); !strings.Contains(body, "Showing 3 of 5") {
-		t.Fatalf("More in the Playground: %s", body)
+	_, body := cardOf(t, res)
+	for _, want := range []string{"Sign in to FlowDeck", "/auth/start?s=", `"title":"Try again","verb":"list.more"`, `"cursor":"2"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("More in the Playground lacks %s: %s", want, body)
+		}
 	}
 }

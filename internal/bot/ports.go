@@ -67,12 +67,6 @@ type Connector interface {
 
 var _ Connector = (*botframework.Client)(nil)
 
-// CardActions handles the adaptiveCard/action verbs the bot does not own
-// (approval.*, alert.*). It answers false when it does not handle the verb.
-type CardActions interface {
-	OnCardAction(ctx context.Context, a *schema.Activity, verb string, data map[string]any) (*botframework.InvokeResponse, bool)
-}
-
 // DevSignIn returns a Teams SSO token (an assertion) for the caller, for the
 // Agents Playground, which has no SSO. Only `flowdeck dev` sets it.
 type DevSignIn func(ctx context.Context, c botframework.Caller) (assertion string, err error)

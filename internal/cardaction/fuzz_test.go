@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -89,8 +90,10 @@ func FuzzCardActionData(f *testing.F) {
 		`{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","runId":"08582233720368547758000104729CU01","confirm":true}`,
 		`{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","runId":"x","confirm":"yes"}`,
 		`[]`, `null`, `"str"`, `{"a":{"b":[1,2,{}]}}`,
+		`{"runs":[{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","runId":"08582233720368547758000104729CU01"}],"confirm":true}`,
+		`{"runs":[{}],"confirm":true}`, `{"runs":"x"}`, `{"command":"runs x","choice":"y"}`, `{"command":"flows","cursor":"-5"}`,
 	} {
-		for v := range 6 {
+		for v := range 12 {
 			f.Add(uint8(v), s)
 		}
 	}
@@ -107,7 +110,8 @@ func FuzzCardActionData(f *testing.F) {
 	conv := flowdeck.ConversationRef{TenantID: "t", ConversationID: "a:conv", Scope: flowdeck.ScopePersonal, UserID: "u", ServiceURL: "https://smba.test/"}
 	id, err := h.PostApproval(context.Background(), conv, so.a, nil)
 	check(f, err)
-	verbs := []string{cards.VerbApprovalRespond, cards.VerbApprovalRefresh, cards.VerbAlertResubmit, cards.VerbAlertCancel, cards.VerbAlertTurnOff, cards.VerbAlertMute}
+	verbs := []string{cards.VerbApprovalRespond, cards.VerbApprovalRefresh, cards.VerbAlertResubmit, cards.VerbAlertCancel, cards.VerbAlertTurnOff, cards.VerbAlertMute,
+		cards.VerbBulkResubmit, cards.VerbBulkCancel, cards.VerbFlowOff, cards.VerbPick, cards.VerbListMore, cards.VerbSignIn}
 
 	f.Fuzz(func(t *testing.T, v uint8, raw string) {
 		var data map[string]any
@@ -122,7 +126,8 @@ func FuzzCardActionData(f *testing.F) {
 			t.Fatalf("%s: answer %v %+v", verb, err, res)
 		}
 		body, ok := res.Body.(botframework.CardActionBody)
-		if !ok || (body.Type != botframework.ContentTypeAdaptiveCard && body.Type != botframework.ContentTypeLoginRequest) {
+		if !ok || !slices.Contains([]string{botframework.ContentTypeAdaptiveCard, botframework.ContentTypeLoginRequest,
+			botframework.ContentTypeMessage, botframework.ContentTypeError}, body.Type) {
 			t.Fatalf("%s: body %+v", verb, res.Body)
 		}
 		if _, err := json.Marshal(body); err != nil {
