@@ -111,11 +111,11 @@ type world struct {
 	drv    *connector.Driver
 	bot    *bot.Bot
 	router *cardaction.Router
-	// metrics is the router's registry (flowdeck_card_updates_total).
-	metrics *prometheus.Registry
-	ops     *ops.Service
-	logs    *syncBuffer
-	botURL  string
+	// cardMetrics are the router's metrics (flowdeck_card_updates_total).
+	cardMetrics *cardaction.Metrics
+	ops         *ops.Service
+	logs        *syncBuffer
+	botURL      string
 }
 
 func newWorld(tb testing.TB, o worldOptions) *world {
@@ -190,12 +190,11 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	w.bot, err = bot.New(bo)
 	must(tb, err)
 	tb.Cleanup(func() { _ = w.bot.Close(context.Background()) })
-	w.metrics = prometheus.NewRegistry()
-	m, err := cardaction.NewMetrics(w.metrics)
+	w.cardMetrics, err = cardaction.NewMetrics(prometheus.NewRegistry())
 	must(tb, err)
 	w.router, err = cardaction.New(cardaction.Options{Ops: w.ops, Tokens: w.broker, Connector: client, Cards: w.store,
 		Idempotency: w.store, Subscriptions: w.store, Commands: w.bot, AppIDURI: demo.AppIDURI, BotID: demo.ClientID,
-		Portal: publicPortal, Logger: log, Metrics: m, UpdateTimeout: o.updateTimeout,
+		Portal: publicPortal, Logger: log, Metrics: w.cardMetrics, UpdateTimeout: o.updateTimeout,
 		SignInURL: func(p flowdeck.Principal) string { u, _ := consent.StartURL(p, p.UPN, nil, ""); return u },
 		SignIn: func(ctx context.Context, p flowdeck.Principal, tok string) error {
 			who, err := sso.Principal(ctx, tok)
