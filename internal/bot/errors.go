@@ -84,15 +84,3 @@ func partialNames(partial []ops.Partial) []string {
 	}
 	return names
 }
-
-// kindOfCode returns the error kind whose wire code is code.
-func kindOfCode(code string) error {
-	for _, k := range []error{flowdeck.ErrInvalid, flowdeck.ErrNotFound, flowdeck.ErrConflict, flowdeck.ErrUnauthenticated,
-		flowdeck.ErrForbidden, flowdeck.ErrConsentRequired, flowdeck.ErrInteractionRequired, flowdeck.ErrThrottled,
-		flowdeck.ErrUnavailable, flowdeck.ErrMisconfigured} {
-		if flowdeck.Code(k) == code {
-			return k
-		}
-	}
-	return flowdeck.ErrInternal
-}

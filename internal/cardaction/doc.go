@@ -1,20 +1,37 @@
-// Package actions answers the Universal Actions (Action.Execute) of FlowDeck's
-// approval and failure-alert cards: the adaptiveCard/action invokes with the
-// approval.* and alert.* verbs that the bot routes here.
+// Package cardaction answers the Action.Execute card actions of FlowDeck's
+// cards (the adaptiveCard/action invokes) and posts the proactive cards
+// they live on.
+//
+// The Router is the one place card actions go: the botframework endpoint
+// hands it every adaptiveCard/action invoke (EndpointOptions.CardActions)
+// and everything else to the bot. Every verb is a row of one table
+// (table.go): approval.*, alert.*, bulk.*, flow.off, pick, list.more and
+// signin, each marked state-changing or not. pick and list.more run a chat
+// command again through the Commands port (*bot.Bot); the router never
+// imports the bot and the bot never sees the router. An unknown verb gets a
+// safe error.
 //
 // Every action runs as the invoking user (from.aadObjectId and the tenant of
-// the activity) with that user's own delegated token; a user without a usable
-// token gets a 401 loginRequest (Teams signs in inside the card) or, from a
-// client that cannot do that (the Agents Playground sends no "trigger"), a
-// sign-in card. The answer is always HTTP 200 with the status in the body.
+// the activity) with that user's own delegated token, under one sign-in
+// policy (signin.go): a user without a usable Power Automate token gets a
+// 401 loginRequest, with a tokenExchangeResource so Teams signs in silently
+// and a signin button to the sign-in (or consent, or claims-challenge) page
+// as the fallback; Teams repeats the action with value.authentication.token,
+// which is verified to name the invoker and exchanged before the verb runs.
+// A client that cannot show a loginRequest (the Agents Playground sends no
+// "trigger") gets a sign-in card with Try again. The answer is always HTTP
+// 200 with the status in the body.
 //
-// The cards tell the truth: input is validated against the card as it was
-// posted (its CardState) before anything goes upstream; an approval response
-// is sent exactly once per approval and user, even across double clicks, two
-// clients or two replicas (the NotificationLog is the idempotency store); the
-// invoker gets the card as it is now, and the card is updated in place in
-// every conversation where it lives.
+// The cards tell the truth: input is validated (against the card as it was
+// posted, its CardState, where there is one) before anything goes upstream;
+// a state-changing verb acts exactly once per card and target, even across
+// double clicks, two clients or two replicas (once.go: the NotificationLog
+// claims across replicas, an in-process map within one); the invoker gets
+// the card as it is now at once, and the card is updated in place in every
+// other conversation where it lives in the background (update.go: bounded,
+// timed out, counted, in order per card, drained by Close).
 //
-// Post helpers (PostApproval, PostAlert) send a card and record its CardState,
-// so later actions and updates find it.
+// The Poster side (poster.go, proactive.go: PostApproval, PostAlert,
+// UpdateAlert, Send) sends the monitor's cards and records their CardState,
+// so later actions and updates find them.
 package cardaction

@@ -37,7 +37,14 @@ func TestArchitectureDirection(t *testing.T) {
 	Forbid(t, in("ops"), adapters...)
 	Forbid(t, in("flowdeck"), adapters...)
 	// The monitor sees ports: no store, client, bot or card-action package.
-	Forbid(t, in("monitor"), append(adapters, in("ops"), in("actions"), in("bot"), in("botframework"))...)
+	Forbid(t, in("monitor"), append(adapters, in("ops"), in("cardaction"), in("bot"), in("botframework"))...)
+	// The conversation and the card-action router see ports, and not each
+	// other: the router reaches the bot's commands through its Commands port,
+	// and the endpoint hands each its invokes, so neither is built from the
+	// other (no construction cycle).
+	Forbid(t, in("bot"), append(adapters, in("cardaction"))...)
+	Forbid(t, in("cardaction"), append(adapters, in("bot"))...)
+	Forbid(t, in("botframework"), append(adapters, in("bot"), in("cardaction"), in("ops"))...)
 	Forbid(t, in("config"), adapters...)
 }
 
