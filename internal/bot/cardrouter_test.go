@@ -15,6 +15,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/ops"
 )
 
 // These tests drive card actions through the real botframework endpoint,
@@ -266,5 +267,70 @@ func waitUpdate(t *testing.T, w *world, conv, id string) {
 		if updatesOf(recs, id) > 0 {
 			return
 		}
+	}
+}
+
+// TestForgedCardDataGoesNowhere: bulk and flow.off data that the bot's cards
+// never carry gets a safe error card, and nothing reaches Power Platform.
+func TestForgedCardDataGoesNowhere(t *testing.T) {
+	w := newWorld(t, worldOptions{quiet: true})
+	adele := cloudtest.Adele()
+	w.signIn(t, adele)
+	r, data := w.bulkConfirm(t, adele)
+	good := data["runs"].([]any)[0].(map[string]any)
+	with := func(k string, v any) map[string]any {
+		m := map[string]any{}
+		for kk, vv := range good {
+			m[kk] = vv
+		}
+		m[k] = v
+		return m
+	}
+	many := make([]any, cards.MaxBulkRuns+1)
+	for i := range many {
+		many[i] = good
+	}
+	before := len(w.cloud.PP.Requests())
+	for _, c := range []struct {
+		name string
+		verb string
+		data map[string]any
+	}{
+		{"a run id that is no run id", cards.VerbBulkResubmit, map[string]any{"confirm": true, "runs": []any{with("runId", "../../x")}}},
+		{"a flow id that is no GUID", cards.VerbBulkCancel, map[string]any{"confirm": true, "runs": []any{with("flowId", "x?y")}}},
+		{"too many runs", cards.VerbBulkResubmit, map[string]any{"confirm": true, "runs": many}},
+		{"an extra field", cards.VerbBulkResubmit, map[string]any{"confirm": true, "runs": []any{good}, "as": "admin"}},
+		{"runs not a list", cards.VerbBulkResubmit, map[string]any{"confirm": true, "runs": "all"}},
+		{"flow.off of no flow", cards.VerbFlowOff, map[string]any{"confirm": true, "environmentId": "x", "flowId": "y"}},
+	} {
+		if _, text := cardOf(t, w.invoke(t, adele, r.ActivityID, c.verb, c.data, "")); !strings.Contains(text, "FlowDeck did not do that") {
+			t.Errorf("%s: %s", c.name, text)
+		}
+	}
+	if n := len(w.cloud.PP.Requests()) - before; n != 0 {
+		t.Errorf("%d upstream requests for forged card data, want 0", n)
+	}
+}
+
+// TestFlowOffClickedTwiceTurnsOffOnce: the flow.off confirm button is
+// state-changing: a second click on the same card changes nothing upstream.
+func TestFlowOffClickedTwiceTurnsOffOnce(t *testing.T) {
+	w := newWorld(t, worldOptions{quiet: true})
+	adele := cloudtest.Adele()
+	w.signIn(t, adele)
+	list, err := w.ops.Flows(as(adele), ops.FlowQuery{State: "started", Limit: 1})
+	must(t, err)
+	flow := list.Items[0]
+	r := w.ask(t, adele, "off "+flow.ID)
+	data := actionData(t, r.Activity().Attachments[0].Content, cards.VerbFlowOff)
+	before := w.cloud.PP.Calls(powerplatform.RouteFlowsStop)
+	if _, text := cardOf(t, w.invoke(t, adele, r.ActivityID, cards.VerbFlowOff, data, "")); !strings.Contains(text, "is off") {
+		t.Fatalf("first click: %s", text)
+	}
+	if _, text := cardOf(t, w.invoke(t, adele, r.ActivityID, cards.VerbFlowOff, data, "")); !strings.Contains(text, "already turned off from this card") {
+		t.Errorf("second click: %s", text)
+	}
+	if n := w.cloud.PP.Calls(powerplatform.RouteFlowsStop) - before; n != 1 {
+		t.Errorf("%d stop calls upstream for two clicks, want 1", n)
 	}
 }
