@@ -48,6 +48,8 @@ type fixtureOptions struct {
 	tenant *powerplatform.Tenant
 	// fast turns the connector's rate limits off (benchmarks).
 	fast bool
+	// metrics receives the router's metrics.
+	metrics *cardaction.Metrics
 }
 
 func newFixture(tb testing.TB, o fixtureOptions) *fixture {
@@ -84,7 +86,7 @@ func newFixture(tb testing.TB, o fixtureOptions) *fixture {
 	check(tb, err)
 	f.h, err = cardaction.New(cardaction.Options{
 		Ops: f.ops, Tokens: f.broker, Connector: client, Cards: f.store, Idempotency: f.store, Subscriptions: f.store,
-		BotID: demo.ClientID, AppIDURI: "api://flowdeck.test/botid-" + demo.ClientID, Portal: publicPortal(),
+		BotID: demo.ClientID, AppIDURI: "api://flowdeck.test/botid-" + demo.ClientID, Portal: publicPortal(), Metrics: o.metrics,
 		SignInURL: func(p flowdeck.Principal) string { return signInPage + "?user=" + url.QueryEscape(p.UserID) },
 		SignIn: func(ctx context.Context, p flowdeck.Principal, tok string) error {
 			res, err := f.broker.Exchange(ctx, p, tok)
