@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/retry"
 )
 
 // upstreamError is what an error body says, once unwrapped.
@@ -178,7 +179,7 @@ func DecodeError(status int, header http.Header, body []byte) *flowdeck.Error {
 	case status == http.StatusConflict || status == http.StatusPreconditionFailed:
 		return set(flowdeck.ErrConflict, "That changed in the meantime; refresh and try again.")
 	case status == http.StatusTooManyRequests:
-		d, ok := RetryAfter(header, time.Now())
+		d, ok := retry.ParseAfter(header.Get("Retry-After"), time.Now(), maxRetryAfter)
 		if !ok || d <= 0 {
 			d = 10 * time.Second
 		}
@@ -198,7 +199,7 @@ func DecodeError(status int, header http.Header, body []byte) *flowdeck.Error {
 	default:
 		e.Message = "Power Platform is not answering properly right now; try again in a minute."
 	}
-	if d, ok := RetryAfter(header, time.Now()); ok {
+	if d, ok := retry.ParseAfter(header.Get("Retry-After"), time.Now(), maxRetryAfter); ok {
 		e.RetryAfter = d
 	}
 	return e
