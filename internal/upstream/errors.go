@@ -113,7 +113,7 @@ func DecodeError(status int, header http.Header, body []byte) *flowdeck.Error {
 	if !html {
 		ue, _ = parseError(body, 2)
 	}
-	cause := fmt.Errorf("upstream answered %d %s: %s", status, ue.code, clip(ue.message, 400))
+	cause := fmt.Errorf("upstream answered %d %s: %s", status, ue.code, flowdeck.Clip(ue.message, 400))
 	if html {
 		cause = fmt.Errorf("upstream answered %d with an HTML page", status)
 	}
@@ -203,11 +203,4 @@ func DecodeError(status int, header http.Header, body []byte) *flowdeck.Error {
 		e.RetryAfter = d
 	}
 	return e
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
