@@ -25,6 +25,9 @@ func TestImportRules(t *testing.T) {
 	t.Run("nothing imports cmd", func(t *testing.T) {
 		OnlyImportedBy(t, []string{Module + "/cmd"})
 	})
+	t.Run("only tests import logtest", func(t *testing.T) {
+		OnlyImportedBy(t, []string{Module + "/internal/logtest"})
+	})
 	t.Run("production code does not import testing", func(t *testing.T) {
 		OnlyImportedBy(t, []string{"testing", "net/http/httptest"}, Module+"/internal/deptest", Module+"/internal/sqlstore/storetest", Module+"/internal/fakecloud", Module+"/internal/nodetest", Module+"/internal/localcloud/localtest")
 	})

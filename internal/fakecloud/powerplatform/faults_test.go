@@ -14,7 +14,7 @@ func TestThrottleAfterN(t *testing.T) {
 	fx := newFixture(t, Options{Tenant: testTenant(testNow)})
 	tok := fx.flowToken(adele())
 	url := fx.flowsURL(envDefault) + av
-	fx.srv.SetKnob(RouteFlowsList, Knob{ThrottleAfter: 2, RetryAfter: 3 * time.Second})
+	fx.srv.SetFault(RouteFlowsList, Fault{ThrottleAfter: 2, RetryAfter: 3 * time.Second})
 	fx.get(url, tok, 200)
 	fx.get(url, tok, 200)
 	for range 2 {
@@ -30,11 +30,11 @@ func TestThrottleAfterN(t *testing.T) {
 	}
 	// Other routes are not affected; the concurrency flavour has its own body.
 	fx.get(fx.flowsURL(envDefault)+"/"+flowOK+av, tok, 200)
-	fx.srv.SetKnob(RouteRunsList, Knob{ThrottleAfter: 1, ThrottleCode: "TooManyConcurrentRequests"})
+	fx.srv.SetFault(RouteRunsList, Fault{ThrottleAfter: 1, ThrottleCode: "TooManyConcurrentRequests"})
 	fx.get(fx.flowsURL(envDefault)+"/"+flowOK+"/runs"+av, tok, 200)
 	m := fx.get(fx.flowsURL(envDefault)+"/"+flowOK+"/runs"+av, tok, 429)
 	wantError(t, m, "TooManyConcurrentRequests", "Combined execution time of incoming HTTP requests for identity '"+adele().ID+"' exceeded limit of '10000000' over time window of '00:05:00'.")
-	fx.srv.ClearKnobs()
+	fx.srv.ClearFaults()
 	fx.get(url, tok, 200)
 	if got := fx.srv.Calls(RouteFlowsList); got != 5 {
 		t.Errorf("Calls(flows.list) = %d, want 5", got)
@@ -46,14 +46,14 @@ func TestInjectedFaults(t *testing.T) {
 	tok := fx.flowToken(adele())
 	url := fx.flowsURL(envDefault) + "/" + flowOK + av
 
-	fx.srv.SetKnob(RouteFlowsGet, Knob{Status: 500, Times: 1})
+	fx.srv.SetFault(RouteFlowsGet, Fault{Status: 500, Times: 1})
 	_, b := fx.do("GET", url, tok, nil)
 	if string(b) != `{"code":"UnexpectedError","message":"An unexpected error occurred."}` {
 		t.Errorf("500 body %s", b)
 	}
 	fx.get(url, tok, 200) // only the next call failed
 
-	fx.srv.SetKnob(RouteFlowsGet, Knob{Status: 503, Times: 2, RetryAfter: 10 * time.Second})
+	fx.srv.SetFault(RouteFlowsGet, Fault{Status: 503, Times: 2, RetryAfter: 10 * time.Second})
 	for range 2 {
 		resp, b := fx.do("GET", url, tok, nil)
 		if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "10" || len(b) != 0 {
@@ -62,19 +62,19 @@ func TestInjectedFaults(t *testing.T) {
 	}
 	fx.get(url, tok, 200)
 
-	fx.srv.SetKnob(RouteFlowsGet, Knob{Status: 502, Rate: 1})
+	fx.srv.SetFault(RouteFlowsGet, Fault{Status: 502, Rate: 1})
 	resp, b := fx.do("GET", url, tok, nil)
 	if resp.StatusCode != 502 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(b), "Bad Gateway") {
 		t.Errorf("502: %d %s", resp.StatusCode, b)
 	}
 
-	fx.srv.SetKnob(RouteFlowsGet, Knob{Status: 404, Code: "FlowNotFound", Message: "Could not find flow 'x'."})
+	fx.srv.SetFault(RouteFlowsGet, Fault{Status: 404, Code: "FlowNotFound", Message: "Could not find flow 'x'."})
 	wantError(t, fx.get(url, tok, 404), "FlowNotFound", "Could not find flow 'x'.")
 
 	// A bad token still gets its 401, not the fault.
 	fx.get(url, "", 401)
 
-	fx.srv.SetKnob(RouteFlowsGet, Knob{Truncate: true})
+	fx.srv.SetFault(RouteFlowsGet, Fault{Truncate: true})
 	_, b = fx.do("GET", url, tok, nil)
 	var v any
 	if err := json.Unmarshal(b, &v); err == nil {
@@ -86,7 +86,7 @@ func TestHTMLOnExpand(t *testing.T) {
 	fx := newFixture(t, Options{Tenant: testTenant(testNow)})
 	tok := fx.flowToken(adele())
 	run := fx.firstRun(flowFail)
-	fx.srv.SetKnob(RouteRunsGet, Knob{HTMLOnExpand: true})
+	fx.srv.SetFault(RouteRunsGet, Fault{HTMLOnExpand: true})
 	runURL := fx.flowsURL(envDefault) + "/" + flowFail + "/runs/" + run
 	resp, b := fx.do("GET", runURL+"?$expand=properties%2Factions&api-version=2016-11-01", tok, nil)
 	if resp.StatusCode != 500 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(b), "Runtime Error") {
@@ -102,7 +102,7 @@ func TestLatencyHonoursContext(t *testing.T) {
 	done := make(chan LoggedRequest, 16)
 	fx := newFixture(t, Options{Tenant: testTenant(testNow), OnRequest: func(e LoggedRequest) { done <- e }})
 	tok := fx.flowToken(adele())
-	fx.srv.SetKnob(RouteEnvironmentsList, Knob{Latency: time.Hour})
+	fx.srv.SetFault(RouteEnvironmentsList, Fault{Latency: time.Hour})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", fx.srv.FlowURL()+flowPrefix+"/environments"+av, nil)
@@ -124,7 +124,7 @@ func TestLatencyHonoursContext(t *testing.T) {
 		t.Errorf("took %v", d)
 	}
 	// A short fixed latency delays the answer.
-	fx.srv.SetKnob(RouteEnvironmentsList, Knob{Latency: 30 * time.Millisecond, LatencyMax: 40 * time.Millisecond})
+	fx.srv.SetFault(RouteEnvironmentsList, Fault{Latency: 30 * time.Millisecond, LatencyMax: 40 * time.Millisecond})
 	start = time.Now()
 	fx.get(fx.srv.FlowURL()+flowPrefix+"/environments"+av, tok, 200)
 	if d := time.Since(start); d < 30*time.Millisecond {
