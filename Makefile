@@ -65,6 +65,10 @@ bench: ## Run the benchmark suite ($(BENCH_COUNT) runs each, under 10 min): one 
 	@test -f web/dist/index.html || $(MAKE) web
 	$(GO) run ./cmd/benchtable -count $(BENCH_COUNT)
 
+.PHONY: load
+load: ## Load-test FlowDeck on its local cloud: 500 simulated Teams users for 60 s (LOAD_FLAGS, e.g. -users 100 -store postgres://…)
+	$(GO) run ./cmd/flowdeck-load $(LOAD_FLAGS)
+
 .PHONY: bench-all
 bench-all: ## Run every benchmark ($(BENCH_ALL_COUNT) runs each) and print medians with their spread through benchstat
 	@mkdir -p $(dir $(BENCH_OUT))

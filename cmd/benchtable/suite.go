@@ -67,12 +67,12 @@ func suite() ([]entry, []row) {
 		{id: "failures", pkg: "./internal/powerautomate", bench: "^BenchmarkFailures24h$", benchtime: "1x"},
 		{id: "tab", pkg: "./internal/server", bench: "^BenchmarkTabFlows$/^default$", benchtime: "200x"},
 		{id: "healthz", pkg: "./internal/server", bench: "^Benchmark(Healthz|BareEcho)$", benchtime: "50000x"},
-		{id: "render", pkg: "./cmd/flowdeck", bench: "^BenchmarkBrowserDashboardFirstRender$", benchtime: "1x",
+		{id: "render", pkg: "./internal/systemtest", bench: "^BenchmarkBrowserDashboardFirstRender$", benchtime: "1x",
 			env: []string{"FLOWDECK_BROWSER_TESTS=1"}},
 		// Each op of these also builds a fake Entra ID (RSA keys) or stops a
 		// process outside the timer: about a second each on a busy machine.
-		{id: "process", pkg: "./cmd/flowdeck", bench: "^BenchmarkProcessStartToReady$", benchtime: "2x"},
-		{id: "main", pkg: "./cmd/flowdeck", bench: "^BenchmarkMainStartToReady$", benchtime: "3x"},
+		{id: "process", pkg: "./internal/systemtest", bench: "^BenchmarkProcessStartToReady$", benchtime: "2x"},
+		{id: "main", pkg: "./internal/systemtest", bench: "^BenchmarkMainStartToReady$", benchtime: "3x"},
 		// One op is a 5-minute period of fake time over 1,000 users, after a
 		// setup of about 45 s; a process of its own per run, because a later
 		// run in the same process still holds part of the previous fixture

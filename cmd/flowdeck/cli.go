@@ -40,7 +40,6 @@ func commands() []command {
 		{name: "dev", summary: "run FlowDeck on its local cloud of fakes: no tenant, no secrets", usage: devUsage, run: runDev},
 		{name: "manifest", summary: "build the Teams app package", usage: manifestUsage, run: runManifest},
 		{name: "doctor", summary: "check the configuration and what it points at", usage: doctorUsage, run: runDoctor},
-		{name: "bench", summary: "load-test FlowDeck on its local cloud (bench load)", usage: benchUsage, run: runBench},
 		{name: "version", summary: "print the version", usage: versionUsage, run: runVersion},
 	}
 }

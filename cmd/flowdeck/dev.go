@@ -1,6 +1,10 @@
 package main
 
 import (
+	"github.com/flowdeck/flowdeck/internal/localcloud"
+
+	"github.com/flowdeck/flowdeck/internal/app"
+
 	"context"
 	"fmt"
 	"net"
@@ -43,7 +47,7 @@ func runDev(ctx context.Context, args []string, e env) int {
 	if c.EncryptionKey == nil {
 		c.EncryptionKey = key
 	}
-	logger := newLogger(c, e.stderr)
+	logger := app.NewLogger(c, e.stderr)
 	if created {
 		logger.Info("generated a dev encryption key", "file", devKeyPath(c.DataDir))
 	}
@@ -58,7 +62,7 @@ func runDev(ctx context.Context, args []string, e env) int {
 		c.PublicURL.Host = ln.Addr().String()
 		c.AppIDURI = fmt.Sprintf("api://%s/botid-%s", c.PublicURL.Host, c.ClientID)
 	}
-	lc, err := startLocalCloud(&c, logger, nil)
+	lc, err := localcloud.Start(&c, logger, nil)
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(e.stderr, "flowdeck dev: start the local cloud: %v\n", err)
@@ -68,25 +72,25 @@ func runDev(ctx context.Context, args []string, e env) int {
 	// The Agents Playground's connector is http://localhost:{port}/_connector.
 	c.BotServiceURLHosts = append(c.BotServiceURLHosts, "localhost")
 	adele := demo.Users()[0]
-	host, install, err := lc.devHost(&c, adele)
+	host, install, err := lc.DevHost(&c, adele)
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(e.stderr, "flowdeck dev: the dev Teams client: %v\n", err)
 		return exitFailure
 	}
-	m := &Main{Config: c, Logger: logger, Version: version, Dev: true, Listener: ln, DevHost: host, devBot: lc.devSignIn(&c, adele),
-		localRunHosts: []string{lc.pp.ContentHost()}}
+	m := &app.Main{Config: c, Logger: logger, Version: version, Dev: true, Listener: ln, DevHost: host, DevBot: lc.DevSignIn(&c, adele),
+		RunContentHosts: []string{lc.PowerPlatform.ContentHost()}}
 	return serveUntilDone(ctx, m, e, func() {
 		if err := install(ctx); err != nil {
 			logger.Warn("dev: the bot did not greet the demo user", "err", err)
 		}
-		if err := lc.seedDemo(ctx, &c, m, adele); err != nil {
+		if err := lc.SeedDemo(ctx, &c, m, adele); err != nil {
 			logger.Warn("dev: the demo watch and approval were not set up", "err", err)
 		}
 		fmt.Fprintf(e.stdout, "FlowDeck is running on its local cloud (demo tenant Contoso, signed in as Adele Vance).\n"+
 			"  Open:    %[1]s/dev/   (chat with the bot, the personal tab beside it)\n  Tab:     %[1]s/dev/teams/\n  Health:  %[1]s/healthz\n"+
 			"  Within a minute the monitor posts a new approval into the chat: answer it from its card.\n"+
-			"  Bot endpoint for the Agents Playground: %[1]s/api/messages\nLocal cloud:\n%[2]sPress Ctrl-C to stop.\n", m.URL(), lc.describe())
+			"  Bot endpoint for the Agents Playground: %[1]s/api/messages\nLocal cloud:\n%[2]sPress Ctrl-C to stop.\n", m.URL(), lc.Describe())
 	})
 }
 

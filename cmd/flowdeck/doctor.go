@@ -1,12 +1,13 @@
 package main
 
 import (
+	"github.com/flowdeck/flowdeck/internal/app"
+
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -50,7 +51,7 @@ func runDoctor(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stdout, "  %s=%s\n", s.Name, s.Value)
 	}
 	fmt.Fprintln(e.stdout, "\nChecks:")
-	client, err := outboundClient(c)
+	client, err := app.OutboundClient(c)
 	if err != nil {
 		fmt.Fprintf(e.stdout, "  FAIL  outbound TLS: %v\n", err)
 		return exitFailure
@@ -79,7 +80,7 @@ func runDoctor(ctx context.Context, args []string, e env) int {
 func doctorChecks(c config.Config, client *http.Client) []check {
 	checks := []check{
 		{"the Entra authority answers with OpenID metadata for the home tenant", func(ctx context.Context) error {
-			return checkOIDC(ctx, client, c.Authority(c.TenantID)+"/v2.0/.well-known/openid-configuration")
+			return app.CheckOIDC(ctx, client, c.Authority(c.TenantID)+"/v2.0/.well-known/openid-configuration")
 		}},
 		{"the Entra authority publishes the signing keys of Teams SSO tokens", func(ctx context.Context) error {
 			return checkJWKS(ctx, client, c.AuthorityURL.JoinPath("common", "discovery", "v2.0", "keys").String(), "")
@@ -98,13 +99,13 @@ func doctorChecks(c config.Config, client *http.Client) []check {
 	}
 	return append(checks, []check{
 		{"the app's credential obtains an app-only token for the Bot Connector", func(ctx context.Context) error {
-			cred, err := credential(c)
+			cred, err := app.Credential(c)
 			if err != nil {
 				return err
 			}
 			src, err := identity.NewAppTokenSource(identity.AppTokenOptions{
 				Authority: c.AuthorityURL.String(), TenantID: c.TenantID, ClientID: c.ClientID, Credential: cred,
-				HTTPClient: client, Scope: botCloud(c).BotScope, DisableInstanceDiscovery: !microsoftAuthority(c.AuthorityURL),
+				HTTPClient: client, Scope: app.BotCloud(c).BotScope, DisableInstanceDiscovery: !app.MicrosoftAuthority(c.AuthorityURL),
 			})
 			if err != nil {
 				return err
@@ -118,46 +119,6 @@ func doctorChecks(c config.Config, client *http.Client) []check {
 			return checkHealth(ctx, client, c.PublicURL.JoinPath("healthz").String())
 		}},
 	}...)
-}
-
-// microsoftAuthority reports whether u is one of Microsoft's Entra authority
-// hosts, for which MSAL's instance discovery works; for any other host (a
-// fake on loopback) discovery is turned off.
-func microsoftAuthority(u *url.URL) bool {
-	switch strings.ToLower(u.Hostname()) {
-	case "login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn":
-		return true
-	}
-	return false
-}
-
-// checkOIDC fetches OpenID metadata and checks the fields MSAL needs.
-func checkOIDC(ctx context.Context, client *http.Client, url string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("cannot reach %s: %w (check FLOWDECK_AUTHORITY_URL and the network)", url, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s answered %s (check FLOWDECK_TENANT_ID)", url, resp.Status)
-	}
-	var doc struct {
-		Issuer                string `json:"issuer"`
-		TokenEndpoint         string `json:"token_endpoint"`
-		AuthorizationEndpoint string `json:"authorization_endpoint"`
-		JWKSURI               string `json:"jwks_uri"`
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&doc); err != nil {
-		return fmt.Errorf("%s is not OpenID metadata: %w", url, err)
-	}
-	if doc.Issuer == "" || doc.TokenEndpoint == "" || doc.AuthorizationEndpoint == "" || doc.JWKSURI == "" {
-		return fmt.Errorf("%s lacks issuer, token, authorization or keys endpoints", url)
-	}
-	return nil
 }
 
 // checkHealth asks FlowDeck's /healthz on its public URL.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/flowdeck/flowdeck/internal/app"
+
 	"context"
 	"crypto/sha1" //nolint:gosec // the Entra portal shows a certificate's SHA-1 thumbprint
 	"crypto/x509"
@@ -31,7 +33,7 @@ const certificateMinLife = 30 * 24 * time.Hour
 // botid- form for bot SSO; a host in upper case breaks Android), the public
 // host must be the only valid domain, and the bot id must be the client id.
 func checkTeamsSSOWiring(c config.Config) error {
-	o := appmanifest.Options{ClientID: c.ClientID, PublicURL: c.PublicURL, AppIDURI: c.AppIDURI, Commands: manifestCommands()}
+	o := appmanifest.Options{ClientID: c.ClientID, PublicURL: c.PublicURL, AppIDURI: c.AppIDURI, Commands: app.ManifestCommands()}
 	raw, err := appmanifest.Manifest(o)
 	if err != nil {
 		return fmt.Errorf("%w (check FLOWDECK_APP_ID_URI, FLOWDECK_PUBLIC_URL and FLOWDECK_CLIENT_ID)", err)
@@ -150,7 +152,7 @@ func unwrapURL(err error) error {
 // thumbprint the Entra portal lists under "Certificates & secrets", to
 // compare with the uploaded certificate.
 func checkClientCertificate(c config.Config, now time.Time) error {
-	cred, err := credential(c)
+	cred, err := app.Credential(c)
 	if err != nil {
 		return err
 	}
@@ -188,7 +190,7 @@ func credentialProblem(err error, c config.Config) error {
 	switch {
 	case ee.Has(700027) || ee.Has(7000274):
 		hint = "upload this certificate (its public part) to the app registration under Certificates & secrets, or point FLOWDECK_CLIENT_CERT_FILE at the one uploaded"
-		if cred, err := credential(c); err == nil && cred.Certificate() != nil {
+		if cred, err := app.Credential(c); err == nil && cred.Certificate() != nil {
 			hint += "; its thumbprint, as the portal lists it, is " + portalThumbprint(cred.Certificate())
 		}
 	case ee.Has(700024):

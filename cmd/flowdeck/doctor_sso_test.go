@@ -1,6 +1,10 @@
 package main
 
 import (
+	"github.com/flowdeck/flowdeck/internal/localcloud/localtest"
+
+	"github.com/flowdeck/flowdeck/internal/localcloud"
+
 	"crypto/sha1" //nolint:gosec // the portal's thumbprint
 	"encoding/hex"
 	"os"
@@ -14,7 +18,7 @@ import (
 )
 
 // certEnv is doctorEnv with a certificate in place of the secret.
-func certEnv(t *testing.T, f *cloudFixture, cert *fakeca.ClientCert) map[string]string {
+func certEnv(t *testing.T, f *localcloud.Stack, cert *fakeca.ClientCert) map[string]string {
 	t.Helper()
 	env := doctorEnv(t, f)
 	file := filepath.Join(t.TempDir(), "flowdeck.pem")
@@ -42,16 +46,16 @@ func newClientCert(t *testing.T, name string, life time.Duration) *fakeca.Client
 // thumbprint to look for in the portal; one that ends within 30 days fails
 // with the renewal steps. The private key is never printed.
 func TestDoctorWithCertificateCredential(t *testing.T) {
-	f := newCloudFixture(t)
+	f := startStack(t)
 	good := newClientCert(t, "FlowDeck", 365*24*time.Hour)
-	if err := f.entra.AddCertificate(demo.ClientID, good.Cert); err != nil {
+	if err := f.Cloud.Entra.AddCertificate(demo.ClientID, good.Cert); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.entra.RemoveSecret(demo.ClientID, demo.ClientSecret); err != nil {
+	if err := f.Cloud.Entra.RemoveSecret(demo.ClientID, demo.ClientSecret); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("registered", func(t *testing.T) {
-		before := f.entra.AssertionCount()
+		before := f.Cloud.Entra.AssertionCount()
 		code, stdout, stderr := runCLI(t, certEnv(t, f, good), "doctor")
 		if code != exitOK {
 			t.Fatalf("doctor exit %d\n%s\n%s", code, stdout, stderr)
@@ -61,8 +65,8 @@ func TestDoctorWithCertificateCredential(t *testing.T) {
 				t.Errorf("doctor output lacks %q:\n%s", want, stdout)
 			}
 		}
-		if f.entra.AssertionCount() != before+1 {
-			t.Errorf("client assertions accepted: %d, want 1", f.entra.AssertionCount()-before)
+		if f.Cloud.Entra.AssertionCount() != before+1 {
+			t.Errorf("client assertions accepted: %d, want 1", f.Cloud.Entra.AssertionCount()-before)
 		}
 		if strings.Contains(stdout, "PRIVATE KEY") {
 			t.Error("doctor printed the private key")
@@ -81,7 +85,7 @@ func TestDoctorWithCertificateCredential(t *testing.T) {
 	})
 	t.Run("ends within 30 days", func(t *testing.T) {
 		soon := newClientCert(t, "FlowDeck soon", 10*24*time.Hour)
-		if err := f.entra.AddCertificate(demo.ClientID, soon.Cert); err != nil {
+		if err := f.Cloud.Entra.AddCertificate(demo.ClientID, soon.Cert); err != nil {
 			t.Fatal(err)
 		}
 		code, stdout, _ := runCLI(t, certEnv(t, f, soon), "doctor")
@@ -96,8 +100,8 @@ func TestDoctorWithCertificateCredential(t *testing.T) {
 // match with the manifest, the public host or the client id fails doctor,
 // saying what it must read.
 func TestDoctorChecksTeamsSSOWiring(t *testing.T) {
-	f := newCloudFixture(t)
-	host := f.m.Config.PublicURL.Host
+	f := startStack(t)
+	host := f.Main.Config.PublicURL.Host
 	for name, uri := range map[string]string{
 		"another host":        "api://flowdeck.fabrikam.com/botid-" + demo.ClientID,
 		"host in upper case":  "api://" + strings.ToUpper("flowdeck.contoso.com") + "/botid-" + demo.ClientID,
@@ -118,7 +122,7 @@ func TestDoctorChecksTeamsSSOWiring(t *testing.T) {
 // TestDoctorRefusesANonGUIDClientID: the client id is the bot id and
 // webApplicationInfo.id, both GUIDs; doctor stops at the configuration.
 func TestDoctorRefusesANonGUIDClientID(t *testing.T) {
-	f := newCloudFixture(t)
+	f := startStack(t)
 	env := doctorEnv(t, f)
 	env["FLOWDECK_CLIENT_ID"] = "flowdeck-bot"
 	code, _, stderr := runCLI(t, env, "doctor")
@@ -130,9 +134,9 @@ func TestDoctorRefusesANonGUIDClientID(t *testing.T) {
 // TestDoctorChecksBotFrameworkMetadata: channel-token metadata that cannot
 // be fetched fails doctor, naming the setting.
 func TestDoctorChecksBotFrameworkMetadata(t *testing.T) {
-	f := newCloudFixture(t)
+	f := startStack(t)
 	env := doctorEnv(t, f)
-	ln := mustListen(t)
+	ln := localtest.MustListen(t)
 	env["FLOWDECK_BOT_OPENID_METADATA_URL"] = "https://" + ln.Addr().String() + "/v1/.well-known/openidconfiguration"
 	ln.Close()
 	code, stdout, _ := runCLI(t, env, "doctor")

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"github.com/flowdeck/flowdeck/internal/localcloud/localtest"
+
+	"github.com/flowdeck/flowdeck/internal/localcloud"
+
 	"net/url"
 	"os"
 	"path/filepath"
@@ -12,19 +16,19 @@ import (
 )
 
 // doctorEnv is the environment of a deployment pointed at the fixture's fakes.
-func doctorEnv(t *testing.T, f *cloudFixture) map[string]string {
+func doctorEnv(t *testing.T, f *localcloud.Stack) map[string]string {
 	t.Helper()
 	ca := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(ca, f.ca.CertPEM(), 0o600); err != nil {
+	if err := os.WriteFile(ca, f.Cloud.CA.CertPEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	// The fake Bot Connector serves the Bot Framework's channel-token metadata.
-	conn, err := connector.New(connector.Options{CA: f.ca, Keyfunc: f.entra.Keyfunc, BotID: demo.ClientID})
+	conn, err := connector.New(connector.Options{CA: f.Cloud.CA, Keyfunc: f.Cloud.Entra.Keyfunc, BotID: demo.ClientID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	c := f.m.Config
+	c := f.Main.Config
 	return map[string]string{
 		"FLOWDECK_BOT_OPENID_METADATA_URL": conn.MetadataURL(),
 		"FLOWDECK_PUBLIC_URL":              c.PublicURL.String(),
@@ -32,14 +36,14 @@ func doctorEnv(t *testing.T, f *cloudFixture) map[string]string {
 		"FLOWDECK_CLIENT_ID":               demo.ClientID,
 		"FLOWDECK_CLIENT_SECRET":           demo.ClientSecret,
 		"FLOWDECK_ENCRYPTION_KEY":          "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-		"FLOWDECK_AUTHORITY_URL":           f.entra.URL(),
+		"FLOWDECK_AUTHORITY_URL":           f.Cloud.Entra.URL(),
 		"FLOWDECK_CA_FILE":                 ca,
 		"FLOWDECK_DATA_DIR":                t.TempDir(),
 	}
 }
 
 func TestDoctorPassesAgainstTheLocalCloud(t *testing.T) {
-	f := newCloudFixture(t)
+	f := startStack(t)
 	code, stdout, stderr := runCLI(t, doctorEnv(t, f), "doctor")
 	if code != exitOK {
 		t.Fatalf("doctor exit %d\n%s\n%s", code, stdout, stderr)
@@ -48,12 +52,12 @@ func TestDoctorPassesAgainstTheLocalCloud(t *testing.T) {
 		"ok    the Entra authority answers",
 		"ok    the Entra authority publishes the signing keys of Teams SSO tokens",
 		"ok    the Bot Framework's OpenID metadata answers",
-		"ok    Teams SSO wiring: webApplicationInfo = {client id, api://" + f.m.Config.PublicURL.Host + "/botid-" + demo.ClientID + "}",
+		"ok    Teams SSO wiring: webApplicationInfo = {client id, api://" + f.Main.Config.PublicURL.Host + "/botid-" + demo.ClientID + "}",
 		"[ ] Azure Bot: no OAuth connection setting",
 		"ok    the app's credential obtains an app-only token",
 		"ok    FlowDeck answers on its public URL",
 		"FLOWDECK_CLIENT_SECRET=[redacted]",
-		"Application ID URI api://" + f.m.Config.PublicURL.Host + "/botid-" + demo.ClientID,
+		"Application ID URI api://" + f.Main.Config.PublicURL.Host + "/botid-" + demo.ClientID,
 		"Flows.Manage.All",
 		"1fec8e78-bce4-4aaf-ab1b-5451cc387264",
 		"/v2.0/adminconsent?client_id=" + demo.ClientID,
@@ -73,7 +77,7 @@ func TestDoctorPassesAgainstTheLocalCloud(t *testing.T) {
 }
 
 func TestDoctorFailsClearly(t *testing.T) {
-	f := newCloudFixture(t)
+	f := startStack(t)
 	t.Run("wrong secret", func(t *testing.T) {
 		env := doctorEnv(t, f)
 		env["FLOWDECK_CLIENT_SECRET"] = "not-the-secret"
@@ -87,7 +91,7 @@ func TestDoctorFailsClearly(t *testing.T) {
 	})
 	t.Run("unreachable authority", func(t *testing.T) {
 		env := doctorEnv(t, f)
-		ln := mustListen(t)
+		ln := localtest.MustListen(t)
 		dead := "https://" + ln.Addr().String()
 		ln.Close()
 		env["FLOWDECK_AUTHORITY_URL"] = dead
@@ -98,7 +102,7 @@ func TestDoctorFailsClearly(t *testing.T) {
 	})
 	t.Run("public URL not FlowDeck", func(t *testing.T) {
 		env := doctorEnv(t, f)
-		u, _ := url.Parse(f.entra.URL())
+		u, _ := url.Parse(f.Cloud.Entra.URL())
 		env["FLOWDECK_PUBLIC_URL"] = "https://" + u.Host
 		code, stdout, _ := runCLI(t, env, "doctor")
 		if code != exitFailure || !strings.Contains(stdout, "FAIL  FlowDeck answers on its public URL") {
@@ -111,4 +115,16 @@ func TestDoctorFailsClearly(t *testing.T) {
 			t.Errorf("exit %d: %s", code, stderr)
 		}
 	})
+}
+
+// startStack runs FlowDeck on its local cloud for the length of the test:
+// the deployment doctor checks.
+func startStack(t *testing.T) *localcloud.Stack {
+	t.Helper()
+	s, err := localcloud.StartStack(t.Context(), localcloud.StackOptions{Config: localtest.Config(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }

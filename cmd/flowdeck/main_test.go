@@ -2,136 +2,13 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"encoding/base64"
-	"encoding/json"
-	"io"
-	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/flowdeck/flowdeck/internal/config"
-	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
 )
-
-// testConfig is a valid serve configuration on 127.0.0.1:0 with a fresh
-// store, whose authority is a fake Entra ID on loopback (tests never reach
-// beyond this machine).
-func testConfig(t testing.TB) config.Config {
-	t.Helper()
-	dir := t.TempDir()
-	idp, err := entra.New(entra.Options{Demo: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idp.Close() })
-	caFile := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caFile, idp.CACertPEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c, err := config.Load(config.Layered(func(name string) (string, bool) {
-		v, ok := map[string]string{
-			"FLOWDECK_LISTEN":           "127.0.0.1:0",
-			"FLOWDECK_PUBLIC_URL":       "https://flowdeck.example.com",
-			"FLOWDECK_TENANT_ID":        "72f988bf-86f1-41af-91ab-2d7cd011db47",
-			"FLOWDECK_CLIENT_ID":        "5a8f3c2e-1d4b-4e6f-9a7c-2b1d0e3f4a5b",
-			"FLOWDECK_CLIENT_SECRET":    "test-secret",
-			"FLOWDECK_ENCRYPTION_KEY":   base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)),
-			"FLOWDECK_DATA_DIR":         dir,
-			"FLOWDECK_SHUTDOWN_TIMEOUT": "5s",
-			"FLOWDECK_AUTHORITY_URL":    idp.URL(),
-			"FLOWDECK_CA_FILE":          caFile,
-		}[name]
-		return v, ok
-	}), config.Serve)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// MustRunMain boots FlowDeck as `serve` does and closes it when the test ends.
-func MustRunMain(t *testing.T, c config.Config, background ...func(context.Context) error) *Main {
-	t.Helper()
-	m := &Main{Config: c, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Version: "test", Background: background}
-	if err := m.Run(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := m.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return m
-}
-
-func get(t *testing.T, url string) (int, map[string]any) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body map[string]any
-	b, _ := io.ReadAll(resp.Body)
-	_ = json.Unmarshal(b, &body)
-	return resp.StatusCode, body
-}
-
-func TestMainServesHealthAndReadiness(t *testing.T) {
-	m := MustRunMain(t, testConfig(t))
-	if code, body := get(t, m.URL()+"/healthz"); code != 200 || body["status"] != "ok" {
-		t.Errorf("/healthz = %d %v", code, body)
-	}
-	if code, _ := get(t, m.URL()+"/readyz"); code != 200 {
-		t.Errorf("/readyz = %d, want 200 with the store reachable", code)
-	}
-	if _, err := os.Stat(filepath.Join(m.Config.DataDir, "flowdeck.db")); err != nil {
-		t.Errorf("embedded database not created: %v", err)
-	}
-}
-
-func TestMainCloseStopsBackgroundWork(t *testing.T) {
-	started, stopped := make(chan struct{}), make(chan struct{})
-	m := MustRunMain(t, testConfig(t), func(ctx context.Context) error {
-		close(started)
-		<-ctx.Done()
-		close(stopped)
-		return ctx.Err()
-	})
-	<-started
-	if err := m.Close(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-stopped:
-	default:
-		t.Fatal("Close returned before the background task stopped")
-	}
-	if _, err := http.Get(m.URL() + "/healthz"); err == nil {
-		t.Error("server still answers after Close")
-	}
-}
-
-func TestMainCloseGivesUpOnStuckBackgroundWork(t *testing.T) {
-	c := testConfig(t)
-	c.ShutdownTimeout = 100 * time.Millisecond
-	release := make(chan struct{})
-	defer close(release)
-	m := &Main{Config: c, Background: []func(context.Context) error{func(context.Context) error { <-release; return nil }}}
-	if err := m.Run(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	err := m.Close()
-	if err == nil || !strings.Contains(err.Error(), "did not stop within") {
-		t.Fatalf("Close() = %v, want a bounded-time error", err)
-	}
-}
 
 func runCLI(t *testing.T, environ map[string]string, args ...string) (int, string, string) {
 	t.Helper()
@@ -230,13 +107,4 @@ func TestDevKeyIsGeneratedOnceWithMode0600(t *testing.T) {
 	if _, _, err := devKey(dir); err == nil || strings.Contains(err.Error(), "garbage") {
 		t.Errorf("corrupt key: err = %v", err)
 	}
-}
-
-func mustListen(t testing.TB) net.Listener {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ln
 }

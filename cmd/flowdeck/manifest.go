@@ -7,7 +7,7 @@ import (
 	"os"
 
 	"github.com/flowdeck/flowdeck/appmanifest"
-	"github.com/flowdeck/flowdeck/internal/bot"
+	"github.com/flowdeck/flowdeck/internal/app"
 	"github.com/flowdeck/flowdeck/internal/config"
 )
 
@@ -39,7 +39,7 @@ func runManifest(_ context.Context, args []string, e env) int {
 	if !ok {
 		return code
 	}
-	o := appmanifest.Options{AppID: *appID, ClientID: c.ClientID, PublicURL: c.PublicURL, AppIDURI: c.AppIDURI, Version: *ver, Commands: manifestCommands()}
+	o := appmanifest.Options{AppID: *appID, ClientID: c.ClientID, PublicURL: c.PublicURL, AppIDURI: c.AppIDURI, Version: *ver, Commands: app.ManifestCommands()}
 	if *print {
 		b, err := appmanifest.Manifest(o)
 		if err != nil {
@@ -60,33 +60,4 @@ func runManifest(_ context.Context, args []string, e env) int {
 	}
 	fmt.Fprintf(e.stdout, "Wrote %s (%d bytes). Upload it in Teams: Apps → Manage your apps → Upload an app.\n", *out, buf.Len())
 	return exitOK
-}
-
-// menuCommands are the bot commands Teams shows in its command menu (it
-// shows at most appmanifest.MaxCommands), most useful first. `help` lists all.
-var menuCommands = []string{"help", "failed", "approvals", "flows", "runs", "resubmit", "cancel", "watch", "digest", "connections"}
-
-// manifestCommands are the menu's commands with the bot's own titles and
-// descriptions, so the manifest and the bot never drift.
-func manifestCommands() []appmanifest.Command {
-	byName := map[string]string{}
-	for _, c := range bot.Commands() {
-		byName[c.Name] = c.Description
-	}
-	var out []appmanifest.Command
-	for _, name := range menuCommands {
-		desc, ok := byName[name]
-		if !ok || len(out) == appmanifest.MaxCommands {
-			continue
-		}
-		title := name
-		if len(title) > appmanifest.MaxCommandTitle {
-			continue
-		}
-		if r := []rune(desc); len(r) > appmanifest.MaxCommandDescription {
-			desc = string(r[:appmanifest.MaxCommandDescription-1]) + "…"
-		}
-		out = append(out, appmanifest.Command{Title: title, Description: desc})
-	}
-	return out
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/flowdeck/flowdeck/internal/app"
+
 	"archive/zip"
 	"encoding/json"
 	"io"
@@ -58,8 +60,8 @@ func TestManifestPackage(t *testing.T) {
 		desc[c.Name] = c.Description
 	}
 	cmds := manifest.Bots[0].CommandLists[0].Commands
-	if len(cmds) != len(menuCommands) {
-		t.Errorf("%d commands in the manifest, want %d", len(cmds), len(menuCommands))
+	if len(cmds) != len(app.MenuCommands) {
+		t.Errorf("%d commands in the manifest, want %d", len(cmds), len(app.MenuCommands))
 	}
 	for _, c := range cmds {
 		d, ok := desc[c.Title]

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/flowdeck/flowdeck/internal/app"
+
 	"context"
 	"fmt"
 
@@ -30,7 +32,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 	if !ok {
 		return code
 	}
-	m := &Main{Config: c, Logger: newLogger(c, e.stderr), Version: version}
+	m := &app.Main{Config: c, Logger: app.NewLogger(c, e.stderr), Version: version}
 	return serveUntilDone(ctx, m, e, func() {
 		fmt.Fprintf(e.stdout, "FlowDeck is listening on %s\n", m.URL())
 	})
@@ -38,7 +40,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 
 // serveUntilDone runs m until ctx ends (a signal) or the server fails, then
 // closes it. ready is called once m answers requests.
-func serveUntilDone(ctx context.Context, m *Main, e env, ready func()) int {
+func serveUntilDone(ctx context.Context, m *app.Main, e env, ready func()) int {
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintf(e.stderr, "flowdeck: %v\n", err)
 		return exitFailure

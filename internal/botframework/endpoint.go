@@ -152,7 +152,7 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !e.noAuth {
 		claims, err := e.v.Verify(ctx, auth, a)
 		if err != nil {
-			status := statusOf(err)
+			status := flowdeck.HTTPStatus(err)
 			writeError(w, status, http.StatusText(status), flowdeck.Message(err))
 			return
 		}
@@ -192,13 +192,8 @@ func (e *Endpoint) dispatch(ctx context.Context, w http.ResponseWriter, a *schem
 	if err != nil {
 		attrs = append(attrs, slog.String("kind", flowdeck.Code(err)), slog.Any("err", err))
 		e.log.LogAttrs(ctx, slog.LevelError, "botframework: handler failed", attrs...)
-		status := statusOf(err)
-		if a.Type == schema.Invoke && a.Name == InvokeAdaptiveCardAction {
-			res = CardErrorResponse(status, flowdeck.Code(err), flowdeck.Message(err))
-			writeJSON(w, http.StatusOK, res.Body)
-			return
-		}
-		writeError(w, status, flowdeck.Code(err), flowdeck.Message(err))
+		res = errorResponse(a, err)
+		writeJSON(w, res.Status, res.Body)
 		return
 	}
 	if a.Type != schema.Invoke {
@@ -262,30 +257,6 @@ func DecodeActivity(body []byte) (*schema.Activity, error) {
 	return &a, nil
 }
 
-// statusOf maps a flowdeck kind to an HTTP status.
-func statusOf(err error) int {
-	switch flowdeck.KindOf(err) {
-	case flowdeck.ErrInvalid:
-		return http.StatusBadRequest
-	case flowdeck.ErrUnauthenticated:
-		return http.StatusUnauthorized
-	case flowdeck.ErrForbidden:
-		return http.StatusForbidden
-	case flowdeck.ErrNotFound:
-		return http.StatusNotFound
-	case flowdeck.ErrConflict:
-		return http.StatusConflict
-	case flowdeck.ErrConsentRequired, flowdeck.ErrInteractionRequired:
-		return http.StatusPreconditionFailed
-	case flowdeck.ErrThrottled:
-		return http.StatusTooManyRequests
-	case flowdeck.ErrUnavailable:
-		return http.StatusServiceUnavailable
-	default:
-		return http.StatusInternalServerError
-	}
-}
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -298,5 +269,5 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeError(w http.ResponseWriter, status int, code, message string) {
-	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": message}})
+	writeJSON(w, status, errorBody(code, message))
 }

@@ -29,8 +29,9 @@ const (
 // response to an invoke means "not implemented" (HTTP 501, as botbuilder
 // does). For other activity types the response is ignored and the channel
 // gets 200 with an empty body. A returned error is logged; the channel gets
-// the HTTP status of its flowdeck kind (for adaptiveCard/action: HTTP 200
-// with an error body).
+// the HTTP status of its kind from flowdeck's table (flowdeck.HTTPStatus;
+// for adaptiveCard/action: HTTP 200 with that status in an error body), but
+// for signin/tokenExchange the 412 Teams needs (TokenExchangeFailed).
 type Handler interface {
 	OnActivity(ctx context.Context, a *schema.Activity) (*InvokeResponse, error)
 }

@@ -212,17 +212,5 @@ func resultErr(res []ops.RunResult, err error) error {
 	if res[0].OK {
 		return nil
 	}
-	return &flowdeck.Error{Kind: kindOf(res[0].Code), Message: res[0].Message}
-}
-
-// kindOf maps a wire code back to its kind.
-func kindOf(code string) error {
-	for _, k := range []error{flowdeck.ErrInvalid, flowdeck.ErrNotFound, flowdeck.ErrConflict, flowdeck.ErrUnauthenticated,
-		flowdeck.ErrForbidden, flowdeck.ErrConsentRequired, flowdeck.ErrInteractionRequired, flowdeck.ErrThrottled,
-		flowdeck.ErrUnavailable, flowdeck.ErrMisconfigured} {
-		if flowdeck.Code(k) == code {
-			return k
-		}
-	}
-	return flowdeck.ErrInternal
+	return &flowdeck.Error{Kind: flowdeck.KindOfCode(res[0].Code), Message: res[0].Message}
 }

@@ -148,7 +148,7 @@ func TestAlertActions(t *testing.T) {
 
 	t.Run("a missing permission names it", func(t *testing.T) {
 		al, id := f.alertOn(t, 5, powerplatform.RunFailed, now)
-		f.cloud.PP.SetKnob(powerplatform.RouteRunsResubmit, powerplatform.Knob{Status: 403, Times: 1, Code: "Forbidden",
+		f.cloud.PP.SetFault(powerplatform.RouteRunsResubmit, powerplatform.Fault{Status: 403, Times: 1, Code: "Forbidden",
 			Message: "The caller does not have the required scope 'Flows.Manage.All'."})
 		ans := f.act(t, adele, id, cards.VerbAlertResubmit, runData(al, true), true)
 		wantCard(t, ans, "could not resubmit the run", "Flows.Manage.All", "admin")

@@ -66,7 +66,7 @@ func BenchmarkRespondWithUpstreamLatency(b *testing.B) {
 		check(b, err)
 	}
 	for _, r := range allRoutes {
-		f.cloud.PP.SetKnob(r, powerplatform.Knob{Latency: 40 * time.Millisecond})
+		f.cloud.PP.SetFault(r, powerplatform.Fault{Latency: 40 * time.Millisecond})
 	}
 	took := make([]time.Duration, 0, b.N)
 	b.ResetTimer()

@@ -88,7 +88,7 @@ func (rt *Router) bulk(in *invocation) *botframework.InvokeResponse {
 			for _, x := range res {
 				rr := cards.RunResult{Run: flowdeck.Run{EnvironmentID: k.env, FlowID: k.flow, ID: x.RunID}, FlowName: name}
 				if !x.OK {
-					rr.Err = &flowdeck.Error{Kind: kindOf(x.Code), Message: x.Message}
+					rr.Err = &flowdeck.Error{Kind: flowdeck.KindOfCode(x.Code), Message: x.Message}
 				}
 				results = append(results, rr)
 			}

@@ -16,10 +16,11 @@ type ErrorOptions struct {
 	Environments []string
 }
 
-// ErrorCard explains err to a user: the sentence of its kind (flowdeck.Message)
-// and the next step. Consent required gets a consent button, sign-in errors a
-// Sign in button, throttling says when to retry, and a partial answer names
-// the environments that failed.
+// ErrorCard explains err to a user: its sentence and code, both from
+// flowdeck's one error table (flowdeck.Message, flowdeck.Code), and the next
+// step, which is the card's own (it names bot commands and buttons). Consent
+// required gets a consent button, sign-in errors a Sign in button, throttling
+// says when to retry, and a partial answer names the environments that failed.
 func ErrorCard(err error, o ErrorOptions) *AdaptiveCard {
 	msg := flowdeck.Message(err)
 	c := newCard(msg, &TextBlock{Text: "Something stopped FlowDeck", Wrap: true, Color: "Attention", Weight: "Bolder"},

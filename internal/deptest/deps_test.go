@@ -10,14 +10,26 @@ func TestImportRules(t *testing.T) {
 	t.Run("only sqlstore imports database drivers", func(t *testing.T) {
 		OnlyImportedBy(t, []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5", "database/sql/driver", "github.com/mattn/go-sqlite3", "github.com/ncruces/go-sqlite3"}, Module+"/internal/sqlstore")
 	})
-	t.Run("only cmd/flowdeck and the fakes import the fakes", func(t *testing.T) {
-		OnlyImportedBy(t, []string{Module + "/internal/fakecloud"}, Module+"/cmd/flowdeck", Module+"/internal/fakecloud")
+	t.Run("only the local cloud, the load test, the dev command and the fakes import the fakes", func(t *testing.T) {
+		OnlyImportedBy(t, []string{Module + "/internal/fakecloud"}, Module+"/cmd/flowdeck", Module+"/internal/localcloud", Module+"/internal/loadtest", Module+"/internal/fakecloud")
+	})
+	t.Run("only the dev command and the load test run the local cloud", func(t *testing.T) {
+		OnlyImportedBy(t, []string{Module + "/internal/localcloud"}, Module+"/cmd/flowdeck", Module+"/internal/loadtest", Module+"/internal/localcloud")
+	})
+	t.Run("only cmd/flowdeck-load runs the load test", func(t *testing.T) {
+		OnlyImportedBy(t, []string{Module + "/internal/loadtest"}, Module+"/cmd/flowdeck-load")
+	})
+	t.Run("nothing imports the system tests", func(t *testing.T) {
+		OnlyImportedBy(t, []string{Module + "/internal/systemtest"})
 	})
 	t.Run("nothing imports cmd", func(t *testing.T) {
 		OnlyImportedBy(t, []string{Module + "/cmd"})
 	})
+	t.Run("only tests import logtest", func(t *testing.T) {
+		OnlyImportedBy(t, []string{Module + "/internal/logtest"})
+	})
 	t.Run("production code does not import testing", func(t *testing.T) {
-		OnlyImportedBy(t, []string{"testing", "net/http/httptest"}, Module+"/internal/deptest", Module+"/internal/sqlstore/storetest", Module+"/internal/fakecloud", Module+"/internal/nodetest")
+		OnlyImportedBy(t, []string{"testing", "net/http/httptest"}, Module+"/internal/deptest", Module+"/internal/sqlstore/storetest", Module+"/internal/fakecloud", Module+"/internal/nodetest", Module+"/internal/localcloud/localtest")
 	})
 }
 
@@ -46,10 +58,19 @@ func TestArchitectureDirection(t *testing.T) {
 	Forbid(t, in("cardaction"), append(adapters, in("bot"))...)
 	Forbid(t, in("botframework"), append(adapters, in("bot"), in("cardaction"), in("ops"))...)
 	Forbid(t, in("config"), adapters...)
+	// The application is production wiring: no fake, no local cloud, no load test.
+	Forbid(t, in("app"), in("fakecloud"), in("localcloud"), in("loadtest"), in("systemtest"))
+	// The CLI is thin: it reads flags and configuration and runs internal/app;
+	// it wires no part of the service itself.
+	ImportsOnly(t, Module+"/cmd/flowdeck", in("app"), in("config"), in("identity"), in("localcloud"), in("fakecloud/demo"), Module+"/appmanifest")
+	// The load generator is not in the operator's binary; its command is thin.
+	Forbid(t, Module+"/cmd/flowdeck", in("loadtest"))
+	ImportsOnly(t, Module+"/cmd/flowdeck-load", in("loadtest"))
 }
 
 // The rules must be able to fail: a package that does import Echo is caught.
 func TestRulesCatchViolations(t *testing.T) {
+	in := func(p string) string { return Module + "/internal/" + p }
 	rec := &recorder{TB: t}
 	OnlyImportedBy(rec, []string{"github.com/labstack/echo/v4"})
 	if len(Packages(t)[Module+"/internal/server"].Imports) > 0 && !rec.failed {
@@ -59,6 +80,11 @@ func TestRulesCatchViolations(t *testing.T) {
 	Forbid(rec, Module+"/cmd/flowdeck", Module+"/internal/server")
 	if !rec.failed {
 		t.Error("Forbid did not report cmd/flowdeck's dependency on internal/server")
+	}
+	rec = &recorder{TB: t}
+	ImportsOnly(rec, Module+"/cmd/flowdeck", in("config"))
+	if !rec.failed {
+		t.Error("ImportsOnly did not report cmd/flowdeck's import of internal/app")
 	}
 	rec = &recorder{TB: t}
 	StandardOnly(rec, Module+"/internal/server")

@@ -148,3 +148,18 @@ func Forbid(t testing.TB, pkg string, prefixes ...string) {
 		}
 	}
 }
+
+// ImportsOnly fails t when pkg imports directly a package of the module
+// other than the allowed ones (or packages below them).
+func ImportsOnly(t testing.TB, pkg string, allowed ...string) {
+	t.Helper()
+	p, ok := Packages(t)[pkg]
+	if !ok {
+		t.Fatalf("package %s not found", pkg)
+	}
+	for _, imp := range p.Imports {
+		if strings.HasPrefix(imp, Module+"/") && !isAllowed(imp, allowed) {
+			t.Errorf("%s imports %s; it may import only %s", pkg, imp, strings.Join(allowed, ", "))
+		}
+	}
+}

@@ -42,25 +42,6 @@ var (
 // answer and found it unchanged), so that the user may simply try again.
 var ErrNotDone = errors.New("the change did not happen")
 
-// kinds lists every kind with its stable wire code, in the order KindOf tries them.
-var kinds = []struct {
-	err  error
-	code string
-	msg  string
-}{
-	{ErrInvalid, "invalid", "The request is not valid."},
-	{ErrNotFound, "not_found", "That was not found."},
-	{ErrConflict, "conflict", "That changed or exists already; reload and try again."},
-	{ErrUnauthenticated, "unauthenticated", "Sign in to continue."},
-	{ErrForbidden, "forbidden", "You do not have permission to do that."},
-	{ErrConsentRequired, "consent_required", "FlowDeck needs your consent to reach this service."},
-	{ErrInteractionRequired, "interaction_required", "Sign in again to continue."},
-	{ErrThrottled, "throttled", "The service is busy; try again shortly."},
-	{ErrUnavailable, "unavailable", "A service FlowDeck depends on is not answering; try again in a minute."},
-	{ErrMisconfigured, "misconfigured", "FlowDeck is not set up correctly; ask your administrator to run 'flowdeck doctor'."},
-	{ErrInternal, "internal", "Something went wrong on our side."},
-}
-
 // Error is a domain error: a kind, a sentence a user understands, and the
 // underlying cause for the logs. Message never contains secrets or tokens.
 type Error struct {
@@ -103,54 +84,3 @@ func (e *Error) Is(target error) bool { return target == e.Kind }
 
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
-
-// KindOf returns the kind of err: one of the Err* kinds, or ErrInternal when
-// err carries none. A nil err has no kind and returns nil.
-func KindOf(err error) error {
-	if err == nil {
-		return nil
-	}
-	for _, k := range kinds {
-		if errors.Is(err, k.err) {
-			return k.err
-		}
-	}
-	return ErrInternal
-}
-
-// Code returns the stable wire code of err's kind ("not_found", "throttled", …).
-func Code(err error) string {
-	k := KindOf(err)
-	for _, kk := range kinds {
-		if kk.err == k {
-			return kk.code
-		}
-	}
-	return ""
-}
-
-// Message returns the sentence to show a user for err: the message of the
-// outermost *Error, or the generic sentence of its kind. Internal details are
-// never returned.
-func Message(err error) string {
-	var e *Error
-	if errors.As(err, &e) && e.Message != "" && KindOf(err) != ErrInternal {
-		return e.Message
-	}
-	k := KindOf(err)
-	for _, kk := range kinds {
-		if kk.err == k {
-			return kk.msg
-		}
-	}
-	return ""
-}
-
-// Codes returns every wire code, for documentation and tests.
-func Codes() []string {
-	out := make([]string, len(kinds))
-	for i, k := range kinds {
-		out[i] = k.code
-	}
-	return out
-}

@@ -13,38 +13,30 @@ import (
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
-// kindStatus is the one table from domain error kinds to HTTP statuses.
-var kindStatus = map[error]int{
-	flowdeck.ErrInvalid:             http.StatusBadRequest,
-	flowdeck.ErrUnauthenticated:     http.StatusUnauthorized,
-	flowdeck.ErrInteractionRequired: http.StatusUnauthorized, // the token is no longer good enough: sign in again
-	flowdeck.ErrForbidden:           http.StatusForbidden,
-	// ErrConsentRequired is 403, not 401: the caller is authenticated and a
-	// new sign-in with the same consent would fail the same way. What is
-	// missing is a grant; the body's code tells the tab to show the consent
-	// button, and a 401 would make clients retry with a fresh token instead.
-	flowdeck.ErrConsentRequired: http.StatusForbidden,
-	flowdeck.ErrNotFound:        http.StatusNotFound,
-	flowdeck.ErrConflict:        http.StatusConflict,
-	flowdeck.ErrThrottled:       http.StatusTooManyRequests,
-	flowdeck.ErrUnavailable:     http.StatusServiceUnavailable,
-	flowdeck.ErrMisconfigured:   http.StatusInternalServerError,
-	flowdeck.ErrInternal:        http.StatusInternalServerError,
-}
-
-// httpCodes gives Echo's own errors (routing, body limit, …) a stable code
-// and a sentence; statuses not listed fall back to "http_<status>".
+// httpCodes gives Echo's own errors (routing, body limit, timeouts, …) a
+// stable code and a sentence. The statuses that are a domain kind's take the
+// kind's code and sentence from the one table (flowdeck.Code,
+// flowdeck.DefaultMessage); the others are the transport's own. Statuses not
+// listed fall back to "http_<status>". Domain errors never come here: their
+// status is flowdeck.HTTPStatus.
 var httpCodes = map[int]struct{ code, msg string }{
-	http.StatusBadRequest:            {"invalid", "The request is not valid."},
-	http.StatusUnauthorized:          {"unauthenticated", "Sign in to continue."},
-	http.StatusForbidden:             {"forbidden", "You do not have permission to do that."},
-	http.StatusNotFound:              {"not_found", "That was not found."},
+	http.StatusBadRequest:            kindCode(flowdeck.ErrInvalid),
+	http.StatusUnauthorized:          kindCode(flowdeck.ErrUnauthenticated),
+	http.StatusForbidden:             kindCode(flowdeck.ErrForbidden),
+	http.StatusNotFound:              kindCode(flowdeck.ErrNotFound),
 	http.StatusMethodNotAllowed:      {"method_not_allowed", "That method is not allowed here."},
 	http.StatusRequestEntityTooLarge: {"too_large", "The request body is too large."},
 	http.StatusUnsupportedMediaType:  {"unsupported_media_type", "That content type is not supported."},
-	http.StatusTooManyRequests:       {"throttled", "The service is busy; try again shortly."},
-	http.StatusServiceUnavailable:    {"unavailable", "The service is not available; try again in a minute."},
-	http.StatusGatewayTimeout:        {"timeout", "That took too long; try again."},
+	http.StatusTooManyRequests:       kindCode(flowdeck.ErrThrottled),
+	// FlowDeck itself (draining, shedding load), not a service it depends
+	// on as ErrUnavailable's sentence says: same code, its own sentence.
+	http.StatusServiceUnavailable: {flowdeck.Code(flowdeck.ErrUnavailable), "The service is not available; try again in a minute."},
+	http.StatusGatewayTimeout:     {"timeout", "That took too long; try again."},
+}
+
+// kindCode is the code and default sentence of a kind, from the one table.
+func kindCode(kind error) struct{ code, msg string } {
+	return struct{ code, msg string }{flowdeck.Code(kind), flowdeck.DefaultMessage(kind)}
 }
 
 // errorBody is the JSON body of every error response.
@@ -61,7 +53,10 @@ type errorResponse struct {
 	retryAfter time.Duration
 }
 
-// classify maps err to its response. It never puts err's text in the body.
+// classify maps err to its response: Echo's own errors, a body over the
+// limit and the request's own timeout by httpCodes, every domain error by
+// flowdeck's one table (flowdeck.HTTPStatus, Code, Message). It never puts
+// err's text in the body.
 func classify(err error) errorResponse {
 	var he *echo.HTTPError
 	var mbe *http.MaxBytesError
@@ -76,12 +71,8 @@ func classify(err error) errorResponse {
 		// A bare deadline (no domain kind): the request's own timeout ran out.
 		return echoResponse(http.StatusGatewayTimeout)
 	}
-	status, ok := kindStatus[flowdeck.KindOf(err)]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
 	r := errorResponse{
-		status: status,
+		status: flowdeck.HTTPStatus(err),
 		body:   errorBody{Code: flowdeck.Code(err), Message: flowdeck.Message(err)},
 	}
 	if errors.As(err, &fe) {

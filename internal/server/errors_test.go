@@ -92,18 +92,21 @@ func TestErrorTable(t *testing.T) {
 	}
 }
 
-func TestEveryKindHasAStatus(t *testing.T) {
-	kinds := []error{
-		flowdeck.ErrInvalid, flowdeck.ErrNotFound, flowdeck.ErrConflict, flowdeck.ErrUnauthenticated,
-		flowdeck.ErrForbidden, flowdeck.ErrConsentRequired, flowdeck.ErrInteractionRequired,
-		flowdeck.ErrThrottled, flowdeck.ErrUnavailable, flowdeck.ErrMisconfigured, flowdeck.ErrInternal,
-	}
-	if len(kinds) != len(flowdeck.Codes()) {
-		t.Fatalf("test lists %d kinds, flowdeck has %d codes: update the test and kindStatus", len(kinds), len(flowdeck.Codes()))
-	}
-	for _, k := range kinds {
-		if _, ok := kindStatus[k]; !ok {
-			t.Errorf("kindStatus has no entry for %v", k)
+// TestEveryKindThroughTheServer: the tab API answers every kind with the
+// one table's status, code and sentence (flowdeck.HTTPStatus, Code,
+// DefaultMessage), a new kind included.
+func TestEveryKindThroughTheServer(t *testing.T) {
+	ts := newTestServer(t, Options{}, func(e *echo.Echo) {
+		e.GET("/test/kind", func(c echo.Context) error {
+			return flowdeck.KindOfCode(c.QueryParam("code"))
+		})
+	})
+	for _, k := range flowdeck.Kinds() {
+		resp, body := get(t, ts.URL+"/test/kind?code="+flowdeck.Code(k), nil)
+		e := decodeError(t, resp, body)
+		if resp.StatusCode != flowdeck.HTTPStatus(k) || e.Code != flowdeck.Code(k) || e.Message != flowdeck.DefaultMessage(k) {
+			t.Errorf("%v: %d %q %q, want %d %q %q", k, resp.StatusCode, e.Code, e.Message,
+				flowdeck.HTTPStatus(k), flowdeck.Code(k), flowdeck.DefaultMessage(k))
 		}
 	}
 }
