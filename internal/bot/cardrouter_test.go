@@ -334,3 +334,44 @@ func TestFlowOffClickedTwiceTurnsOffOnce(t *testing.T) {
 		t.Errorf("%d stop calls upstream for two clicks, want 1", n)
 	}
 }
+
+// TestCardActionInAGroupAnswersPrivately: a More button and a bulk confirm
+// pressed in a group chat answer with a note under the card, and the
+// user's data goes to their personal chat, as the chat commands do.
+func TestCardActionInAGroupAnswersPrivately(t *testing.T) {
+	w := newWorld(t, worldOptions{quiet: true})
+	adele := cloudtest.Adele()
+	w.signIn(t, adele)
+	personal := w.drv.ConversationID(adele)
+	_, bulkData := w.bulkConfirm(t, adele)
+	const group = "19:5a1c9c0e4b7a4d1e9b1e2f3a4b5c6d7e@thread.v2"
+	press := func(verb string, data map[string]any) string {
+		act := w.drv.Activity(adele, "invoke")
+		act["conversation"] = map[string]any{"conversationType": "groupChat", "tenantId": adele.TenantID, "id": group, "isGroup": true}
+		act["name"], act["replyToId"] = botframework.InvokeAdaptiveCardAction, "1"
+		act["value"] = map[string]any{"trigger": "manual", "action": map[string]any{"type": "Action.Execute", "verb": verb, "data": data}}
+		res, err := w.drv.Send(waitCtx(t), act)
+		must(t, err)
+		_, text := cardOf(t, res)
+		return text
+	}
+	for _, c := range []struct {
+		verb string
+		data map[string]any
+		want string
+	}{
+		{cards.VerbListMore, map[string]any{"command": "approvals", "cursor": "2"}, "Showing 3 of 5"},
+		{cards.VerbBulkResubmit, bulkData, "1 of 1 run resubmitted"},
+	} {
+		n := len(w.conn.Records(personal))
+		if text := press(c.verb, c.data); !strings.Contains(text, "personal chat") {
+			t.Errorf("%s in a group: %s", c.verb, text)
+		}
+		if r := w.next(t, personal, n); !strings.Contains(content(r), c.want) {
+			t.Errorf("%s: the personal chat got %s", c.verb, content(r))
+		}
+	}
+	if n := len(w.conn.Records(group)); n != 0 {
+		t.Errorf("%d records in the group, want none (the notes are invoke answers)", n)
+	}
+}
