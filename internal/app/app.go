@@ -174,6 +174,11 @@ func (m *Main) Close() error {
 			errs = append(errs, fmt.Errorf("bot replies in flight: %w", err))
 		}
 	}
+	if m.services != nil && m.services.router != nil {
+		if err := m.services.router.Close(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("card updates in flight: %w", err))
+		}
+	}
 	m.services.Close()
 	m.services = nil
 	if m.store != nil {

@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/flowdeck/flowdeck/internal/actions"
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/flowdeck/flowdeck/internal/bot"
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cardaction"
 	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/config"
@@ -39,7 +41,7 @@ func teamsTab(c config.Config) cards.TabLink {
 // connector client with the bot's app-only token, the card actions and the
 // bot itself, behind the /api/messages endpoint. Every cloud-specific value
 // comes from the cloud table through botCloud and c.
-func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.ClientCredential, hc *http.Client, logger *slog.Logger, wrap ChannelWrapper) error {
+func (s *services) newBot(c config.Config, store flowdeck.Store, reg prometheus.Registerer, cred identity.ClientCredential, hc *http.Client, logger *slog.Logger, wrap ChannelWrapper) error {
 	bc := BotCloud(c)
 	var err error
 	if s.appToken, err = identity.NewAppTokenSource(identity.AppTokenOptions{
@@ -63,9 +65,27 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 		return fmt.Errorf("connector client: %w", err)
 	}
 	tab := teamsTab(c)
-	if s.actions, err = actions.New(actions.Options{
+	o := bot.Options{
+		Ops: s.ops, Tokens: s.broker, SSO: s.verifier, Consent: s.consent, Connector: s.conn,
+		Conversations: store, Dedupe: store, AppIDURI: c.AppIDURI, BotID: c.ClientID, TabLink: tab, Portal: Portal(c),
+		Logger: logger,
+		// Room for a command's few upstream calls, each within its own deadline.
+		CommandTimeout: 3 * c.UpstreamTimeout,
+	}
+	if s.bot, err = bot.New(o); err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	// The card-action router depends on the bot (pick and More re-run its
+	// commands), never the other way round: the endpoint hands it the
+	// adaptiveCard/action invokes and the bot everything else.
+	cardMetrics, err := cardaction.NewMetrics(reg)
+	if err != nil {
+		return fmt.Errorf("card action metrics: %w", err)
+	}
+	if s.router, err = cardaction.New(cardaction.Options{
 		Ops: s.ops, Tokens: s.broker, Connector: s.conn, Cards: store, Idempotency: store, Subscriptions: store,
-		TabLink: tab, Portal: Portal(c), BotID: c.ClientID, AppIDURI: c.AppIDURI, Logger: logger,
+		Commands: s.bot, TabLink: tab, Portal: Portal(c), BotID: c.ClientID, AppIDURI: c.AppIDURI, Logger: logger,
+		Metrics: cardMetrics, UpdateTimeout: c.UpstreamTimeout,
 		SignInURL: func(p flowdeck.Principal) string {
 			u, _ := s.consent.StartURL(p, p.UPN, nil, "")
 			return u
@@ -75,16 +95,6 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 	}); err != nil {
 		return fmt.Errorf("card actions: %w", err)
 	}
-	o := bot.Options{
-		Ops: s.ops, Tokens: s.broker, SSO: s.verifier, Consent: s.consent, Connector: s.conn,
-		Conversations: store, Dedupe: store, AppIDURI: c.AppIDURI, BotID: c.ClientID, TabLink: tab, Portal: Portal(c),
-		Logger: logger, CardActions: s.actions,
-		// Room for a command's few upstream calls, each within its own deadline.
-		CommandTimeout: 3 * c.UpstreamTimeout,
-	}
-	if s.bot, err = bot.New(o); err != nil {
-		return fmt.Errorf("bot: %w", err)
-	}
 	var auth botframework.Authenticator = s.channel
 	if wrap != nil {
 		if auth, err = wrap(s.channel, s.verifier, s.broker); err != nil {
@@ -92,7 +102,7 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, cred identity.C
 		}
 	}
 	if s.endpoint, err = botframework.NewEndpoint(botframework.EndpointOptions{
-		Verifier: auth, Handler: s.bot, Logger: logger,
+		Verifier: auth, Handler: s.bot, CardActions: s.router, Logger: logger,
 		Activities: store, AllowedTenants: c.AllowedTenants,
 	}); err != nil {
 		return fmt.Errorf("bot endpoint: %w", err)

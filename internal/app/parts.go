@@ -3,8 +3,8 @@ package app
 import (
 	"time"
 
-	"github.com/flowdeck/flowdeck/internal/actions"
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cardaction"
 	"github.com/flowdeck/flowdeck/internal/identity"
 	"github.com/flowdeck/flowdeck/internal/monitor"
 	"github.com/flowdeck/flowdeck/internal/ops"
@@ -27,8 +27,9 @@ type Parts struct {
 	Consent *identity.Consent
 	// Ops is what the surfaces ask of Power Platform.
 	Ops *ops.Service
-	// CardActions answers card actions and posts proactive cards.
-	CardActions *actions.Handler
+	// CardActions is the card-action router: it answers card actions and
+	// posts proactive cards.
+	CardActions *cardaction.Router
 	// Connector is the Bot Connector client.
 	Connector *botframework.Client
 	// Monitor is the background monitor.
@@ -42,7 +43,7 @@ func (m *Main) Parts() Parts {
 	}
 	s := m.services
 	return Parts{Store: m.store, Broker: s.broker, Verifier: s.verifier, Channel: s.channel, Consent: s.consent, Ops: s.ops,
-		CardActions: s.actions, Connector: s.conn, Monitor: s.monitor}
+		CardActions: s.router, Connector: s.conn, Monitor: s.monitor}
 }
 
 // ForgetReadiness makes the next /readyz check the sign-in authority again

@@ -12,9 +12,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/flowdeck/flowdeck/internal/actions"
 	"github.com/flowdeck/flowdeck/internal/bot"
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cardaction"
 	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
@@ -48,7 +48,7 @@ type services struct {
 	conn     *botframework.Client
 	// connClock is the connector client's clock (nil: the wall clock).
 	connClock botframework.Clock
-	actions   *actions.Handler
+	router    *cardaction.Router
 	bot       *bot.Bot
 	endpoint  *botframework.Endpoint
 	monitor   *monitor.Monitor
@@ -135,7 +135,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	s.names = graph.NewNames(graph.NamesOptions{Client: s.graph, Logger: logger})
 	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs, People: s.names, Portal: Portal(c)})
 	s.connClock = connClock
-	if err := s.newBot(c, store, cred, hc, logger, wrapChannel); err != nil {
+	if err := s.newBot(c, store, reg, cred, hc, logger, wrapChannel); err != nil {
 		return nil, err
 	}
 	monitorMetrics, err := monitor.NewMetrics(reg)
@@ -143,7 +143,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 		return nil, err
 	}
 	if s.monitor, err = monitor.New(monitor.Options{
-		Store: store, Source: s.ops, Poster: s.actions, Tokens: s.broker, SignIns: s.signIns,
+		Store: store, Source: s.ops, Poster: s.router, Tokens: s.broker, SignIns: s.signIns,
 		Interval: c.MonitorInterval, Shards: c.MonitorShards, IdleDays: c.MonitorIdleDays, ReminderAfter: c.ApprovalReminder,
 		TabLink: teamsTab(c), Portal: Portal(c), Logger: logger, Metrics: monitorMetrics,
 	}); err != nil {

@@ -67,7 +67,7 @@ func BenchmarkFailed40ms(b *testing.B) {
 		powerplatform.RouteApprovalsResponses, powerplatform.RouteAppsList, powerplatform.RouteConnectionsList,
 		powerplatform.RoutePAEnvironmentsList, powerplatform.RoutePAEnvironmentsGet, powerplatform.RouteBAPEnvironmentsList,
 		powerplatform.RouteBAPEnvironmentsGet} {
-		w.cloud.PP.SetKnob(route, powerplatform.Knob{Latency: 40 * time.Millisecond})
+		w.cloud.PP.SetFault(route, powerplatform.Fault{Latency: 40 * time.Millisecond})
 	}
 	var d []time.Duration
 	i := 0

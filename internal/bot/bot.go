@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -47,9 +48,6 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
-	// CardActions handles the card verbs the bot does not own; nil answers
-	// them with an error card.
-	CardActions CardActions
 	// CommandTimeout bounds the work on one message; default DefaultCommandTimeout.
 	CommandTimeout time.Duration
 }
@@ -84,7 +82,7 @@ func New(o Options) (*Bot, error) {
 		}
 	}
 	if len(missing) > 0 {
-		slicesSort(missing)
+		slices.Sort(missing)
 		return nil, flowdeck.Errorf(flowdeck.ErrMisconfigured, "bot: missing options: %s", strings.Join(missing, ", "))
 	}
 	if o.Logger == nil {

@@ -10,17 +10,6 @@ import (
 	"github.com/flowdeck/flowdeck/internal/ops"
 )
 
-// VerbFlowOff is the Action.Execute verb of the bot's "turn off" confirm
-// button; its data is FlowOffData.
-const VerbFlowOff = "flow.off"
-
-// FlowOffData is the data of the flow.off button.
-type FlowOffData struct {
-	EnvironmentID string `json:"environmentId"`
-	FlowID        string `json:"flowId"`
-	Confirm       bool   `json:"confirm"`
-}
-
 func (b *Bot) cmdEnvs(ctx context.Context, r *request) reply {
 	envs, err := b.o.Ops.Environments(ctx)
 	if err != nil {
@@ -35,7 +24,7 @@ func (b *Bot) cmdFlows(ctx context.Context, r *request) reply {
 		return b.errorReply(ctx, r, err)
 	}
 	start, _, _ := pageOf(r.cursor, 1<<30)
-	list, err := b.o.Ops.Flows(ctx, ops.FlowQuery{Environment: env, Text: clip(strings.Join(rest, " "), 200), Offset: start, Limit: cards.MaxListItems})
+	list, err := b.o.Ops.Flows(ctx, ops.FlowQuery{Environment: env, Text: flowdeck.Clip(strings.Join(rest, " "), 200), Offset: start, Limit: cards.MaxListItems})
 	if err != nil {
 		return b.errorReply(ctx, r, err)
 	}
@@ -65,7 +54,7 @@ func (b *Bot) cmdFailed(ctx context.Context, r *request) reply {
 		return b.errorReply(ctx, r, err)
 	}
 	if len(rest) > 0 {
-		return textReply("I don't know the environment **" + cards.Escape(clip(strings.Join(rest, " "), 60)) + "**. Say **envs** to list yours.")
+		return textReply("I don't know the environment **" + cards.Escape(flowdeck.Clip(strings.Join(rest, " "), 60)) + "**. Say **envs** to list yours.")
 	}
 	d, err := b.o.Ops.Dashboard(ctx, window)
 	if err != nil {
@@ -85,7 +74,7 @@ func (b *Bot) cmdFailed(ctx context.Context, r *request) reply {
 	start, end, next := pageOf(r.cursor, len(groups))
 	c := cards.FailuresCard(groups[start:end], partialNames(d.Partial), cards.Page{Command: r.line(), Cursor: next, Total: len(groups)}, b.links())
 	if envName != "" {
-		c.Body = append([]cards.Element{&cards.TextBlock{Text: "In " + cards.Escape(clip(envName, 80)) + ", last " + window + ".", Wrap: true, IsSubtle: true}}, c.Body...)
+		c.Body = append([]cards.Element{&cards.TextBlock{Text: "In " + cards.Escape(flowdeck.Clip(envName, 80)) + ", last " + window + ".", Wrap: true, IsSubtle: true}}, c.Body...)
 	}
 	return cardReply(c)
 }
@@ -104,7 +93,7 @@ func (b *Bot) cmdOn(ctx context.Context, r *request) reply {
 		}
 		return rep
 	}
-	return textReply("**" + cards.Escape(cards.OneLine(clip(got.DisplayName, 80))) + "** is on (" + got.State + ").")
+	return textReply("**" + cards.Escape(cards.OneLine(flowdeck.Clip(got.DisplayName, 80))) + "** is on (" + got.State + ").")
 }
 
 // dlpRefusal reports whether err is Power Automate refusing to turn a flow on
@@ -126,32 +115,23 @@ func (b *Bot) cmdOff(ctx context.Context, r *request) reply {
 	if !ok {
 		return rep
 	}
-	name := cards.Escape(cards.OneLine(clip(f.DisplayName, 80)))
+	name := cards.Escape(cards.OneLine(flowdeck.Clip(f.DisplayName, 80)))
 	c := &cards.AdaptiveCard{Schema: cards.Schema, Version: cards.Version, MSTeams: &cards.MSTeams{Width: "Full"},
-		FallbackText: "Turn off " + cards.OneLine(clip(f.DisplayName, 80)) + "?",
+		FallbackText: "Turn off " + cards.OneLine(flowdeck.Clip(f.DisplayName, 80)) + "?",
 		Body: []cards.Element{
 			&cards.TextBlock{Text: "Turn off **" + name + "**?", Wrap: true, Size: "Medium", Weight: "Bolder", Style: "heading"},
 			&cards.TextBlock{Text: "It stops running until someone turns it on again.", Wrap: true},
 		},
 		Actions: append([]cards.Action{
-			&cards.ExecuteAction{Title: "Turn off", Verb: VerbFlowOff, Style: "destructive", Data: FlowOffData{EnvironmentID: f.EnvironmentID, FlowID: f.ID, Confirm: true}},
+			&cards.ExecuteAction{Title: "Turn off", Verb: cards.VerbFlowOff, Style: "destructive", Data: cards.RunData{EnvironmentID: f.EnvironmentID, FlowID: f.ID, Confirm: true}},
 		}, portalActions(b.o.Portal.Flow(f.Flow))...)}
 	return cardReply(c)
 }
 
-// flowOff turns the flow off once confirmed (the flow.off button).
-func (b *Bot) flowOff(ctx context.Context, r *request, d FlowOffData) reply {
-	if !d.Confirm || d.EnvironmentID == "" || d.FlowID == "" {
-		return textReply("Nothing was changed.")
+// portalActions is an "Open in Power Automate" button, or none without a URL.
+func portalActions(u string) []cards.Action {
+	if u == "" {
+		return nil
 	}
-	got, err := b.o.Ops.SetFlowState(ctx, d.EnvironmentID, d.FlowID, false)
-	if err != nil {
-		return b.errorReply(ctx, r, err)
-	}
-	name := cards.Escape(cards.OneLine(clip(got.DisplayName, 80)))
-	c := &cards.AdaptiveCard{Schema: cards.Schema, Version: cards.Version, MSTeams: &cards.MSTeams{Width: "Full"},
-		FallbackText: cards.OneLine(clip(got.DisplayName, 80)) + " is off",
-		Body:         []cards.Element{&cards.TextBlock{Text: "**" + name + "** is off (" + got.State + "). Say **on** and its name to turn it on again.", Wrap: true}},
-		Actions:      portalActions(b.o.Portal.Flow(got))}
-	return cardReply(c)
+	return []cards.Action{&cards.OpenURLAction{Title: "Open in Power Automate", URL: u}}
 }

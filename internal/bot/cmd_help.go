@@ -7,6 +7,7 @@ import (
 
 	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/cards"
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
 // cmdHelp is the help card.
@@ -30,7 +31,7 @@ var helpCard = sync.OnceValues(func() (*cards.AdaptiveCard, botframework.Compact
 // unknown is the help card that names the closest command.
 func (b *Bot) unknown(name string) reply {
 	c := cards.HelpCard(Commands())
-	msg := "I don't know **" + cards.Escape(cards.OneLine(clip(name, 40))) + "**."
+	msg := "I don't know **" + cards.Escape(cards.OneLine(flowdeck.Clip(name, 40))) + "**."
 	if best, ok := closest(name); ok {
 		msg += " Did you mean **" + best + "**?"
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
-	"github.com/flowdeck/flowdeck/internal/ops"
 )
 
 // runIDRE is what a run id typed in chat looks like: long, letters and
@@ -96,7 +95,7 @@ func (b *Bot) locateRuns(ctx context.Context, r *request, flowText string, ids [
 		}
 	}
 	if len(missing) > 0 {
-		return nil, textReply("I couldn't find run **" + cards.Escape(clip(strings.Join(missing, ", "), 200)) +
+		return nil, textReply("I couldn't find run **" + cards.Escape(flowdeck.Clip(strings.Join(missing, ", "), 200)) +
 			"** among your failed runs of the last 7 days. A run id alone can belong to any flow: say **" + r.cmd.Name + " <flow> <run id>** with the flow's name or part of it."), false
 	}
 	return runs, reply{}, true
@@ -168,49 +167,4 @@ func (b *Bot) bulkConfirm(ctx context.Context, r *request, verb string) reply {
 		}
 	}
 	return cardReply(cards.BulkConfirmCard(verb, runs, names))
-}
-
-// bulk resubmits or cancels the runs of a confirmed bulk card.
-func (b *Bot) bulk(ctx context.Context, r *request, verb string, d cards.BulkData) reply {
-	if !d.Confirm || len(d.Runs) == 0 {
-		return textReply("Nothing was changed.")
-	}
-	if len(d.Runs) > cards.MaxBulkRuns {
-		d.Runs = d.Runs[:cards.MaxBulkRuns]
-	}
-	type key struct{ env, flow string }
-	groups := map[key][]string{}
-	var order []key
-	for _, x := range d.Runs {
-		k := key{x.EnvironmentID, x.FlowID}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], x.RunID)
-	}
-	var results []cards.RunResult
-	for _, k := range order {
-		name := k.flow
-		if f, err := b.o.Ops.Flow(ctx, k.env, k.flow); err == nil {
-			name = f.DisplayName
-		}
-		var res []ops.RunResult
-		var err error
-		if verb == cards.VerbBulkCancel {
-			res, err = b.o.Ops.Cancel(ctx, k.env, k.flow, groups[k])
-		} else {
-			res, err = b.o.Ops.Resubmit(ctx, k.env, k.flow, groups[k])
-		}
-		if err != nil {
-			return b.errorReply(ctx, r, err)
-		}
-		for _, x := range res {
-			rr := cards.RunResult{Run: flowdeck.Run{EnvironmentID: k.env, FlowID: k.flow, ID: x.RunID}, FlowName: name}
-			if !x.OK {
-				rr.Err = &flowdeck.Error{Kind: kindOfCode(x.Code), Message: x.Message}
-			}
-			results = append(results, rr)
-		}
-	}
-	return cardReply(cards.BulkResultCard(verb, results, b.o.Portal))
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ func (b *Bot) cmdWatch(ctx context.Context, r *request) reply {
 			return rep
 		}
 		sub = flowdeck.Subscription{Target: flowdeck.WatchFlow, EnvironmentID: f.EnvironmentID, FlowID: f.ID, FlowName: f.DisplayName}
-		what = "**" + cards.Escape(cards.OneLine(clip(f.DisplayName, 80))) + "** fails"
+		what = "**" + cards.Escape(cards.OneLine(flowdeck.Clip(f.DisplayName, 80))) + "** fails"
 	}
 	where := "you"
 	if r.group() && r.cmd.Post {
@@ -76,7 +77,7 @@ func (b *Bot) cmdUnwatch(ctx context.Context, r *request) reply {
 	}
 	switch len(match) {
 	case 0:
-		return textReply("You don't watch a flow matching **" + cards.Escape(clip(text, 60)) + "**. Say **unwatch** to list what you watch.")
+		return textReply("You don't watch a flow matching **" + cards.Escape(flowdeck.Clip(text, 60)) + "**. Say **unwatch** to list what you watch.")
 	case 1:
 		if err := b.o.Ops.Unwatch(ctx, match[0].ID); err != nil {
 			return b.errorReply(ctx, r, err)
@@ -95,9 +96,9 @@ func watchLabel(s flowdeck.Subscription) string {
 	case flowdeck.WatchAll:
 		return "all your flows"
 	case flowdeck.WatchEnvironment:
-		return "environment " + cards.Escape(clip(s.EnvironmentID, 80))
+		return "environment " + cards.Escape(flowdeck.Clip(s.EnvironmentID, 80))
 	}
-	return "**" + cards.Escape(cards.OneLine(clip(orDefault(s.FlowName, s.FlowID), 80))) + "**"
+	return "**" + cards.Escape(cards.OneLine(flowdeck.Clip(cmp.Or(s.FlowName, s.FlowID), 80))) + "**"
 }
 
 func plural(n int, one, many string) string {
@@ -184,5 +185,5 @@ func hhmm(s string) string {
 	if len(s) == 4 && !strings.Contains(s, ":") {
 		return s[:2] + ":" + s[2:]
 	}
-	return clip(s, 16)
+	return flowdeck.Clip(s, 16)
 }

@@ -98,3 +98,6 @@ func closest(name string) (string, bool) {
 	}
 	return best, bestD <= max(2, len([]rune(name))/3)
 }
+
+// links are where the bot's cards link: the tab and the cloud's portal.
+func (b *Bot) links() cards.Links { return cards.Links{Tab: b.o.TabLink, Portal: b.o.Portal} }

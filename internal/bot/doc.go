@@ -11,7 +11,9 @@
 // channels the bot answers @mentions only and sends a user's data to their
 // personal chat, unless the user adds "post".
 //
-// The bot owns the Action.Execute verbs pick, list.more, bulk.resubmit,
-// bulk.cancel, signin and flow.off; every other verb (approval.*, alert.*) goes
-// to Options.CardActions.
+// The bot answers no Action.Execute itself: the botframework endpoint hands
+// every adaptiveCard/action invoke to the card-action router
+// (internal/cardaction), which calls back RerunCommand for the pick and
+// More buttons and AnswerCard for answers holding a user's data (in a group,
+// they go to the user's personal chat, as the chat commands' answers do).
 package bot

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -36,7 +37,7 @@ func (b *Bot) errorReply(ctx context.Context, r *request, err error) reply {
 			if kind == flowdeck.ErrInteractionRequired && fe != nil && fe.Detail["signin_url"] != "" {
 				// The broker's sign-in URL carries what Entra or the API asked
 				// for (a claims challenge); its message says why.
-				return b.oauthReplyURL(ctx, r, orDefault(fe.Message, "Sign in again to continue."), fe.Detail["signin_url"])
+				return b.oauthReplyURL(ctx, r, cmp.Or(fe.Message, "Sign in again to continue."), fe.Detail["signin_url"])
 			}
 			return b.oauthReply(ctx, r, "Sign in again to continue.")
 		}
@@ -52,9 +53,9 @@ func (b *Bot) errorReply(ctx context.Context, r *request, err error) reply {
 	case flowdeck.ErrForbidden:
 		c := cards.ErrorCard(err, cards.ErrorOptions{})
 		if fe != nil && fe.Detail["scope"] != "" {
-			who := orDefault(fe.Detail["grantor"], "your tenant administrator")
-			c.Body = append(c.Body, &cards.TextBlock{Wrap: true, Text: "Missing permission: **" + cards.Escape(clip(fe.Detail["scope"], 80)) +
-				"**. Who can grant it: " + cards.Escape(clip(who, 120)) + "."})
+			who := cmp.Or(fe.Detail["grantor"], "your tenant administrator")
+			c.Body = append(c.Body, &cards.TextBlock{Wrap: true, Text: "Missing permission: **" + cards.Escape(flowdeck.Clip(fe.Detail["scope"], 80)) +
+				"**. Who can grant it: " + cards.Escape(flowdeck.Clip(who, 120)) + "."})
 		}
 		return cardReply(c)
 	}
@@ -79,19 +80,7 @@ func partialNames(partial []ops.Partial) []string {
 			names = append(names, "and more")
 			break
 		}
-		names = append(names, clip(orDefault(p.Name, p.EnvironmentID), 80))
+		names = append(names, flowdeck.Clip(cmp.Or(p.Name, p.EnvironmentID), 80))
 	}
 	return names
-}
-
-// kindOfCode returns the error kind whose wire code is code.
-func kindOfCode(code string) error {
-	for _, k := range []error{flowdeck.ErrInvalid, flowdeck.ErrNotFound, flowdeck.ErrConflict, flowdeck.ErrUnauthenticated,
-		flowdeck.ErrForbidden, flowdeck.ErrConsentRequired, flowdeck.ErrInteractionRequired, flowdeck.ErrThrottled,
-		flowdeck.ErrUnavailable, flowdeck.ErrMisconfigured} {
-		if flowdeck.Code(k) == code {
-			return k
-		}
-	}
-	return flowdeck.ErrInternal
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
 var _ botframework.Handler = (*Bot)(nil)
@@ -20,7 +21,9 @@ const (
 
 // OnActivity implements botframework.Handler. Messages are acknowledged at
 // once and answered through the connector; invokes are answered in the
-// returned response; other activity types are acknowledged and ignored.
+// returned response (adaptiveCard/action invokes go to the card-action
+// router, internal/cardaction, which calls back RerunCommand and
+// AnswerCard); other activity types are acknowledged and ignored.
 func (b *Bot) OnActivity(ctx context.Context, a *schema.Activity) (*botframework.InvokeResponse, error) {
 	switch a.Type {
 	case schema.Message:
@@ -47,12 +50,10 @@ func (b *Bot) onInvoke(ctx context.Context, a *schema.Activity) (*botframework.I
 		code, _ := a.Value["code"].(string)
 		msg, _ := a.Value["message"].(string)
 		b.log.LogAttrs(ctx, slog.LevelWarn, "bot: Teams reported an SSO failure",
-			slog.String("code", clip(code, 64)), slog.String("message", clip(msg, 200)))
+			slog.String("code", flowdeck.Clip(code, 64)), slog.String("message", flowdeck.Clip(msg, 200)))
 		return &botframework.InvokeResponse{Status: 200}, nil
-	case botframework.InvokeAdaptiveCardAction:
-		return b.onCardAction(ctx, a), nil
 	}
-	b.log.LogAttrs(ctx, slog.LevelInfo, "bot: invoke not handled", slog.String("invoke", clip(a.Name, 64)))
+	b.log.LogAttrs(ctx, slog.LevelInfo, "bot: invoke not handled", slog.String("invoke", flowdeck.Clip(a.Name, 64)))
 	return nil, nil
 }
 

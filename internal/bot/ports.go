@@ -66,9 +66,3 @@ type Connector interface {
 }
 
 var _ Connector = (*botframework.Client)(nil)
-
-// CardActions handles the adaptiveCard/action verbs the bot does not own
-// (approval.*, alert.*). It answers false when it does not handle the verb.
-type CardActions interface {
-	OnCardAction(ctx context.Context, a *schema.Activity, verb string, data map[string]any) (*botframework.InvokeResponse, bool)
-}

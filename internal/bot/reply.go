@@ -56,18 +56,6 @@ func (rep reply) activity() *schema.Activity {
 	return a
 }
 
-// invokeResponse turns rep into the answer of a card action.
-func (b *Bot) invokeResponse(ctx context.Context, r *request, rep reply) *botframework.InvokeResponse {
-	switch {
-	case rep.oauth != nil:
-		b.sendPrivate(ctx, r, rep)
-		return botframework.MessageResponse("I've sent you a sign-in card in our personal chat.")
-	case rep.card != nil:
-		return botframework.CardResponse(rep.card)
-	}
-	return botframework.MessageResponse(rep.text)
-}
-
 // Notes the bot posts in a group instead of a user's data.
 const (
 	notePrivate     = "I've sent you the answer in our personal chat."

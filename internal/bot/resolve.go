@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"strings"
 
@@ -27,7 +28,7 @@ func (b *Bot) resolveFlow(ctx context.Context, r *request, text string) (ops.Flo
 	}
 	cands := make([]cards.Candidate, len(rows))
 	for i, f := range rows {
-		cands[i] = cards.Candidate{Title: f.DisplayName, Detail: orDefault(f.EnvironmentName, f.EnvironmentID) + " · " + f.State, Value: f.ID}
+		cands[i] = cards.Candidate{Title: f.DisplayName, Detail: cmp.Or(f.EnvironmentName, f.EnvironmentID) + " · " + f.State, Value: f.ID}
 	}
 	return ops.FlowRow{}, cardReply(cards.PickCard("Which flow did you mean?", r.line(), cands)), false
 }

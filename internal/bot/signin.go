@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -42,22 +43,15 @@ func (b *Bot) ensureSignedIn(ctx context.Context, r *request) (context.Context, 
 		if u == "" {
 			u, _ = b.o.Consent.StartURL(r.p, r.p.UPN, nil, "consent")
 		}
-		err := flowdeck.Errorf(flowdeck.ErrConsentRequired, "FlowDeck needs your consent to reach %s.", orDefault(acc.Name, "Power Automate"))
+		err := flowdeck.Errorf(flowdeck.ErrConsentRequired, "FlowDeck needs your consent to reach %s.", cmp.Or(acc.Name, "Power Automate"))
 		return ctx, cardReply(cards.ErrorCard(err, cards.ErrorOptions{ConsentURL: u})), false
 	}
 	if acc.Code == flowdeck.Code(flowdeck.ErrInteractionRequired) && acc.ConsentURL != "" {
 		// Entra wants more than a silent sign-in (MFA, a Conditional Access
 		// claims challenge): the broker's URL carries the challenge.
-		return ctx, b.oauthReplyURL(ctx, r, orDefault(acc.Message, "Sign in to FlowDeck so I can work with your flows."), acc.ConsentURL), false
+		return ctx, b.oauthReplyURL(ctx, r, cmp.Or(acc.Message, "Sign in to FlowDeck so I can work with your flows."), acc.ConsentURL), false
 	}
 	return ctx, b.oauthReply(ctx, r, "Sign in to FlowDeck so I can work with your flows."), false
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
 }
 
 // oauthReply is the OAuth card that starts Teams SSO.
@@ -98,15 +92,10 @@ func (b *Bot) cmdSignOut(ctx context.Context, r *request) reply {
 	return textReply("You're signed out. Your alerts pause until you sign in again (type **signin**).")
 }
 
-// decodeValue reads an invoke's value into v.
-func decodeValue(m map[string]any, v any) error {
-	return remarshal(m, v)
-}
-
 func signedInText(p flowdeck.Principal) string {
 	who := ""
 	if p.Name != "" {
-		who = " as " + cards.Escape(cards.OneLine(clip(p.Name, 80)))
+		who = " as " + cards.Escape(cards.OneLine(flowdeck.Clip(p.Name, 80)))
 	}
 	return "You're signed in" + who + ". Type **help** to see what I can do."
 }

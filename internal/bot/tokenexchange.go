@@ -2,9 +2,12 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
@@ -45,7 +48,7 @@ func (b *Bot) onTokenExchange(ctx context.Context, a *schema.Activity) *botframe
 		Token          string `json:"token"`
 	}
 	_ = decodeValue(a.Value, &v)
-	v.ID, v.ConnectionName = clip(v.ID, 128), clip(v.ConnectionName, 128)
+	v.ID, v.ConnectionName = flowdeck.Clip(v.ID, 128), flowdeck.Clip(v.ConnectionName, 128)
 	fail := func(status int, reason string, err error) *botframework.InvokeResponse {
 		b.log.LogAttrs(ctx, slog.LevelInfo, "bot: token exchange failed", slog.String("reason", reason),
 			slog.String("kind", flowdeck.Code(err)), slog.Any("err", err))
@@ -110,10 +113,19 @@ func (b *Bot) exchange(ctx context.Context, p flowdeck.Principal, assertion flow
 	if err != nil {
 		return err
 	}
-	for _, k := range sortedKeys(res) {
+	for _, k := range slices.Sorted(maps.Keys(res)) {
 		if res[k] != nil {
 			return res[k]
 		}
 	}
 	return nil
+}
+
+// decodeValue reads an invoke's value into v.
+func decodeValue(m map[string]any, v any) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/flowdeck/flowdeck/internal/bot"
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cardaction"
 	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/cloudtest"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
@@ -30,6 +31,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/ops"
 	"github.com/flowdeck/flowdeck/internal/powerautomate"
 	"github.com/flowdeck/flowdeck/internal/sqlstore"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // syncBuffer collects logs across goroutines.
@@ -86,6 +88,8 @@ type worldOptions struct {
 	// echo puts the no-op echo handler behind the endpoint instead of the
 	// bot: the ceiling of the benchmarks (see echoHandler).
 	echo bool
+	// updateTimeout bounds the router's background card updates; 0: its default.
+	updateTimeout time.Duration
 	// brokerTransport, when set, wraps the transport the token broker
 	// reaches the fake Entra ID with (to hold its OBO requests).
 	brokerTransport func(http.RoundTripper) http.RoundTripper
@@ -104,9 +108,12 @@ type world struct {
 	conn   *connector.Server
 	drv    *connector.Driver
 	bot    *bot.Bot
-	ops    *ops.Service
-	logs   *syncBuffer
-	botURL string
+	router *cardaction.Router
+	// cardMetrics are the router's metrics (flowdeck_card_updates_total).
+	cardMetrics *cardaction.Metrics
+	ops         *ops.Service
+	logs        *syncBuffer
+	botURL      string
 }
 
 func newWorld(tb testing.TB, o worldOptions) *world {
@@ -177,12 +184,36 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	w.bot, err = bot.New(bo)
 	must(tb, err)
 	tb.Cleanup(func() { _ = w.bot.Close(context.Background()) })
+	w.cardMetrics, err = cardaction.NewMetrics(prometheus.NewRegistry())
+	must(tb, err)
+	w.router, err = cardaction.New(cardaction.Options{Ops: w.ops, Tokens: w.broker, Connector: client, Cards: w.store,
+		Idempotency: w.store, Subscriptions: w.store, Commands: w.bot, AppIDURI: demo.AppIDURI, BotID: demo.ClientID,
+		Portal: publicPortal, Logger: log, Metrics: w.cardMetrics, UpdateTimeout: o.updateTimeout,
+		SignInURL: func(p flowdeck.Principal) string { u, _ := consent.StartURL(p, p.UPN, nil, ""); return u },
+		SignIn: func(ctx context.Context, p flowdeck.Principal, tok string) error {
+			who, err := sso.Principal(ctx, tok)
+			if err != nil {
+				return err
+			}
+			if who.TenantID != p.TenantID || who.UserID != p.UserID {
+				return flowdeck.Errorf(flowdeck.ErrUnauthenticated, "That sign-in belongs to someone else.")
+			}
+			res, err := w.broker.Exchange(ctx, who, flowdeck.NewAssertion(tok))
+			if err != nil {
+				return err
+			}
+			return res[identity.Flow]
+		},
+		ExplainPermission: consent.ExplainMissingPermission,
+	})
+	must(tb, err)
+	tb.Cleanup(func() { _ = w.router.Close(context.Background()) })
 
 	var handler http.Handler
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { handler.ServeHTTP(rw, r) }))
-	eo := botframework.EndpointOptions{Handler: w.bot, Logger: log, Activities: w.store}
+	eo := botframework.EndpointOptions{Handler: w.bot, CardActions: w.router, Logger: log, Activities: w.store}
 	if o.echo {
-		eo.Handler = echoHandler(client)
+		eo.Handler, eo.CardActions = echoHandler(client), nil
 	}
 	eo.Verifier, err = botframework.NewChannelVerifier(botframework.VerifierOptions{AppID: demo.ClientID,
 		OpenIDMetadataURL: w.conn.MetadataURL(), HTTPClient: w.conn.Client()})

@@ -12,6 +12,7 @@ import (
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/retry"
 )
 
 // TokenSource hands out the bot's app-only token for the Bot Connector
@@ -77,8 +78,7 @@ type Client struct {
 	clock    Clock
 	limits   *limiter
 	retries  int
-	base     time.Duration
-	maxBack  time.Duration
+	backoff  retry.Backoff
 	maxRA    time.Duration
 	maxBytes int
 	gate     *hostGate
@@ -139,7 +139,8 @@ func NewClient(o ClientOptions) (*Client, error) {
 	return &Client{gate: &hostGate{max: o.MaxRequestsPerHost},
 		ts: &tokenMemo{ts: o.TokenSource, clock: o.Clock}, hc: o.HTTPClient, clock: o.Clock,
 		limits:  newLimiter(o.Limits, o.TenantLimits, o.LimitMargin, o.Clock, o.MaxConversations),
-		retries: o.MaxRetries, base: o.BaseBackoff, maxBack: o.MaxBackoff, maxRA: o.MaxRetryAfter,
+		retries: o.MaxRetries, maxRA: o.MaxRetryAfter,
+		backoff:  retry.Backoff{Base: o.BaseBackoff, Max: o.MaxBackoff, Low: 0.8, High: 1.2},
 		maxBytes: o.MaxMessageBytes, log: o.Logger, hosts: newServiceURLHosts(o.ServiceURLHosts),
 	}, nil
 }

@@ -8,15 +8,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/retry"
 )
 
 // maxResponseBytes bounds a connector response body.
@@ -137,7 +136,7 @@ func (c *Client) do(ctx context.Context, k call) error {
 		if !retryable(cerr.Status) || attempt >= c.retries {
 			return c.fail(ctx, cerr)
 		}
-		wait := c.backoff(attempt)
+		wait := c.backoff.Delay(attempt)
 		if cerr.RetryAfter > 0 {
 			if cerr.RetryAfter > c.maxRA {
 				return c.fail(ctx, cerr)
@@ -198,7 +197,7 @@ func (c *Client) once(ctx context.Context, k call, u string) (*ConnectorError, e
 	if resp.StatusCode == http.StatusUnauthorized {
 		c.ts.forget(tok) // ask the token source again next time
 	}
-	ce := &ConnectorError{Op: k.op, Status: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), c.clock.Now())}
+	ce := &ConnectorError{Op: k.op, Status: resp.StatusCode, RetryAfter: retryAfterOf(resp.Header, c.clock.Now())}
 	var eb struct {
 		Error struct {
 			Code    string `json:"code"`
@@ -243,32 +242,11 @@ func (c *Client) fail(ctx context.Context, ce *ConnectorError) error {
 	return e
 }
 
-// backoff is the delay before retry number attempt+1: base·2^attempt, capped, ±20%.
-func (c *Client) backoff(attempt int) time.Duration {
-	d := c.base << attempt
-	if d <= 0 || d > c.maxBack {
-		d = c.maxBack
-	}
-	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
-}
-
-// retryAfter parses a Retry-After header: delta seconds or an HTTP date.
-func retryAfter(h string, now time.Time) time.Duration {
-	if h == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(strings.TrimSpace(h)); err == nil {
-		if s < 0 {
-			return 0
-		}
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
+// retryAfterOf is the wait an answer's Retry-After asks for; 0 for none,
+// a date in the past or one that cannot be read. Over a day is a day.
+func retryAfterOf(h http.Header, now time.Time) time.Duration {
+	d, _ := retry.ParseAfter(h.Get("Retry-After"), now, 24*time.Hour)
+	return d
 }
 
 // connectorURL joins serviceURL (with or without a trailing slash) and

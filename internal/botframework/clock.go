@@ -3,6 +3,8 @@ package botframework
 import (
 	"context"
 	"time"
+
+	"github.com/flowdeck/flowdeck/internal/retry"
 )
 
 // Clock is the time the connector client waits on (rate limits, backoff).
@@ -19,16 +21,4 @@ type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
 
-func (realClock) Wait(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (realClock) Wait(ctx context.Context, d time.Duration) error { return retry.Wait(ctx, d) }

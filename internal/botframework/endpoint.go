@@ -55,6 +55,10 @@ type EndpointOptions struct {
 	Verifier Authenticator
 	// Handler receives the verified activities. Required.
 	Handler Handler
+	// CardActions, when set, receives the adaptiveCard/action invokes
+	// (Action.Execute) instead of Handler: the card-action router, which may
+	// itself depend on Handler without a construction cycle.
+	CardActions Handler
 	// MaxBodyBytes is the body limit; default DefaultMaxBodyBytes (512 KiB).
 	MaxBodyBytes int64
 	// Logger receives one line per activity (type, ids, tenant; never the token).
@@ -74,6 +78,7 @@ type EndpointOptions struct {
 type Endpoint struct {
 	v       Authenticator
 	h       Handler
+	cards   Handler
 	max     int64
 	log     *slog.Logger
 	replay  *replayGuard
@@ -100,7 +105,7 @@ func NewEndpoint(o EndpointOptions) (*Endpoint, error) {
 		o.Now = time.Now
 	}
 	tl, _ := o.Verifier.(TokenlessAuthenticator)
-	return &Endpoint{v: o.Verifier, h: o.Handler, max: o.MaxBodyBytes, log: o.Logger,
+	return &Endpoint{v: o.Verifier, h: o.Handler, cards: o.CardActions, max: o.MaxBodyBytes, log: o.Logger,
 		replay: newReplayGuard(o.Activities, o.Now), tenants: newTenantGate(o.AllowedTenants),
 		tokenless: tl != nil && tl.AdmitsTokenless()}, nil
 }
@@ -179,7 +184,11 @@ func (e *Endpoint) dispatch(ctx context.Context, w http.ResponseWriter, a *schem
 	if a.Type == schema.Invoke {
 		attrs = append(attrs, slog.String("invoke", a.Name))
 	}
-	res, err := e.h.OnActivity(ctx, a)
+	h := e.h
+	if e.cards != nil && a.Type == schema.Invoke && a.Name == InvokeAdaptiveCardAction {
+		h = e.cards
+	}
+	res, err := h.OnActivity(ctx, a)
 	if err != nil {
 		attrs = append(attrs, slog.String("kind", flowdeck.Code(err)), slog.Any("err", err))
 		e.log.LogAttrs(ctx, slog.LevelError, "botframework: handler failed", attrs...)

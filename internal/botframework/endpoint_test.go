@@ -5,12 +5,14 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
@@ -179,5 +181,35 @@ func TestEndpointCallerPrincipal(t *testing.T) {
 	}
 	if got.TenantID != u.TenantID || got.UserID != u.ID {
 		t.Fatalf("principal = %+v (tenant from channelData)", got)
+	}
+}
+
+func TestEndpointHandsCardActionsToTheRouter(t *testing.T) {
+	v := newEnv(t)
+	bot, router := &recorder{}, &recorder{answer: func(*schema.Activity) (*botframework.InvokeResponse, error) {
+		return botframework.MessageResponse("routed"), nil
+	}}
+	ep, err := botframework.NewEndpoint(botframework.EndpointOptions{
+		Verifier: v.verifier(t, botframework.VerifierOptions{}), Handler: bot, CardActions: router, Logger: testLogger(t),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(ep)
+	t.Cleanup(srv.Close)
+	d, err := connector.NewDriver(connector.DriverOptions{Server: v.bf, BotURL: srv.URL + "/api/messages", HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := demo.Users()[0]
+	res, err := d.CardAction(t.Context(), u, "1", "pick", map[string]any{"choice": "x"}, true)
+	if err != nil || res.Status != http.StatusOK || !strings.Contains(string(res.Body), "routed") {
+		t.Fatalf("card action: %v %d %s", err, res.Status, res.Body)
+	}
+	if _, err := d.Send(t.Context(), d.Activity(u, "message")); err != nil {
+		t.Fatal(err)
+	}
+	if router.count() != 1 || bot.count() != 1 || bot.got[0].Type != schema.Message {
+		t.Errorf("router got %d, bot %d activities; want the invoke to the router and the message to the bot", router.count(), bot.count())
 	}
 }

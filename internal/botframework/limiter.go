@@ -236,19 +236,12 @@ type logSet struct {
 	lru     *list.List // front = most recently used
 }
 
-func newLogSet(windows []Window, margin time.Duration, max int) *logSet {
+func newLogSet(windows []Window, margin time.Duration, keys int) *logSet {
 	var span time.Duration
 	for _, w := range windows {
-		span = max2(span, w.Per+margin)
+		span = max(span, w.Per+margin)
 	}
-	return &logSet{windows: windows, span: span, max: max, m: map[string]*keyLog{}, lru: list.New()}
-}
-
-func max2(a, b time.Duration) time.Duration {
-	if a > b {
-		return a
-	}
-	return b
+	return &logSet{windows: windows, span: span, max: keys, m: map[string]*keyLog{}, lru: list.New()}
 }
 
 // get returns the log of key without the times no window can see any more,

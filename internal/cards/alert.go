@@ -1,6 +1,7 @@
 package cards
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -195,18 +196,9 @@ func alertBase(a Alert, o AlertOptions, style string) *AdaptiveCard {
 // failure returns the most specific error code and message of a run: the
 // failed action's, else the run's.
 func failure(r flowdeck.Run, fa flowdeck.Action) (code, msg string) {
-	code = firstNonEmpty(fa.ErrorCode, fa.Code, r.ErrorCode, r.Code)
-	msg = firstNonEmpty(fa.ErrorMessage, r.ErrorMessage)
+	code = cmp.Or(fa.ErrorCode, fa.Code, r.ErrorCode, r.Code)
+	msg = cmp.Or(fa.ErrorMessage, r.ErrorMessage)
 	return code, msg
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if strings.TrimSpace(s) != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 func runData(a Alert, confirm bool) RunData {

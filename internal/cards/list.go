@@ -1,6 +1,7 @@
 package cards
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -168,7 +169,7 @@ func RunCard(f flowdeck.Flow, r flowdeck.Run, acts []flowdeck.Action, l Links) *
 		}
 		line.Weight = "Bolder"
 		box := &Container{Style: "attention", Items: []Element{line}, Spacing: "Small"}
-		if code := firstNonEmpty(a.ErrorCode, a.Code); code != "" {
+		if code := cmp.Or(a.ErrorCode, a.Code); code != "" {
 			box.Items = append(box.Items, subtle("Error code: "+name(code)))
 		}
 		if a.ErrorMessage != "" {

@@ -18,6 +18,7 @@ const (
 	VerbAlertMute       = "alert.mute"
 	VerbBulkResubmit    = "bulk.resubmit"
 	VerbBulkCancel      = "bulk.cancel"
+	VerbFlowOff         = "flow.off"
 	VerbListMore        = "list.more"
 	VerbPick            = "pick"
 	VerbSignIn          = "signin"
@@ -34,7 +35,7 @@ type ApprovalData struct {
 	Comment       string `json:"comment,omitempty"`
 }
 
-// RunData is the data of the alert.* actions. Confirm is true on the button
+// RunData is the data of the alert.* actions and of flow.off (no RunID). Confirm is true on the button
 // of a confirmation card.
 type RunData struct {
 	EnvironmentID string `json:"environmentId"`

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -315,10 +316,8 @@ func (l *loader) level(v string) slog.Level {
 
 func (l *loader) oneOf(name, v string, allowed ...string) string {
 	v = strings.ToLower(v)
-	for _, a := range allowed {
-		if v == a {
-			return v
-		}
+	if slices.Contains(allowed, v) {
+		return v
 	}
 	l.addf("%s must be one of %s (got %q)", name, strings.Join(allowed, ", "), v)
 	return ""

@@ -25,6 +25,9 @@ func TestImportRules(t *testing.T) {
 	t.Run("nothing imports cmd", func(t *testing.T) {
 		OnlyImportedBy(t, []string{Module + "/cmd"})
 	})
+	t.Run("only tests import logtest", func(t *testing.T) {
+		OnlyImportedBy(t, []string{Module + "/internal/logtest"})
+	})
 	t.Run("production code does not import testing", func(t *testing.T) {
 		OnlyImportedBy(t, []string{"testing", "net/http/httptest"}, Module+"/internal/deptest", Module+"/internal/sqlstore/storetest", Module+"/internal/fakecloud", Module+"/internal/nodetest", Module+"/internal/localcloud/localtest")
 	})
@@ -46,7 +49,14 @@ func TestArchitectureDirection(t *testing.T) {
 	Forbid(t, in("ops"), adapters...)
 	Forbid(t, in("flowdeck"), adapters...)
 	// The monitor sees ports: no store, client, bot or card-action package.
-	Forbid(t, in("monitor"), append(adapters, in("ops"), in("actions"), in("bot"), in("botframework"))...)
+	Forbid(t, in("monitor"), append(adapters, in("ops"), in("cardaction"), in("bot"), in("botframework"))...)
+	// The conversation and the card-action router see ports, and not each
+	// other: the router reaches the bot's commands through its Commands port,
+	// and the endpoint hands each its invokes, so neither is built from the
+	// other (no construction cycle).
+	Forbid(t, in("bot"), append(adapters, in("cardaction"))...)
+	Forbid(t, in("cardaction"), append(adapters, in("bot"))...)
+	Forbid(t, in("botframework"), append(adapters, in("bot"), in("cardaction"), in("ops"))...)
 	Forbid(t, in("config"), adapters...)
 	// The application is production wiring: no fake, no local cloud, no load test.
 	Forbid(t, in("app"), in("fakecloud"), in("localcloud"), in("loadtest"), in("systemtest"))

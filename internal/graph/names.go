@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -148,9 +149,7 @@ func (n *Names) DisplayNames(ctx context.Context, ids []string) map[string]strin
 
 	if f != nil {
 		n.lookUp(ctx, tenant, userKey, mine, f)
-		for id, name := range f.names {
-			out[id] = name
-		}
+		maps.Copy(out, f.names)
 	}
 	if len(waits) > 0 && n.onWait != nil {
 		n.onWait()
@@ -158,9 +157,7 @@ func (n *Names) DisplayNames(ctx context.Context, ids []string) map[string]strin
 	for _, w := range waits {
 		select {
 		case <-w.done:
-			for id, name := range w.names {
-				out[id] = name
-			}
+			maps.Copy(out, w.names)
 		case <-ctx.Done():
 			return out
 		}

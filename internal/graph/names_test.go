@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
 	"sync"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/graph"
+	"github.com/flowdeck/flowdeck/internal/logtest"
 )
 
 // clock is a settable test clock.
@@ -25,24 +25,11 @@ func (c *clock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
-func newNames(t *testing.T, o graph.NamesOptions, scopes ...string) (*graph.Names, *clock, *syncBuffer, func() int) {
+func newNames(t *testing.T, o graph.NamesOptions, scopes ...string) (*graph.Names, *clock, *logtest.Buffer, func() int) {
 	t.Helper()
 	c, g := setup(t, scopes...)
 	clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	o.Client, o.Now, o.Logger = c, clk.Now, slog.New(slog.NewTextHandler(logs, nil))
 	return graph.NewNames(o), clk, logs, g.UserLookups
 }
@@ -168,7 +155,7 @@ func TestNamesDegradeWithoutPermission(t *testing.T) {
 func TestNamesDegradeWhenGraphFails(t *testing.T) {
 	users := demo.UsersOf(demo.TenantID)
 	c, g := setup(t, "User.ReadBasic.All")
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	n := graph.NewNames(graph.NamesOptions{Client: c, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	ids := []string{users[1].ID, users[2].ID}
 	g.SetUnavailable(true)

@@ -23,6 +23,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/logtest"
 	"github.com/flowdeck/flowdeck/internal/sqlstore"
 )
 
@@ -44,24 +45,6 @@ func (c *testClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// syncBuffer collects log output across goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 var (
 	adele = demo.Users()[0]
 	megan = demo.Users()[1]
@@ -79,7 +62,7 @@ type fixture struct {
 	dir     string
 	store   *sqlstore.Store
 	reg     *Registry
-	logs    *syncBuffer
+	logs    *logtest.Buffer
 	log     *slog.Logger
 	key     []byte
 	broker  *Broker
@@ -101,7 +84,7 @@ func newFixture(t testing.TB) *fixture {
 // audiences and the registry is that cloud's.
 func newFixtureIn(t testing.TB, cloudName string) *fixture {
 	t.Helper()
-	f := &fixture{clock: &testClock{t: time.Now().UTC().Truncate(time.Second)}, logs: &syncBuffer{}, dir: t.TempDir()}
+	f := &fixture{clock: &testClock{t: time.Now().UTC().Truncate(time.Second)}, logs: &logtest.Buffer{}, dir: t.TempDir()}
 	f.log = slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	idp, err := entra.New(entra.Options{Demo: true, Now: f.clock.Now, Cloud: cloudName})
 	if err != nil {

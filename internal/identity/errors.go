@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/retry"
 )
 
 // grant names the kind of token request, which changes what an error means.
@@ -78,9 +79,7 @@ func parseEntraError(status int, h http.Header, body []byte) *EntraError {
 	if e.Code == "" {
 		e.Code = http.StatusText(status)
 	}
-	if s, err := strconv.Atoi(h.Get("Retry-After")); err == nil && s > 0 {
-		e.RetryAfter = time.Duration(s) * time.Second
-	}
+	e.RetryAfter, _ = retry.ParseAfter(h.Get("Retry-After"), time.Now(), 24*time.Hour)
 	return e
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/logtest"
 )
 
 // countingTransport counts key-set fetches.
@@ -39,7 +40,7 @@ type vfEnv struct {
 	tb     testing.TB
 	entra  *entra.Server
 	clock  *testClock
-	logs   *syncBuffer
+	logs   *logtest.Buffer
 	counts *countingTransport
 	v      *Verifier
 
@@ -58,7 +59,7 @@ func newVFEnv(tb testing.TB, mod func(*VerifierOptions)) *vfEnv {
 		tb.Fatalf("entra.New: %v", err)
 	}
 	tb.Cleanup(func() { _ = es.Close() })
-	e := &vfEnv{tb: tb, entra: es, clock: clock, logs: &syncBuffer{}}
+	e := &vfEnv{tb: tb, entra: es, clock: clock, logs: &logtest.Buffer{}}
 	base := es.Client()
 	e.counts = &countingTransport{base: base.Transport}
 	hc := *base

@@ -89,7 +89,7 @@ func (u *loadUser) token(s *localcloud.Stack) (string, error) {
 // prepareLoad readies users as real users would be before the measured
 // run: each signs in through the bot (signin/tokenExchange with a Teams
 // SSO token), is sent an approval in Power Automate, and finds its card in
-// the chat (posted by the same actions.Handler the monitor posts with, so
+// the chat (posted by the same cardaction.Router the monitor posts with, so
 // that its buttons are accepted). It records what each conversation holds
 // afterwards as the baseline of the reply count.
 func prepareLoad(ctx context.Context, s *localcloud.Stack, d *connector.Driver, users []demo.User, tenant *powerplatform.Tenant) ([]*loadUser, error) {

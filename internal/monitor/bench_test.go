@@ -21,7 +21,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/sqlstore/storetest"
 )
 
-// ppRoutes are every Power Platform route of the fake, for the latency knob.
+// ppRoutes are every Power Platform route of the fake, for the latency fault.
 var ppRoutes = []string{
 	powerplatform.RouteEnvironmentsList, powerplatform.RouteEnvironmentsGet, powerplatform.RouteFlowsList, powerplatform.RouteFlowsGet,
 	powerplatform.RouteFlowsStart, powerplatform.RouteFlowsStop, powerplatform.RouteTriggersList, powerplatform.RouteRunsList,
@@ -86,7 +86,7 @@ func benchCycle(b *testing.B, storeURL string) {
 		}
 	}
 	for _, r := range ppRoutes {
-		f.cloud.PP.SetKnob(r, powerplatform.Knob{Latency: latency})
+		f.cloud.PP.SetFault(r, powerplatform.Fault{Latency: latency})
 	}
 	mon := f.one().mon
 	ctx := b.Context()

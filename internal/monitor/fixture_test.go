@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowdeck/flowdeck/internal/actions"
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cardaction"
 	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/cloudtest"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
@@ -45,7 +45,7 @@ type replica struct {
 	store  *sqlstore.Store
 	broker *identity.Broker
 	ops    *ops.Service
-	h      *actions.Handler
+	h      *cardaction.Router
 	mon    *monitor.Monitor
 	// signIns is the queue from the broker to the monitor, as FlowDeck wires it.
 	signIns *flowdeck.SignInQueue
@@ -107,7 +107,7 @@ func (f *fixture) newReplica(tb testing.TB, o fixtureOptions, name string) *repl
 	check(tb, err)
 	client, err := botframework.NewClient(botframework.ClientOptions{TokenSource: ts, HTTPClient: c.CA.Client(), Limits: []botframework.Window{}})
 	check(tb, err)
-	r.h, err = actions.New(actions.Options{Ops: r.ops, Tokens: r.broker, Connector: client, Cards: r.store, Idempotency: r.store,
+	r.h, err = cardaction.New(cardaction.Options{Ops: r.ops, Tokens: r.broker, Connector: client, Cards: r.store, Idempotency: r.store,
 		Subscriptions: r.store, BotID: demo.ClientID, Now: f.clk.Now, Portal: publicPortal()})
 	check(tb, err)
 	mo := o.opts

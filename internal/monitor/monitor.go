@@ -24,7 +24,7 @@ type Source interface {
 	PendingApprovals(ctx context.Context) (flowdeck.ApprovalsReport, error)
 }
 
-// Poster sends and updates cards (*actions.Handler satisfies it).
+// Poster sends and updates cards (*cardaction.Router satisfies it).
 type Poster interface {
 	PostAlert(ctx context.Context, conv flowdeck.ConversationRef, al cards.Alert) (string, error)
 	UpdateAlert(ctx context.Context, conv flowdeck.ConversationRef, activityID string, al cards.Alert, recoveredAt time.Time) error

@@ -126,7 +126,7 @@ func TestThrottledUserBacksOff(t *testing.T) {
 	f.watch(t, adele, flowdeck.Subscription{Target: flowdeck.WatchFlow, EnvironmentID: fl.EnvironmentID, FlowID: fl.ID})
 	chat := f.personal(adele).ConversationID
 	run := f.fail(t, fl, 0)
-	f.cloud.PP.SetKnob(powerplatform.RouteRunsList, powerplatform.Knob{Status: 429, Times: 1, RetryAfter: 3 * time.Minute})
+	f.cloud.PP.SetFault(powerplatform.RouteRunsList, powerplatform.Fault{Status: 429, Times: 1, RetryAfter: 3 * time.Minute})
 	before := f.cloud.PP.Calls(powerplatform.RouteRunsList)
 
 	f.tick(t, 5*time.Minute) // due: the runs query is throttled

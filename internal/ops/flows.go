@@ -215,7 +215,7 @@ func (s *Service) FindFlows(ctx context.Context, environment, text string) ([]Fl
 			return found, nil
 		}
 	}
-	return nil, flowdeck.Errorf(flowdeck.ErrNotFound, "No flow matches %q. Say 'flows' to list them.", clip(text, 60))
+	return nil, flowdeck.Errorf(flowdeck.ErrNotFound, "No flow matches %q. Say 'flows' to list them.", flowdeck.Clip(text, 60))
 }
 
 // Flow returns one flow, with its owner's name and portal link.
@@ -240,12 +240,4 @@ func (s *Service) SetFlowState(ctx context.Context, env, flowID string, on bool)
 	}
 	s.overview.Forget(ctx)
 	return s.Flow(ctx, env, flowID)
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

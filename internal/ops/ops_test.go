@@ -236,7 +236,7 @@ func TestRespondAndRespondAgain(t *testing.T) {
 
 func TestConnectionsPartialResult(t *testing.T) {
 	s, cloud := setup(t)
-	cloud.PP.SetKnob(powerplatform.RouteConnectionsList, powerplatform.Knob{Status: 403, Times: 1, Code: "EnvironmentAccessDenied", Message: "Access to the environment is denied."})
+	cloud.PP.SetFault(powerplatform.RouteConnectionsList, powerplatform.Fault{Status: 403, Times: 1, Code: "EnvironmentAccessDenied", Message: "Access to the environment is denied."})
 	rep, err := s.Connections(cloudtest.As(cloudtest.Adele()))
 	if err != nil {
 		t.Fatal(err)

@@ -1,11 +1,9 @@
 package ops_test
 
 import (
-	"bytes"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/flowdeck/flowdeck/internal/cloud"
@@ -14,25 +12,14 @@ import (
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/graph"
 	"github.com/flowdeck/flowdeck/internal/identity"
+	"github.com/flowdeck/flowdeck/internal/logtest"
 	"github.com/flowdeck/flowdeck/internal/ops"
 	"github.com/flowdeck/flowdeck/internal/sqlstore"
 )
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
-
 // setupPeople is ops on the local cloud with names from the fake Graph and
 // the portal of the named cloud.
-func setupPeople(t *testing.T, cloudName string) (*ops.Service, *cloudtest.Cloud, *lockedBuffer) {
+func setupPeople(t *testing.T, cloudName string) (*ops.Service, *cloudtest.Cloud, *logtest.Buffer) {
 	t.Helper()
 	c := cloudtest.New(t, cloudtest.Options{})
 	k, err := sqlstore.NewKeyring(make([]byte, 32))
@@ -44,7 +31,7 @@ func setupPeople(t *testing.T, cloudName string) (*ops.Service, *cloudtest.Cloud
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	logs := &lockedBuffer{}
+	logs := &logtest.Buffer{}
 	names := graph.NewNames(graph.NamesOptions{Client: c.GraphClient, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	cl, _ := cloud.Get(cloudName)
 	return ops.New(ops.Options{Flows: c.Flows, Overview: c.Overview, Apps: c.Apps, Subscriptions: st,

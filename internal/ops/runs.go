@@ -95,7 +95,7 @@ func (s *Service) bulk(ctx context.Context, runIDs []string, do func(context.Con
 	}
 	for _, id := range ids {
 		if !runIDRE.MatchString(id) {
-			return nil, flowdeck.Errorf(flowdeck.ErrInvalid, "%q is not a run id.", clip(id, 40))
+			return nil, flowdeck.Errorf(flowdeck.ErrInvalid, "%q is not a run id.", flowdeck.Clip(id, 40))
 		}
 	}
 	out := make([]RunResult, len(ids))

@@ -1,6 +1,7 @@
 package powerautomate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -25,14 +26,7 @@ type wirePerson struct {
 }
 
 func (w wirePerson) domain() flowdeck.Person {
-	return flowdeck.Person{ID: w.ID, Name: w.DisplayName, Email: cmpOr(w.Email, w.UserPrincipalName)}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return flowdeck.Person{ID: w.ID, Name: w.DisplayName, Email: cmp.Or(w.Email, w.UserPrincipalName)}
 }
 
 type wireApproval struct {
@@ -66,7 +60,7 @@ func (w wireApproval) domain(env, role string) flowdeck.Approval {
 	p := w.Properties
 	a := flowdeck.Approval{EnvironmentID: env, ID: w.Name, Title: p.Title, Details: p.Details, Status: p.Status,
 		Result: p.Result, CreatedAt: p.CreationDate.Time, DueAt: p.DueDate.Time, CompletedAt: p.CompletionDate.Time,
-		Options: p.ResponseOptions, AwaitAll: strings.HasSuffix(p.Type, "AwaitAll"), Role: cmpOr(role, p.UserRole)}
+		Options: p.ResponseOptions, AwaitAll: strings.HasSuffix(p.Type, "AwaitAll"), Role: cmp.Or(role, p.UserRole)}
 	if a.Status == "" && p.IsActive != nil {
 		a.Status = map[bool]string{true: flowdeck.ApprovalPending, false: flowdeck.ApprovalCompleted}[*p.IsActive]
 	}
@@ -230,7 +224,7 @@ func (c *Client) Respond(ctx context.Context, env, id, response, comments string
 	}
 	i := slices.IndexFunc(a.Options, func(o string) bool { return strings.EqualFold(o, strings.TrimSpace(response)) })
 	if i < 0 {
-		return flowdeck.Errorf(flowdeck.ErrInvalid, "%q is not an option of this approval; choose one of: %s.", clip(response, 80), strings.Join(a.Options, ", "))
+		return flowdeck.Errorf(flowdeck.ErrInvalid, "%q is not an option of this approval; choose one of: %s.", flowdeck.Clip(response, 80), strings.Join(a.Options, ", "))
 	}
 	if a.Status == flowdeck.ApprovalCompleted {
 		return flowdeck.Errorf(flowdeck.ErrConflict, "This approval is already completed (%s); refresh to see the result.", a.Result)

@@ -91,7 +91,7 @@ func TestRespondUnclearOutcomeReReads(t *testing.T) {
 	fx := newFixture(t, fixtureOpts{})
 	ctx, a := pendingFor(t, fx)
 	// 500 on respond: not repeated; the responses are re-read, none is ours.
-	fx.pp.SetKnob(powerplatform.RouteApprovalsRespond, powerplatform.Knob{Status: 500, Times: 1})
+	fx.pp.SetFault(powerplatform.RouteApprovalsRespond, powerplatform.Fault{Status: 500, Times: 1})
 	err := fx.client.Respond(ctx, a.EnvironmentID, a.ID, a.Options[0], "")
 	if !errors.Is(err, flowdeck.ErrUnavailable) || !strings.Contains(flowdeck.Message(err), "not recorded") {
 		t.Fatalf("err = %v", err)

@@ -14,8 +14,8 @@ const benchLatency = 40 * time.Millisecond
 func benchFixture(b *testing.B) *fixture {
 	tenant := powerplatform.Generate(powerplatform.Spec{Environments: 10, FlowsPerEnvironment: 100, RunsPerFlow: 30, Seed: 11, Now: time.Now()})
 	fx := newFixture(b, fixtureOpts{tenant: tenant, inFlight: 4})
-	fx.pp.SetKnob(powerplatform.RouteRunsList, powerplatform.Knob{Latency: benchLatency})
-	fx.pp.SetKnob(powerplatform.RouteFlowsList, powerplatform.Knob{Latency: benchLatency})
+	fx.pp.SetFault(powerplatform.RouteRunsList, powerplatform.Fault{Latency: benchLatency})
+	fx.pp.SetFault(powerplatform.RouteFlowsList, powerplatform.Fault{Latency: benchLatency})
 	return fx
 }
 

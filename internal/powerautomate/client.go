@@ -74,16 +74,9 @@ var (
 	runRE   = regexp.MustCompile(`^[A-Z0-9]{10,128}$`)
 	trigRE  = regexp.MustCompile(`^[^/\\?#\x00-\x1f]{1,256}$`)
 	invalid = func(what, v string) error {
-		return flowdeck.Errorf(flowdeck.ErrInvalid, "%q is not a valid %s.", clip(v, 80), what)
+		return flowdeck.Errorf(flowdeck.ErrInvalid, "%q is not a valid %s.", flowdeck.Clip(v, 80), what)
 	}
 )
-
-func clip(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
-}
 
 // ValidEnvironment checks an environment name: Default-<GUID> or a GUID.
 func ValidEnvironment(env string) error {

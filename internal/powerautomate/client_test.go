@@ -190,7 +190,7 @@ func TestUnclearPostIsNotRepeated(t *testing.T) {
 	fx := newFixture(t, fixtureOpts{})
 	e, f := firstFlow(t, fx)
 	// 503 on stop: not repeated; the state is re-read and was not changed.
-	fx.pp.SetKnob(powerplatform.RouteFlowsStop, powerplatform.Knob{Status: 503, Times: 1})
+	fx.pp.SetFault(powerplatform.RouteFlowsStop, powerplatform.Fault{Status: 503, Times: 1})
 	err := fx.client.TurnOff(fx.ctx, e.ID, f.ID)
 	if !errors.Is(err, flowdeck.ErrUnavailable) || errors.Is(err, upstream.ErrUnclearOutcome) || !strings.Contains(flowdeck.Message(err), "still on") {
 		t.Fatalf("TurnOff on 503 = %v (%s)", err, flowdeck.Message(err))
@@ -200,7 +200,7 @@ func TestUnclearPostIsNotRepeated(t *testing.T) {
 	}
 	// 504 on cancel of a running run: cancel not repeated, run still running.
 	running, _ := fx.pp.AddRun(e.ID, f.ID, powerplatform.RunSpec{Status: powerplatform.RunRunning})
-	fx.pp.SetKnob(powerplatform.RouteRunsCancel, powerplatform.Knob{Status: 504, Times: 1})
+	fx.pp.SetFault(powerplatform.RouteRunsCancel, powerplatform.Fault{Status: 504, Times: 1})
 	if err := fx.client.Cancel(fx.ctx, e.ID, f.ID, running); !errors.Is(err, flowdeck.ErrUnavailable) {
 		t.Fatalf("Cancel on 504 = %v", err)
 	}
@@ -209,7 +209,7 @@ func TestUnclearPostIsNotRepeated(t *testing.T) {
 	}
 	// 502 on resubmit: no new run appeared, the error stays unclear.
 	done, _ := fx.pp.AddRun(e.ID, f.ID, powerplatform.RunSpec{Start: time.Now().Add(-time.Hour)})
-	fx.pp.SetKnob(powerplatform.RouteRunsResubmit, powerplatform.Knob{Status: 502, Times: 1})
+	fx.pp.SetFault(powerplatform.RouteRunsResubmit, powerplatform.Fault{Status: 502, Times: 1})
 	if err := fx.client.Resubmit(fx.ctx, e.ID, f.ID, done); !errors.Is(err, upstream.ErrUnclearOutcome) {
 		t.Fatalf("Resubmit on 502 = %v", err)
 	}
@@ -224,7 +224,7 @@ func TestUnclearPostIsNotRepeated(t *testing.T) {
 func TestThrottlingHonoursRetryAfter(t *testing.T) {
 	fx := newFixture(t, fixtureOpts{})
 	e, f := firstFlow(t, fx)
-	fx.pp.SetKnob(powerplatform.RouteRunsList, powerplatform.Knob{Status: 429, Times: 1, RetryAfter: 3 * time.Second})
+	fx.pp.SetFault(powerplatform.RouteRunsList, powerplatform.Fault{Status: 429, Times: 1, RetryAfter: 3 * time.Second})
 	if _, err := fx.client.Runs(fx.ctx, e.ID, f.ID, flowdeck.RunFilter{}, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestThrottlingHonoursRetryAfter(t *testing.T) {
 		t.Fatalf("waits = %v, want [3s]", w)
 	}
 	// Throttled for longer than the retries: ErrThrottled with RetryAfter.
-	fx.pp.SetKnob(powerplatform.RouteRunsList, powerplatform.Knob{ThrottleAfter: 0, Status: 429, RetryAfter: 2 * time.Second})
+	fx.pp.SetFault(powerplatform.RouteRunsList, powerplatform.Fault{ThrottleAfter: 0, Status: 429, RetryAfter: 2 * time.Second})
 	_, err := fx.client.Runs(fx.ctx, e.ID, f.ID, flowdeck.RunFilter{}, "")
 	var fe *flowdeck.Error
 	if !errors.As(err, &fe) || !errors.Is(err, flowdeck.ErrThrottled) || fe.RetryAfter != 2*time.Second || !strings.Contains(fe.Message, "2 s") {
@@ -244,20 +244,20 @@ func TestBadAnswers(t *testing.T) {
 	fx := newFixture(t, fixtureOpts{})
 	e, f := firstFlow(t, fx)
 	cases := []struct {
-		name string
-		knob powerplatform.Knob
-		kind error
+		name  string
+		fault powerplatform.Fault
+		kind  error
 	}{
-		{"truncated", powerplatform.Knob{Truncate: true}, flowdeck.ErrUnavailable},
-		{"html 502", powerplatform.Knob{Status: 502}, flowdeck.ErrUnavailable},
-		{"bare 500", powerplatform.Knob{Status: 500}, flowdeck.ErrUnavailable},
-		{"missing scope", powerplatform.Knob{Status: 403, Code: "Forbidden", Message: "The caller does not have the required scope 'Flows.Read.All'."}, flowdeck.ErrForbidden},
-		{"gone", powerplatform.Knob{Status: 404, Code: "FlowNotFound", Message: "Could not find flow."}, flowdeck.ErrNotFound},
+		{"truncated", powerplatform.Fault{Truncate: true}, flowdeck.ErrUnavailable},
+		{"html 502", powerplatform.Fault{Status: 502}, flowdeck.ErrUnavailable},
+		{"bare 500", powerplatform.Fault{Status: 500}, flowdeck.ErrUnavailable},
+		{"missing scope", powerplatform.Fault{Status: 403, Code: "Forbidden", Message: "The caller does not have the required scope 'Flows.Read.All'."}, flowdeck.ErrForbidden},
+		{"gone", powerplatform.Fault{Status: 404, Code: "FlowNotFound", Message: "Could not find flow."}, flowdeck.ErrNotFound},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			fx.pp.SetKnob(powerplatform.RouteRunsList, c.knob)
-			defer fx.pp.ClearKnob(powerplatform.RouteRunsList)
+			fx.pp.SetFault(powerplatform.RouteRunsList, c.fault)
+			defer fx.pp.ClearFault(powerplatform.RouteRunsList)
 			_, err := fx.client.Runs(fx.ctx, e.ID, f.ID, flowdeck.RunFilter{}, "")
 			if !errors.Is(err, c.kind) {
 				t.Fatalf("err = %v, want %v", err, c.kind)

@@ -81,24 +81,24 @@ func TestOutputsLinkThatCannotBeRead(t *testing.T) {
 	tests := []struct {
 		name      string
 		opts      fixtureOpts
-		knob      *powerplatform.Knob
+		fault     *powerplatform.Fault
 		wantReads int
 	}{
 		// contentSize over the cap: the link is not even fetched.
 		{name: "over the cap by contentSize", opts: fixtureOpts{contentMax: 16}},
 		// The answer is larger than its contentSize said: the read stops at the cap.
-		{name: "over the cap when read", knob: &powerplatform.Knob{ContentPad: 300 << 10}, wantReads: 1},
+		{name: "over the cap when read", fault: &powerplatform.Fault{ContentPad: 300 << 10}, wantReads: 1},
 		// The signature is refused (expired, say).
-		{name: "refused", knob: &powerplatform.Knob{Status: 401, Code: "DirectApiInvalidAuthorizationSignature", Message: "The provided authorization signature is not valid."}, wantReads: 1},
-		{name: "host down", knob: &powerplatform.Knob{Status: 503}, wantReads: 1},
+		{name: "refused", fault: &powerplatform.Fault{Status: 401, Code: "DirectApiInvalidAuthorizationSignature", Message: "The provided authorization signature is not valid."}, wantReads: 1},
+		{name: "host down", fault: &powerplatform.Fault{Status: 503}, wantReads: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.opts.tenant = tenant
 			fx := newFixture(t, tt.opts)
 			run := failAt(t, fx, env, flow, action)
-			if tt.knob != nil {
-				fx.pp.SetKnob(powerplatform.RouteContentGet, *tt.knob)
+			if tt.fault != nil {
+				fx.pp.SetFault(powerplatform.RouteContentGet, *tt.fault)
 			}
 			acts, err := fx.client.RunActions(fx.ctx, env, flow, run)
 			if err != nil {

@@ -51,7 +51,7 @@ func TestFailuresWarmCacheAsksOnlyForRuns(t *testing.T) {
 func TestOverviewPartialResults(t *testing.T) {
 	fx := newFixture(t, fixtureOpts{})
 	ov := powerautomate.NewOverview(fx.client, powerautomate.OverviewOptions{FailedActions: -1})
-	fx.pp.SetKnob(powerplatform.RouteFlowsList, powerplatform.Knob{Status: 403, Times: 1, Code: "EnvironmentAccessDenied", Message: "Access to the environment is denied."})
+	fx.pp.SetFault(powerplatform.RouteFlowsList, powerplatform.Fault{Status: 403, Times: 1, Code: "EnvironmentAccessDenied", Message: "Access to the environment is denied."})
 	rep, err := ov.FlowsOff(fx.ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +74,7 @@ func TestOverviewPartialResults(t *testing.T) {
 		t.Fatalf("flows.list calls = %d, want only the failed environment's two", n)
 	}
 	// Runs failing for one flow: that environment is named, the rest still comes back.
-	fx.pp.SetKnob(powerplatform.RouteRunsList, powerplatform.Knob{Status: 404, Times: 1, Code: "FlowNotFound", Message: "Could not find flow."})
+	fx.pp.SetFault(powerplatform.RouteRunsList, powerplatform.Fault{Status: 404, Times: 1, Code: "FlowNotFound", Message: "Could not find flow."})
 	frep, err = ov.Failures(fx.ctx, time.Now().Add(-24*time.Hour))
 	if err != nil || len(frep.Partial) != 1 || len(frep.Flows) == 0 {
 		t.Fatalf("failures: partial %+v, %d flows, %v", frep.Partial, len(frep.Flows), err)

@@ -1,37 +1,21 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/flowdeck/flowdeck/internal/logtest"
 )
 
-// logBuffer is a goroutine-safe buffer that a slog handler writes to and a
-// test reads back.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// logBuffer is the log a test server writes (JSON) and a test reads back.
+type logBuffer struct{ logtest.Buffer }
 
 // records returns the JSON log records written so far.
 func (b *logBuffer) records(t *testing.T) []map[string]any {

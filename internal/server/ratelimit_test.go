@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -249,50 +250,53 @@ func TestRateLimitOptionsChecked(t *testing.T) {
 }
 
 func TestLimiterSetBounded(t *testing.T) {
-	clk := newFakeClock()
-	ls := newLimiterSet(RateLimit{Rate: 1, Burst: 2}, maxLimiters, clk.Now)
-	for i := range 2 * maxLimiters {
-		if _, ok := ls.take("k" + strconv.Itoa(i)); !ok {
-			t.Fatalf("a new key %d was refused", i)
+	synctest.Test(t, func(t *testing.T) {
+		ls := newLimiterSet(RateLimit{Rate: 1, Burst: 2}, maxLimiters, time.Now)
+		for i := range 2 * maxLimiters {
+			if _, ok := ls.take("k" + strconv.Itoa(i)); !ok {
+				t.Fatalf("a new key %d was refused", i)
+			}
+			if i%997 == 0 && ls.held() > maxLimiters {
+				t.Fatalf("after %d keys: %d buckets held, want at most %d", i+1, ls.held(), maxLimiters)
+			}
 		}
-		if i%997 == 0 && ls.held() > maxLimiters {
-			t.Fatalf("after %d keys: %d buckets held, want at most %d", i+1, ls.held(), maxLimiters)
+		if n := ls.held(); n != maxLimiters {
+			t.Fatalf("%d buckets held after %d keys, want %d", n, 2*maxLimiters, maxLimiters)
 		}
-	}
-	if n := ls.held(); n != maxLimiters {
-		t.Fatalf("%d buckets held after %d keys, want %d", n, 2*maxLimiters, maxLimiters)
-	}
-	last := "k" + strconv.Itoa(2*maxLimiters-1)
-	ls.take(last)
-	if _, ok := ls.take(last); ok {
-		t.Error("the most recent key lost its bucket: its third request passed")
-	}
+		last := "k" + strconv.Itoa(2*maxLimiters-1)
+		ls.take(last)
+		if _, ok := ls.take(last); ok {
+			t.Error("the most recent key lost its bucket: its third request passed")
+		}
 
-	clk.Advance(2 * time.Second) // every bucket is full again: all of them can go
-	ls.take("fresh")
-	if n := ls.held(); n != 1 {
-		t.Errorf("%d buckets held after they all went idle, want 1", n)
-	}
+		time.Sleep(2 * time.Second) // virtual time: every bucket is full again: all of them can go
+		ls.take("fresh")
+		if n := ls.held(); n != 1 {
+			t.Errorf("%d buckets held after they all went idle, want 1", n)
+		}
+	})
 }
 
 func TestLimiterSetConcurrent(t *testing.T) {
-	ls := newLimiterSet(RateLimit{Rate: 1, Burst: 100}, 1000, newFakeClock().Now) // room for every key: none is evicted
-	var passed atomic.Int32
-	var wg sync.WaitGroup
-	for g := range 8 {
-		wg.Go(func() {
-			for i := range 100 {
-				if _, ok := ls.take("shared"); ok {
-					passed.Add(1)
+	synctest.Test(t, func(t *testing.T) {
+		ls := newLimiterSet(RateLimit{Rate: 1, Burst: 100}, 1000, time.Now) // room for every key: none is evicted
+		var passed atomic.Int32
+		var wg sync.WaitGroup
+		for g := range 8 {
+			wg.Go(func() {
+				for i := range 100 {
+					if _, ok := ls.take("shared"); ok {
+						passed.Add(1)
+					}
+					ls.take(strconv.Itoa(g*100 + i)) // other keys meanwhile
 				}
-				ls.take(strconv.Itoa(g*100 + i)) // other keys meanwhile
-			}
-		})
-	}
-	wg.Wait()
-	if n := passed.Load(); n != 100 {
-		t.Errorf("%d of 800 concurrent requests passed, want the burst of 100", n)
-	}
+			})
+		}
+		wg.Wait()
+		if n := passed.Load(); n != 100 {
+			t.Errorf("%d of 800 concurrent requests passed, want the burst of 100", n)
+		}
+	})
 }
 
 func TestAddressKey(t *testing.T) {

@@ -92,7 +92,7 @@ func (t *tab) bulkRuns(do func(Operations, context.Context, string, string, []st
 		}
 		for _, id := range req.RunIDs {
 			if !runRE.MatchString(id) {
-				return invalid("%q is not a run id: 10 to 128 capital letters and digits.", clipText(id, 40))
+				return invalid("%q is not a run id: 10 to 128 capital letters and digits.", flowdeck.Clip(id, 40))
 			}
 		}
 		res, err := do(t.ops, ctxOf(c), env, flow, req.RunIDs)
@@ -101,13 +101,4 @@ func (t *tab) bulkRuns(do func(Operations, context.Context, string, string, []st
 		}
 		return c.JSON(http.StatusOK, bulkResponse{Results: res})
 	}
-}
-
-// clipText shortens s to n characters for a message.
-func clipText(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

@@ -159,7 +159,7 @@ func TestTabEnvironmentsAppsConnections(t *testing.T) {
 func TestTabPartialNamesTheEnvironment(t *testing.T) {
 	t.Parallel()
 	tc := newTabCloud(t)
-	tc.cloud.PP.SetKnob(powerplatform.RouteConnectionsList, powerplatform.Knob{Status: http.StatusForbidden, Times: 1,
+	tc.cloud.PP.SetFault(powerplatform.RouteConnectionsList, powerplatform.Fault{Status: http.StatusForbidden, Times: 1,
 		Code: "EnvironmentAccessDenied", Message: "Access to the environment is denied."})
 	var rep ops.ConnectionsReport
 	tc.json(t, http.MethodGet, "/api/connections", "", http.StatusOK, &rep)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -80,10 +81,8 @@ func (s *Store) ClaimLeases(ctx context.Context, names []string, holder string, 
 	case ttl <= 0:
 		return nil, invalid("A lease needs a positive duration.")
 	}
-	for _, n := range names {
-		if n == "" {
-			return nil, invalid("A lease needs a name.")
-		}
+	if slices.Contains(names, "") {
+		return nil, invalid("A lease needs a name.")
 	}
 	now := s.now()
 	expires := dbTime(now.Add(ttl))

@@ -1,12 +1,13 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -41,7 +42,7 @@ func migrations(dialect string) ([]migration, error) {
 		}
 		out = append(out, migration{version: v, name: e.Name(), sql: string(b)})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	slices.SortFunc(out, func(a, b migration) int { return cmp.Compare(a.version, b.version) })
 	for i := 1; i < len(out); i++ {
 		if out[i].version == out[i-1].version {
 			return nil, fmt.Errorf("migrations %s and %s share a version", out[i-1].name, out[i].name)

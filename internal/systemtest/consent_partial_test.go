@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowdeck/flowdeck/internal/actions"
+	"github.com/flowdeck/flowdeck/internal/cardaction"
 	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
@@ -61,7 +61,7 @@ func TestPartialConsentDegradesPerAction(t *testing.T) {
 	title := "New laptop for the support team"
 	id := s.addApproval(t, adele, title)
 	card := s.waitCards(ctx, t, adele, title, 1)[0]
-	s.waitCardKnown(ctx, t, adele, actions.ApprovalKey(faultEnv, id), card.ActivityID)
+	s.waitCardKnown(ctx, t, adele, cardaction.ApprovalKey(faultEnv, id), card.ActivityID)
 	res, err := s.Driver.CardAction(ctx, adele, card.ActivityID, cards.VerbApprovalRespond, executeData(t, card, cards.VerbApprovalRespond, "Approve"), true)
 	if err != nil || res.Status != http.StatusOK {
 		t.Fatalf("approve without Approvals.Manage.All: %v, status %d", err, res.Status)

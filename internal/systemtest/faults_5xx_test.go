@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flowdeck/flowdeck/internal/actions"
+	"github.com/flowdeck/flowdeck/internal/cardaction"
 	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
@@ -28,7 +28,7 @@ func TestFault5xxBurstsOnReads(t *testing.T) {
 	flowPath := "/api/flows/" + faultEnv + "/" + faultFlowID(adele)
 
 	start := time.Now()
-	s.Cloud.PowerPlatform.SetKnob(get, powerplatform.Knob{Status: http.StatusBadGateway, Times: 2})
+	s.Cloud.PowerPlatform.SetFault(get, powerplatform.Fault{Status: http.StatusBadGateway, Times: 2})
 	if a := s.tab(ctx, t, adele, http.MethodGet, flowPath, ""); a.status != http.StatusOK || !strings.Contains(a.body, faultFlowName(adele)) {
 		t.Fatalf("GET a flow through two 502s = %d %.300s", a.status, a.body)
 	}
@@ -38,7 +38,7 @@ func TestFault5xxBurstsOnReads(t *testing.T) {
 
 	// A 500 is not retried.
 	start = time.Now()
-	s.Cloud.PowerPlatform.SetKnob(get, powerplatform.Knob{Status: http.StatusInternalServerError, Times: 1})
+	s.Cloud.PowerPlatform.SetFault(get, powerplatform.Fault{Status: http.StatusInternalServerError, Times: 1})
 	a := s.tab(ctx, t, adele, http.MethodGet, flowPath, "")
 	wantTabError(t, "GET a flow on a 500", a, http.StatusServiceUnavailable, "Power Platform", "try again")
 	if n := len(s.upstreamCalls(get, adele, start)); n != 1 {
@@ -50,7 +50,7 @@ func TestFault5xxBurstsOnReads(t *testing.T) {
 
 	// A burst of 503s longer than the retry budget.
 	start = time.Now()
-	storm(s, powerplatform.Knob{Status: http.StatusServiceUnavailable, RetryAfter: time.Second})
+	storm(s, powerplatform.Fault{Status: http.StatusServiceUnavailable, RetryAfter: time.Second})
 	a = s.tab(ctx, t, adele, http.MethodGet, flowPath, "")
 	wantTabError(t, "GET a flow in a 503 burst", a, http.StatusServiceUnavailable, "try again")
 	wantPolite(t, "GET a flow in a 503 burst", s.upstreamCalls(get, adele, start), time.Second)
@@ -59,7 +59,7 @@ func TestFault5xxBurstsOnReads(t *testing.T) {
 		t.Errorf("the bot's reply in a 503 burst: %.400s", reply)
 	}
 
-	s.Cloud.PowerPlatform.ClearKnobs()
+	s.Cloud.PowerPlatform.ClearFaults()
 	if a := s.tab(ctx, t, adele, http.MethodGet, flowPath, ""); a.status != http.StatusOK {
 		t.Errorf("GET a flow after the burst = %d %.300s", a.status, a.body)
 	}
@@ -85,7 +85,7 @@ func TestFault5xxOnWrites(t *testing.T) {
 	id := s.addApproval(t, adele, "New monitors for the design team")
 	path := "/api/approvals/" + faultEnv + "/" + id + "/respond"
 	start := time.Now()
-	s.Cloud.PowerPlatform.SetKnob(respond, powerplatform.Knob{Status: http.StatusBadGateway, Times: 1})
+	s.Cloud.PowerPlatform.SetFault(respond, powerplatform.Fault{Status: http.StatusBadGateway, Times: 1})
 	a := s.tab(ctx, t, adele, http.MethodPost, path, `{"response":"Approve","comments":"ok"}`)
 	wantTabError(t, "responding through a 502", a, http.StatusServiceUnavailable, "not recorded", "Try again")
 	if n := len(s.upstreamCalls(respond, adele, start)); n != 1 {
@@ -102,10 +102,10 @@ func TestFault5xxOnWrites(t *testing.T) {
 	title := "Travel to the Lisbon trade fair"
 	id = s.addApproval(t, megan, title)
 	card := s.waitCards(ctx, t, megan, title, 1)[0]
-	s.waitCardKnown(ctx, t, megan, actions.ApprovalKey(faultEnv, id), card.ActivityID)
+	s.waitCardKnown(ctx, t, megan, cardaction.ApprovalKey(faultEnv, id), card.ActivityID)
 	data := executeData(t, card, cards.VerbApprovalRespond, "Approve")
 	start = time.Now()
-	s.Cloud.PowerPlatform.SetKnob(respond, powerplatform.Knob{Status: http.StatusBadGateway, Times: 1})
+	s.Cloud.PowerPlatform.SetFault(respond, powerplatform.Fault{Status: http.StatusBadGateway, Times: 1})
 	res, err := s.Driver.CardAction(ctx, megan, card.ActivityID, cards.VerbApprovalRespond, data, true)
 	if err != nil || res.Status != http.StatusOK {
 		t.Fatalf("approve through a 502: %v, status %d", err, res.Status)
@@ -129,7 +129,7 @@ func TestFault5xxOnWrites(t *testing.T) {
 	runID := latestRun(ctx, t, s, adele)
 	resubmit := powerplatform.RouteRunsResubmit
 	start = time.Now()
-	s.Cloud.PowerPlatform.SetKnob(resubmit, powerplatform.Knob{Status: http.StatusServiceUnavailable, Times: 1})
+	s.Cloud.PowerPlatform.SetFault(resubmit, powerplatform.Fault{Status: http.StatusServiceUnavailable, Times: 1})
 	a = s.tab(ctx, t, adele, http.MethodPost, "/api/flows/"+faultEnv+"/"+faultFlowID(adele)+"/runs/resubmit", `{"runIds":["`+runID+`"]}`)
 	var out struct {
 		Results []struct {

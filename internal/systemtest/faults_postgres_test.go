@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/flowdeck/flowdeck/internal/actions"
+	"github.com/flowdeck/flowdeck/internal/cardaction"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/sqlstore/storetest"
 )
@@ -147,7 +147,7 @@ func TestFaultPostgresRestart(t *testing.T) {
 	title := "Budget for the spring campaign"
 	approvalID := s.addApproval(t, adele, title)
 	card := s.waitCards(ctx, t, adele, title, 1)[0]
-	s.waitCardKnown(ctx, t, adele, actions.ApprovalKey(faultEnv, approvalID), card.ActivityID)
+	s.waitCardKnown(ctx, t, adele, cardaction.ApprovalKey(faultEnv, approvalID), card.ActivityID)
 	before := s.subscription(ctx, t, adele, sub.ID)
 
 	proxy.Restart()
@@ -167,7 +167,7 @@ func TestFaultPostgresRestart(t *testing.T) {
 		t.Errorf("the subscription after the restart: %+v, before %+v", got, before)
 	}
 	wantAlertOnce(ctx, t, s, adele, sub.ID, failedAt)
-	if cs, err := s.Main.Parts().Store.GetCard(ctx, actions.ApprovalKey(faultEnv, approvalID), s.Driver.ConversationID(adele)); err != nil || cs.ActivityID != card.ActivityID {
+	if cs, err := s.Main.Parts().Store.GetCard(ctx, cardaction.ApprovalKey(faultEnv, approvalID), s.Driver.ConversationID(adele)); err != nil || cs.ActivityID != card.ActivityID {
 		t.Errorf("the approval card's state after the restart: %+v, %v", cs, err)
 	}
 	if n := len(s.cards(adele, title)); n != 1 {

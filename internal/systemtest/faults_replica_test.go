@@ -85,7 +85,7 @@ func TestFaultReplicaKilledMidCycle(t *testing.T) {
 	}
 
 	// Slow run queries keep the cycles under way when the kill comes.
-	s.Cloud.PowerPlatform.SetKnob(powerplatform.RouteRunsList, powerplatform.Knob{Latency: 300 * time.Millisecond})
+	s.Cloud.PowerPlatform.SetFault(powerplatform.RouteRunsList, powerplatform.Fault{Latency: 300 * time.Millisecond})
 	failedAt := map[string]time.Time{}
 	for _, u := range users {
 		failedAt[u.ID] = s.failRun(t, u)

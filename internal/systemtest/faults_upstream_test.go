@@ -24,9 +24,9 @@ var allRoutes = []string{
 }
 
 // storm sets k on every route.
-func storm(s *stack, k powerplatform.Knob) {
+func storm(s *stack, k powerplatform.Fault) {
 	for _, r := range allRoutes {
-		s.Cloud.PowerPlatform.SetKnob(r, k)
+		s.Cloud.PowerPlatform.SetFault(r, k)
 	}
 }
 
@@ -54,7 +54,7 @@ func TestFaultUpstream429Storm(t *testing.T) {
 	ctx := faultCtx(t)
 	adele := demo.Users()[0]
 	s.signIn(ctx, t, adele)
-	storm(s, powerplatform.Knob{Status: http.StatusTooManyRequests, RetryAfter: time.Second})
+	storm(s, powerplatform.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second})
 
 	// The tab and the bot first, before the monitor has work for adele, so
 	// that the fake's request log holds only their attempts.
@@ -91,7 +91,7 @@ func TestFaultUpstream429Storm(t *testing.T) {
 		t.Errorf("the watermark moved to %s, past the undelivered failure at %s", wm, failedAt)
 	}
 
-	s.Cloud.PowerPlatform.ClearKnobs()
+	s.Cloud.PowerPlatform.ClearFaults()
 	wantAlertOnce(ctx, t, s, adele, sub.ID, failedAt)
 
 	if a := s.tab(ctx, t, adele, http.MethodGet, "/api/flows", ""); a.status != http.StatusOK || !strings.Contains(a.body, faultFlowName(adele)) {
@@ -143,7 +143,7 @@ func TestFaultUpstreamSlowerThanTimeouts(t *testing.T) {
 	s.signIn(ctx, t, adele)
 	flowPath := "/api/flows/" + faultEnv + "/" + faultFlowID(adele)
 
-	s.Cloud.PowerPlatform.SetKnob(powerplatform.RouteFlowsGet, powerplatform.Knob{Latency: time.Minute})
+	s.Cloud.PowerPlatform.SetFault(powerplatform.RouteFlowsGet, powerplatform.Fault{Latency: time.Minute})
 	a := s.tab(ctx, t, adele, http.MethodGet, flowPath, "")
 	if a.status != http.StatusGatewayTimeout && a.status != http.StatusServiceUnavailable {
 		t.Fatalf("GET a flow slower than the request timeout = %d %.300s, want 504 or 503", a.status, a.body)
@@ -154,7 +154,7 @@ func TestFaultUpstreamSlowerThanTimeouts(t *testing.T) {
 	}
 
 	for _, r := range []string{powerplatform.RouteEnvironmentsList, powerplatform.RouteFlowsList} {
-		s.Cloud.PowerPlatform.SetKnob(r, powerplatform.Knob{Latency: time.Minute})
+		s.Cloud.PowerPlatform.SetFault(r, powerplatform.Fault{Latency: time.Minute})
 	}
 	reply := s.ask(ctx, t, adele, "flows")
 	if !strings.Contains(reply, "in time") && !strings.Contains(reply, "took too long") {
@@ -164,7 +164,7 @@ func TestFaultUpstreamSlowerThanTimeouts(t *testing.T) {
 		t.Errorf("the bot's reply to flows from a slow Power Platform has no next step: %.400s", reply)
 	}
 
-	s.Cloud.PowerPlatform.ClearKnobs()
+	s.Cloud.PowerPlatform.ClearFaults()
 	if a := s.tab(ctx, t, adele, http.MethodGet, flowPath, ""); a.status != http.StatusOK {
 		t.Errorf("GET a flow once Power Platform is fast again = %d %.300s", a.status, a.body)
 	}

@@ -22,13 +22,14 @@ import (
 	fakegraph "github.com/flowdeck/flowdeck/internal/fakecloud/graph"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
 	"github.com/flowdeck/flowdeck/internal/localcloud/localtest"
+	"github.com/flowdeck/flowdeck/internal/logtest"
 )
 
 // cloudFixture is FlowDeck booted as `serve` against the local cloud's fakes,
 // with consent left to each test.
 type cloudFixture struct {
 	m     *app.Main
-	logs  *syncBuffer
+	logs  *logtest.Buffer
 	entra *entra.Server
 	pp    *powerplatform.Server
 	graph *fakegraph.Server
@@ -77,7 +78,7 @@ func newCloudFixtureAt(t *testing.T, now func() time.Time, grantAll bool) *cloud
 	c.AuthorityURL, c.FlowAPIURL, c.PowerAppsAPIURL, c.BAPAPIURL, c.GraphAPIURL =
 		parse(f.entra.URL()), parse(f.pp.FlowURL()), parse(f.pp.PowerAppsURL()), parse(f.pp.BAPURL()), parse(f.graph.URL())
 	c.PublicURL = parse("http://127.0.0.1:0") // replaced by the listener's address below
-	f.logs = &syncBuffer{}
+	f.logs = &logtest.Buffer{}
 	f.m = bootOnLoopback(t, c, f.entra, f.logs)
 	return f
 }

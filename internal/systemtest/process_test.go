@@ -22,6 +22,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
 	"github.com/flowdeck/flowdeck/internal/localcloud/localtest"
+	"github.com/flowdeck/flowdeck/internal/logtest"
 )
 
 var (
@@ -56,7 +57,7 @@ func buildBinary(tb testing.TB) string {
 type devProcess struct {
 	cmd    *exec.Cmd
 	url    string
-	stderr *syncBuffer
+	stderr *logtest.Buffer
 	done   chan error
 }
 
@@ -84,7 +85,7 @@ func startProcess(tb testing.TB, bin string, args []string, prefix string, env [
 	if err != nil {
 		tb.Fatal(err)
 	}
-	p := &devProcess{cmd: cmd, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	p := &devProcess{cmd: cmd, stderr: &logtest.Buffer{}, done: make(chan error, 1)}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
@@ -125,23 +126,6 @@ func (p *devProcess) stop(tb testing.TB) error {
 		tb.Fatalf("flowdeck did not stop within 30s of SIGTERM\n%s", p.stderr)
 		return nil
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestDevProcessServesAndStopsOnSIGTERM(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/localcloud"
 	"github.com/flowdeck/flowdeck/internal/localcloud/localtest"
+	"github.com/flowdeck/flowdeck/internal/logtest"
 )
 
 // TestSecurityRateLimits floods the tab API through a trusted proxy (so each
@@ -27,7 +28,7 @@ func TestSecurityRateLimits(t *testing.T) {
 	c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	c.RateLimitIP = config.RateLimit{Rate: 0.5, Burst: 5}
 	c.RateLimitUser = config.RateLimit{Rate: 0.5, Burst: 5}
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	s := newSecurityStack(t, localcloud.StackOptions{Config: c,
 		Logger: slog.New(slog.NewTextHandler(io.MultiWriter(t.Output(), logs), &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/retry"
 )
 
 // TokenSource gives delegated access tokens (identity.Broker satisfies it).
@@ -57,7 +58,7 @@ type Options struct {
 	BackoffBase, BackoffMax time.Duration
 	// Now is the clock (default time.Now), for HTTP-date Retry-After values.
 	Now func() time.Time
-	// Sleep waits d or until ctx ends (default: a timer).
+	// Sleep waits d or until ctx ends (default retry.Wait).
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Rand returns a float in [0, 1) for the jitter (default math/rand/v2).
 	Rand func() float64
@@ -98,24 +99,13 @@ func (o *Options) defaults() {
 		o.Now = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleep
+		o.Sleep = retry.Wait
 	}
 	if o.Rand == nil {
 		o.Rand = rand.Float64
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 
@@ -141,7 +131,7 @@ func NewTransport(o Options) http.RoundTripper {
 	send = attemptTimeout(o, send)
 	send = refused(o, send)
 	send = limitPerUser(o, send)
-	return retry(o, send)
+	return retrying(o, send)
 }
 
 // NewClient returns an HTTP client on NewTransport(o). Redirects are followed

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/retry"
 )
 
 // upstreamError is what an error body says, once unwrapped.
@@ -112,7 +113,7 @@ func DecodeError(status int, header http.Header, body []byte) *flowdeck.Error {
 	if !html {
 		ue, _ = parseError(body, 2)
 	}
-	cause := fmt.Errorf("upstream answered %d %s: %s", status, ue.code, clip(ue.message, 400))
+	cause := fmt.Errorf("upstream answered %d %s: %s", status, ue.code, flowdeck.Clip(ue.message, 400))
 	if html {
 		cause = fmt.Errorf("upstream answered %d with an HTML page", status)
 	}
@@ -178,7 +179,7 @@ func DecodeError(status int, header http.Header, body []byte) *flowdeck.Error {
 	case status == http.StatusConflict || status == http.StatusPreconditionFailed:
 		return set(flowdeck.ErrConflict, "That changed in the meantime; refresh and try again.")
 	case status == http.StatusTooManyRequests:
-		d, ok := RetryAfter(header, time.Now())
+		d, ok := retry.ParseAfter(header.Get("Retry-After"), time.Now(), maxRetryAfter)
 		if !ok || d <= 0 {
 			d = 10 * time.Second
 		}
@@ -198,15 +199,8 @@ func DecodeError(status int, header http.Header, body []byte) *flowdeck.Error {
 	default:
 		e.Message = "Power Platform is not answering properly right now; try again in a minute."
 	}
-	if d, ok := RetryAfter(header, time.Now()); ok {
+	if d, ok := retry.ParseAfter(header.Get("Retry-After"), time.Now(), maxRetryAfter); ok {
 		e.RetryAfter = d
 	}
 	return e
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

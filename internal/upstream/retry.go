@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/retry"
 )
 
 // ErrUnclearOutcome marks a failed state-changing request (POST) whose effect
@@ -21,8 +20,11 @@ var ErrUnclearOutcome = errors.New("upstream: outcome unclear")
 // Safe reports whether method may be repeated without a second effect.
 func Safe(method string) bool { return method == http.MethodGet || method == http.MethodHead }
 
+// maxRetryAfter caps a Retry-After read from an answer: a day.
+const maxRetryAfter = 24 * time.Hour
+
 // retry repeats safe requests on 429, 502, 503, 504 and broken attempts.
-func retry(o Options, next http.RoundTripper) http.RoundTripper {
+func retrying(o Options, next http.RoundTripper) http.RoundTripper {
 	return funcTripper(func(req *http.Request) (*http.Response, error) {
 		ctx := req.Context()
 		safe := Safe(req.Method)
@@ -35,9 +37,9 @@ func retry(o Options, next http.RoundTripper) http.RoundTripper {
 			} else if !safe || attempt >= o.MaxRetries || !retryableStatus(resp.StatusCode) {
 				return resp, nil
 			}
-			wait := backoff(o, attempt)
+			wait := retry.Backoff{Base: o.BackoffBase, Max: o.BackoffMax, Rand: o.Rand}.Delay(attempt)
 			if err == nil {
-				if ra, ok := RetryAfter(resp.Header, o.Now()); ok {
+				if ra, ok := retry.ParseAfter(resp.Header.Get("Retry-After"), o.Now(), maxRetryAfter); ok {
 					if ra > o.MaxRetryAfter {
 						return resp, nil // too long to wait here: the caller tells the user
 					}
@@ -101,35 +103,4 @@ func attemptError(ctx context.Context, err error, safe bool) error {
 		msg = "Power Platform did not confirm the change; FlowDeck checks whether it happened before trying again."
 	}
 	return &flowdeck.Error{Kind: flowdeck.ErrUnavailable, Message: msg, Err: err}
-}
-
-// backoff is exponential with full jitter: uniform in [0, min(max, base·2^attempt)).
-func backoff(o Options, attempt int) time.Duration {
-	d := o.BackoffMax
-	if attempt < 30 {
-		d = min(o.BackoffMax, o.BackoffBase<<attempt)
-	}
-	return time.Duration(o.Rand() * float64(d))
-}
-
-// RetryAfter parses a Retry-After header: delta-seconds or an HTTP date.
-func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.Atoi(v); err == nil {
-		if n < 0 {
-			return 0, false
-		}
-		return time.Duration(min(n, 86400)) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return min(d, 24*time.Hour), true
-	}
-	return 0, false
 }

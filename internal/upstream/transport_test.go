@@ -268,18 +268,3 @@ func TestNextURL(t *testing.T) {
 		t.Errorf("bad scheme: %v", err)
 	}
 }
-
-func TestRetryAfterHeader(t *testing.T) {
-	now := time.Date(2026, 2, 25, 9, 0, 0, 0, time.UTC)
-	for v, want := range map[string]time.Duration{
-		"3": 3 * time.Second, now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second, "Wed, 21 Oct 2015 07:28:00 GMT": 0,
-	} {
-		got, ok := upstream.RetryAfter(http.Header{"Retry-After": {v}}, now)
-		if !ok || got != want {
-			t.Errorf("RetryAfter(%q) = %v, %v; want %v", v, got, ok, want)
-		}
-	}
-	if _, ok := upstream.RetryAfter(http.Header{"Retry-After": {"soon"}}, now); ok {
-		t.Error("garbage accepted")
-	}
-}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
@@ -130,6 +131,25 @@ func (s *Server) Block(conversationID string) {
 	s.blocked[conversationID] = true
 }
 
+// Hold makes updates of activities in the conversation wait, without an
+// answer, until release is called (or the request ends): a slow Teams for
+// one conversation.
+func (s *Server) Hold(conversationID string) (release func()) {
+	ch := make(chan struct{})
+	s.mu.Lock()
+	s.held[conversationID] = ch
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			delete(s.held, conversationID)
+			s.mu.Unlock()
+			close(ch)
+		})
+	}
+}
+
 // admit decides a write's fate: 0 to accept, else the status to answer,
 // with the error code and Retry-After. It counts the write against the rate
 // limits (op in conversation cid, tenant "" = the conversation's). s.mu is held.
@@ -244,6 +264,16 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cid, aid := r.PathValue("cid"), r.PathValue("aid")
+	s.mu.Lock()
+	hold := s.held[cid]
+	s.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.knownActivity(cid, aid) {

@@ -79,6 +79,7 @@ type Server struct {
 	failEvery   failEvery
 	writes      int
 	blocked     map[string]bool
+	held        map[string]chan struct{} // Hold: updates wait until the channel closes
 	calls       []Call
 	tenants     map[string]string      // conversation (thread) → tenant
 	hits        map[string][]time.Time // rate-limit key → request times, in order
@@ -90,7 +91,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{
 		log: o.Logger, now: o.Now, botID: o.BotID, keyfunc: o.Keyfunc,
 		maxBytes: o.MaxMessageBytes, rateLimit: !o.DisableRateLimit, endorsements: o.Endorsements,
-		cloud: o.Cloud, ca: o.CA, convs: map[string]*conversation{}, changed: make(chan struct{}), blocked: map[string]bool{},
+		cloud: o.Cloud, ca: o.CA, convs: map[string]*conversation{}, changed: make(chan struct{}), blocked: map[string]bool{}, held: map[string]chan struct{}{},
 		nextID: 1732553375000,
 	}
 	if s.log == nil {

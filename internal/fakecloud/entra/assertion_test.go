@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -72,9 +73,7 @@ func (f *certFixture) assertion(t *testing.T, s assertionSpec) string {
 	tok := jwt.NewWithClaims(alg, claims)
 	if s.header != nil {
 		delete(tok.Header, "x5t#S256")
-		for k, v := range s.header {
-			tok.Header[k] = v
-		}
+		maps.Copy(tok.Header, s.header)
 	} else {
 		sum := sha256.Sum256(f.cert.Cert.Raw)
 		tok.Header["x5t#S256"] = base64.RawURLEncoding.EncodeToString(sum[:])
@@ -101,9 +100,7 @@ func (f *certFixture) clientCredentials(t *testing.T, assertion string, extra ur
 		"grant_type": {GrantClientCredentials}, "client_id": {demo.ClientID}, "scope": {BotFrameworkResource + "/.default"},
 		"client_assertion_type": {ClientAssertionType}, "client_assertion": {assertion},
 	}
-	for k, v := range extra {
-		form[k] = v
-	}
+	maps.Copy(form, extra)
 	return f.post(t, demo.TenantID, form)
 }
 

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -110,7 +109,7 @@ func (s *Server) consented(tenant, user, client, resource string) []string {
 	for sc := range seen {
 		out = append(out, sc)
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 

@@ -1,6 +1,7 @@
 package entra
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"testing"
@@ -96,9 +97,7 @@ func TestClientCredentialsErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			form := url.Values{"grant_type": {GrantClientCredentials}, "client_id": {demo.ClientID}, "client_secret": {demo.ClientSecret}}
-			for k, v := range tc.form {
-				form[k] = v
-			}
+			maps.Copy(form, tc.form)
 			status, body := f.post(t, tc.tenant, form)
 			checkEntraError(t, status, body, tc.wantStatus, tc.wantError, tc.wantCode)
 		})

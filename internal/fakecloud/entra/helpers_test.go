@@ -1,7 +1,6 @@
 package entra
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,6 +19,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
+	"github.com/flowdeck/flowdeck/internal/logtest"
 )
 
 // testClock is an injectable clock (Options.Now).
@@ -40,28 +40,10 @@ func (c *testClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// syncBuffer collects log output safely across goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type fixture struct {
 	srv   *Server
 	clock *testClock
-	logs  *syncBuffer
+	logs  *logtest.Buffer
 }
 
 var (
@@ -74,7 +56,7 @@ var (
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	clock := &testClock{t: time.Now().Truncate(time.Second)}
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	srv, err := New(Options{
 		Demo:   true,
 		Now:    clock.Now,

@@ -1,11 +1,12 @@
 package entra
 
 import (
+	"cmp"
 	"embed"
 	"html/template"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
@@ -160,7 +161,7 @@ func (s *Server) usersOf(tenant string) []demo.User {
 			out = append(out, u)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].UPN < out[j].UPN })
+	slices.SortFunc(out, func(a, b demo.User) int { return cmp.Compare(a.UPN, b.UPN) })
 	return out
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
@@ -147,12 +148,7 @@ type scopeRequest struct {
 }
 
 func (q scopeRequest) hasOIDC(name string) bool {
-	for _, o := range q.oidc {
-		if o == name {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(q.oidc, name)
 }
 
 // parseScopes parses a scope parameter. Entra allows one resource per request.

@@ -1,6 +1,7 @@
 package powerplatform
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -132,8 +133,8 @@ func runActions(f *Flow, r *Run, now time.Time) []actionView {
 			if r.Failure != nil {
 				fl = *r.Failure
 			}
-			v.status, v.code = RunFailed, cmpOr(fl.ActionCode, fl.Code)
-			v.failure = &actionFailure{code: v.code, message: cmpOr(fl.ActionMessage, fl.Message)}
+			v.status, v.code = RunFailed, cmp.Or(fl.ActionCode, fl.Code)
+			v.failure = &actionFailure{code: v.code, message: cmp.Or(fl.ActionMessage, fl.Message)}
 			if a.Connector == "" {
 				v.err = &errorDetail{Code: v.code, Message: v.failure.message}
 			}

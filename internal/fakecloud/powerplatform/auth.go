@@ -129,10 +129,8 @@ func (s *Server) authenticate(r *http.Request, allowed []string) (*principal, *a
 // unverified (no public capture of Power Automate refusing a delegated token
 // for a missing scope): the ARM-style envelope naming the scope.
 func requireScope(p *principal, scopes ...string) *apiError {
-	for _, sc := range scopes {
-		if p.has(sc) {
-			return nil
-		}
+	if slices.ContainsFunc(scopes, p.has) {
+		return nil
 	}
 	return &apiError{status: http.StatusForbidden, code: "Forbidden",
 		message: fmt.Sprintf("The caller does not have the required scope '%s'.", scopes[0])}

@@ -149,8 +149,8 @@ func (s *Server) serveContent(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	s.rl.count(RouteContentGet)
-	k, ks := s.kn.get(RouteContentGet)
-	if ks != nil && s.kn.fault(rec, k, ks, &call{s: s, r: r, route: RouteContentGet, api: apiContent}) {
+	f, st := s.faults.get(RouteContentGet)
+	if st != nil && s.faults.inject(rec, f, st, &call{s: s, r: r, route: RouteContentGet, api: apiContent}) {
 		return
 	}
 	if auth := r.Header.Get("Authorization"); auth != "" {
@@ -185,8 +185,8 @@ func (s *Server) serveContent(w http.ResponseWriter, r *http.Request) {
 		contentError(rec, http.StatusNotFound, "WorkflowRunActionNotFound", "The workflow run action could not be found.")
 		return
 	}
-	if k.ContentPad > 0 {
-		body = append(body, strings.Repeat(" ", k.ContentPad)...)
+	if f.ContentPad > 0 {
+		body = append(body, strings.Repeat(" ", f.ContentPad)...)
 	}
 	rec.Header().Set("Content-Type", "application/json; charset=utf-8")
 	rec.WriteHeader(http.StatusOK)

@@ -86,12 +86,12 @@ func TestContentLinkRefusals(t *testing.T) {
 	wantError(t, m, "DirectApiInvalidAuthorizationSignature", "not valid")
 }
 
-func TestContentKnobPadsBeyondContentSize(t *testing.T) {
+func TestContentFaultPadsBeyondContentSize(t *testing.T) {
 	fx := newFixture(t, Options{Tenant: testTenant(testNow)})
 	tok := fx.flowToken(adele())
 	failed := values(fx.get(fx.flowsURL(envDefault)+"/"+flowFail+"/runs"+av+"&$top=1&$filter=status%20eq%20'Failed'", tok, 200))[0]
 	link := props(fx.get(fx.flowsURL(envDefault)+"/"+flowFail+"/runs/"+failed["name"].(string)+"/actions/Update_item"+av, tok, 200))["outputsLink"].(map[string]any)
-	fx.srv.SetKnob(RouteContentGet, Knob{ContentPad: 4096})
+	fx.srv.SetFault(RouteContentGet, Fault{ContentPad: 4096})
 	resp, b := fx.do("GET", link["uri"].(string), "", nil)
 	var v map[string]any
 	if resp.StatusCode != 200 || json.Unmarshal(b, &v) != nil || len(b) != int(link["contentSize"].(float64))+4096 {

@@ -17,8 +17,8 @@
 // Bearer tokens are verified with the injected jwt.Keyfunc and checked like
 // the real services do (audience, expiry, delegated scopes, tenant); errors use
 // the real envelopes of the reference (§1.4, §5). State changes are real and
-// in memory. Knobs inject latency, faults, throttling, HTML and truncated
-// bodies per route, and a request log records every call (never a token).
+// in memory. Faults (SetFault) inject latency, error statuses, throttling,
+// HTML and truncated bodies per route, and a request log records every call (never a token).
 //
 // The content comes from a seeded generator (Generate) or the demo tenant of
 // `flowdeck dev` (Demo).

@@ -1,6 +1,7 @@
 package powerplatform
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -49,7 +50,7 @@ func (c *call) flowJSON(f *Flow, full bool) map[string]any {
 		"displayName":                f.DisplayName,
 		"userType":                   userType,
 		"state":                      f.State,
-		"flowSuspensionReason":       cmpOr(f.SuspensionReason, SuspensionNone),
+		"flowSuspensionReason":       cmp.Or(f.SuspensionReason, SuspensionNone),
 		"createdTime":                netTime(f.Created),
 		"lastModifiedTime":           netTime(f.Modified),
 		"environment":                envRef(f.Environment),
@@ -80,13 +81,6 @@ func (c *call) flowJSON(f *Flow, full bool) map[string]any {
 	}
 	return map[string]any{"name": f.Name, "id": flowID(f.Environment, f.Name),
 		"type": "Microsoft.ProcessSimple/environments/flows", "properties": props}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func suspensionDetails(reason string) string {

@@ -9,6 +9,34 @@ import (
 	"time"
 )
 
+// Route keys name the routes for faults, counters and the request log.
+const (
+	RouteEnvironmentsList    = "environments.list"
+	RouteEnvironmentsGet     = "environments.get"
+	RouteFlowsList           = "flows.list"
+	RouteFlowsGet            = "flows.get"
+	RouteFlowsStart          = "flows.start"
+	RouteFlowsStop           = "flows.stop"
+	RouteTriggersList        = "triggers.list"
+	RouteRunsList            = "runs.list"
+	RouteRunsGet             = "runs.get"
+	RouteRunsCancel          = "runs.cancel"
+	RouteRunsResubmit        = "runs.resubmit"
+	RouteActionsList         = "actions.list"
+	RouteActionsGet          = "actions.get"
+	RouteApprovalsList       = "approvals.list"
+	RouteApprovalsGet        = "approvals.get"
+	RouteApprovalsResponses  = "approvals.responses"
+	RouteApprovalsRespond    = "approvals.respond"
+	RouteAppsList            = "apps.list"
+	RouteAppsGet             = "apps.get"
+	RouteConnectionsList     = "connections.list"
+	RoutePAEnvironmentsList  = "powerapps.environments.list"
+	RoutePAEnvironmentsGet   = "powerapps.environments.get"
+	RouteBAPEnvironmentsList = "bap.environments.list"
+	RouteBAPEnvironmentsGet  = "bap.environments.get"
+)
+
 // The APIs, as named in the request log.
 const (
 	apiFlow      = "flow"
@@ -101,8 +129,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, api, route string
 			slog.Int("status", rec.status), slog.String("oid", entry.UserOID))
 	}()
 	s.rl.count(route)
-	k, ks := s.kn.get(route)
-	if d := s.kn.latency(k); d > 0 {
+	f, st := s.faults.get(route)
+	if d := s.faults.latency(f); d > 0 {
 		t := time.NewTimer(d)
 		select {
 		case <-t.C:
@@ -121,8 +149,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, api, route string
 		c.p = p
 		entry.Audience, entry.UserOID, entry.TenantID = p.Audience, p.OID, p.TenantID
 	}
-	if ks != nil {
-		if handled := s.kn.fault(rec, k, ks, c); handled {
+	if st != nil {
+		if handled := s.faults.inject(rec, f, st, c); handled {
 			return
 		}
 	}
@@ -132,7 +160,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, api, route string
 			return
 		}
 	}
-	if k.HTMLOnExpand && strings.Contains(strings.ToLower(r.URL.Query().Get("$expand")), "properties/actions") {
+	if f.HTMLOnExpand && strings.Contains(strings.ToLower(r.URL.Query().Get("$expand")), "properties/actions") {
 		writeHTMLError(rec)
 		return
 	}
@@ -141,7 +169,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, api, route string
 		writeAPIError(rec, aerr)
 		return
 	}
-	writeReply(rec, rep, k.Truncate)
+	writeReply(rec, rep, f.Truncate)
 }
 
 func checkAPIVersion(r *http.Request, api string) *apiError {

@@ -56,7 +56,7 @@ type Options struct {
 	Tenant *Tenant
 	// PageSize is the largest page of every list (default DefaultPageSize).
 	PageSize int
-	// Seed drives the knobs' random choices (fault rate, uniform latency).
+	// Seed drives the faults' random choices (fault rate, uniform latency).
 	Seed int64
 	// OnRequest, if set, is called with each request's log entry once it is
 	// answered (or abandoned), on the serving goroutine.
@@ -83,8 +83,8 @@ type Server struct {
 	// seq numbers the runs, responses and other objects the server creates.
 	seq uint64
 
-	kn knobs
-	rl reqLog
+	faults faults
+	rl     reqLog
 	// revoked holds the users whose sessions RevokeTokens revoked.
 	revoked revocation.List
 }
@@ -136,7 +136,7 @@ func New(opts Options) (*Server, error) {
 	if _, err := rand.Read(s.contentKey); err != nil {
 		return nil, fmt.Errorf("powerplatform: content key: %w", err)
 	}
-	s.kn.init(opts.Seed)
+	s.faults.init(opts.Seed)
 
 	flowMux := s.flowMux()
 	muxes := []struct {

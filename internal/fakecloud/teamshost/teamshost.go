@@ -28,6 +28,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 )
@@ -105,12 +106,7 @@ func New(o Options) (*Handler, error) {
 }
 
 func validTheme(t string) bool {
-	for _, x := range Themes {
-		if x == t {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Themes, t)
 }
 
 // ServeHTTP implements http.Handler.

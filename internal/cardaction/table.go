@@ -1,0 +1,50 @@
+package cardaction
+
+import (
+	"strings"
+
+	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cards"
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// verb is one row of the table: what a button does.
+type verb struct {
+	// changes: the verb changes something upstream or in the store. Its
+	// handler does the change inside rt.claim, so that two clicks on the
+	// same card and target (double click, two clients, two replicas) do it
+	// once; approval.respond claims once per approval and user, across
+	// every card of the approval.
+	changes bool
+	// run answers the invocation. It validates in.data first (a safe error
+	// card, nothing upstream), then applies the sign-in policy
+	// (rt.ensureToken), then acts as the invoker.
+	run func(rt *Router, in *invocation) *botframework.InvokeResponse
+}
+
+// table is every Action.Execute verb FlowDeck's cards carry.
+var table = map[string]verb{
+	cards.VerbApprovalRespond: {changes: true, run: (*Router).approval},
+	cards.VerbApprovalRefresh: {run: (*Router).approval},
+	cards.VerbAlertResubmit:   {changes: true, run: (*Router).alert},
+	cards.VerbAlertCancel:     {changes: true, run: (*Router).alert},
+	cards.VerbAlertTurnOff:    {changes: true, run: (*Router).alert},
+	cards.VerbAlertMute:       {changes: true, run: (*Router).alert},
+	cards.VerbBulkResubmit:    {changes: true, run: (*Router).bulk},
+	cards.VerbBulkCancel:      {changes: true, run: (*Router).bulk},
+	cards.VerbFlowOff:         {changes: true, run: (*Router).flowOff},
+	cards.VerbPick:            {run: (*Router).pick},
+	cards.VerbListMore:        {run: (*Router).listMore},
+	cards.VerbSignIn:          {run: (*Router).signIn},
+}
+
+// claim runs do at most once per card and click target: the conversation,
+// the card's activity (replyToId), the verb and target, the normalised data
+// the change applies to (a run id, the sorted run ids of a bulk card).
+func (rt *Router) claim(in *invocation, target string, do func() error) (ran bool, err error) {
+	n := flowdeck.Notification{
+		Key:      "action:" + in.verb + ":" + in.conv + ":" + in.replyTo + ":" + strings.ToLower(target),
+		TenantID: in.p.TenantID, ConversationID: in.conv, ActivityID: in.replyTo,
+	}
+	return rt.once(in.ctx, n, do)
+}
