@@ -101,7 +101,9 @@ func TestTokenExchangeEveryClientGetsConsent(t *testing.T) {
 		res, err := exchangeAs(ctx, w, diego, id, w.sso(t, diego))
 		second <- answer{res, err}
 	}()
-	w.logs.waitFor(ctx, t, "duplicate joins the token exchange under way")
+	if err := w.logs.Wait(ctx, "duplicate joins the token exchange under way"); err != nil {
+		t.Fatal(err)
+	}
 	gate.release()
 	for i, ch := range []chan answer{first, second} {
 		a := <-ch

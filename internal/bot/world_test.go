@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -13,9 +12,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/flowdeck/flowdeck/internal/bot"
 	"github.com/flowdeck/flowdeck/internal/botframework"
@@ -28,56 +28,11 @@ import (
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/graph"
 	"github.com/flowdeck/flowdeck/internal/identity"
+	"github.com/flowdeck/flowdeck/internal/logtest"
 	"github.com/flowdeck/flowdeck/internal/ops"
 	"github.com/flowdeck/flowdeck/internal/powerautomate"
 	"github.com/flowdeck/flowdeck/internal/sqlstore"
-	"github.com/prometheus/client_golang/prometheus"
 )
-
-// syncBuffer collects logs across goroutines.
-type syncBuffer struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	changed chan struct{} // closed and replaced on every write
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.changed != nil {
-		close(b.changed)
-		b.changed = nil
-	}
-	return b.buf.Write(p)
-}
-
-// waitFor blocks until the logs contain text, or fails the test when ctx ends.
-func (b *syncBuffer) waitFor(ctx context.Context, tb testing.TB, text string) {
-	tb.Helper()
-	for {
-		b.mu.Lock()
-		if strings.Contains(b.buf.String(), text) {
-			b.mu.Unlock()
-			return
-		}
-		if b.changed == nil {
-			b.changed = make(chan struct{})
-		}
-		ch := b.changed
-		b.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			tb.Fatalf("the logs never said %q: %v", text, ctx.Err())
-		}
-	}
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 type worldOptions struct {
 	// fast turns the connector's rate limits off (benchmarks).
@@ -112,14 +67,14 @@ type world struct {
 	// cardMetrics are the router's metrics (flowdeck_card_updates_total).
 	cardMetrics *cardaction.Metrics
 	ops         *ops.Service
-	logs        *syncBuffer
+	logs        *logtest.Buffer
 	botURL      string
 }
 
 func newWorld(tb testing.TB, o worldOptions) *world {
 	tb.Helper()
 	ctx := context.Background()
-	w := &world{logs: &syncBuffer{}}
+	w := &world{logs: &logtest.Buffer{}}
 	var out io.Writer = w.logs
 	if o.quiet {
 		out = io.Discard

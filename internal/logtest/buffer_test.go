@@ -1,6 +1,8 @@
 package logtest_test
 
 import (
+	"context"
+
 	"log/slog"
 	"strings"
 	"sync"
@@ -45,5 +47,23 @@ func TestBufferZeroValue(t *testing.T) {
 	}
 	if b.String() != "a" {
 		t.Fatalf("String = %q, want %q", b.String(), "a")
+	}
+}
+
+// TestBufferWait: Wait returns once a later write holds the text, and fails
+// when its context ends before any write does.
+func TestBufferWait(t *testing.T) {
+	var b logtest.Buffer
+	done := make(chan error, 1)
+	go func() { done <- b.Wait(t.Context(), "ready") }()
+	b.Write([]byte("not yet\n"))
+	b.Write([]byte("now ready\n"))
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := b.Wait(ctx, "never written"); err == nil {
+		t.Error("Wait returned nil for text that was never written")
 	}
 }
