@@ -105,7 +105,7 @@ func (rt *Router) login(in *invocation, err error, retry any) *botframework.Invo
 func (rt *Router) signInURL(p flowdeck.Principal, err error) string {
 	var fe *flowdeck.Error
 	if errors.As(err, &fe) {
-		for _, k := range []string{"signin_url", "consent_url"} {
+		for _, k := range []string{flowdeck.DetailSignInURL, flowdeck.DetailConsentURL} {
 			if u := httpsURL(fe.Detail[k]); u != "" {
 				return u
 			}

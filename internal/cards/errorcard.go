@@ -10,7 +10,7 @@ import (
 // ErrorOptions adds what an error card needs beyond the error itself.
 type ErrorOptions struct {
 	// ConsentURL is where a consent-required error sends the user; when
-	// empty, the error's Detail["consentUrl"] is used.
+	// empty, the error's Detail[flowdeck.DetailConsentURL] is used.
 	ConsentURL string
 	// Environments names the environments that failed, for a partial answer.
 	Environments []string
@@ -43,7 +43,7 @@ func ErrorCard(err error, o ErrorOptions) *AdaptiveCard {
 		u := webURL(o.ConsentURL)
 		var fe *flowdeck.Error
 		if u == "" && errors.As(err, &fe) {
-			u = webURL(fe.Detail["consentUrl"])
+			u = webURL(fe.Detail[flowdeck.DetailConsentURL])
 		}
 		next = "Give consent, then try again."
 		if u != "" {
@@ -69,10 +69,10 @@ func ErrorCard(err error, o ErrorOptions) *AdaptiveCard {
 		// A permission FlowDeck lacks (identity's ExplainMissingPermission):
 		// the admin-consent link, and the user's own request for it.
 		var fe *flowdeck.Error
-		if errors.As(err, &fe) && webURL(fe.Detail["admin_consent_url"]) != "" {
+		if errors.As(err, &fe) && webURL(fe.Detail[flowdeck.DetailAdminConsentURL]) != "" {
 			next = "An administrator can grant it for everyone with the admin-consent link; you can also ask for it yourself."
-			c.Actions = append(c.Actions, &OpenURLAction{Title: "Admin consent", URL: webURL(fe.Detail["admin_consent_url"])})
-			if u := webURL(fe.Detail["consent_url"]); u != "" {
+			c.Actions = append(c.Actions, &OpenURLAction{Title: "Admin consent", URL: webURL(fe.Detail[flowdeck.DetailAdminConsentURL])})
+			if u := webURL(fe.Detail[flowdeck.DetailConsentURL]); u != "" {
 				c.Actions = append(c.Actions, &OpenURLAction{Title: "Ask for this permission", URL: u})
 			}
 		}

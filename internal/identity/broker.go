@@ -345,11 +345,11 @@ func (b *Broker) addURLs(fe *flowdeck.Error, p flowdeck.Principal, a Audience) {
 	switch {
 	case errors.Is(fe, flowdeck.ErrConsentRequired):
 		if u, err := c.StartURL(p, p.UPN, []string{a.Key}, "consent"); err == nil {
-			fe.Detail["consent_url"] = u
+			fe.Detail[flowdeck.DetailConsentURL] = u
 		}
 	case errors.Is(fe, flowdeck.ErrInteractionRequired):
 		if u, err := c.StartURLWithClaims(p, p.UPN, []string{a.Key}, "", b.challenge(fe, p, a)); err == nil {
-			fe.Detail["signin_url"] = u
+			fe.Detail[flowdeck.DetailSignInURL] = u
 		}
 	}
 }
