@@ -84,3 +84,9 @@ func partialNames(partial []ops.Partial) []string {
 	}
 	return names
 }
+
+// adminOnly reports a consent only the tenant's administrator can give.
+func adminOnly(err error) bool {
+	var fe *flowdeck.Error
+	return errors.As(err, &fe) && errors.Is(err, flowdeck.ErrConsentRequired) && fe.Detail[flowdeck.DetailAdminRequired] == "true"
+}

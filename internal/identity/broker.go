@@ -336,13 +336,16 @@ func (b *Broker) save(ctx context.Context, p flowdeck.Principal, a Audience, ai 
 }
 
 // addURLs adds the consent or sign-in URL to a consent or interaction error
-// when a Consent flow is attached.
+// when a Consent flow is attached; a consent only an administrator can give
+// gets the tenant's admin-consent link instead of the user's consent page.
 func (b *Broker) addURLs(fe *flowdeck.Error, p flowdeck.Principal, a Audience) {
 	c := b.consent.Load()
 	if c == nil || fe == nil || fe.Detail == nil {
 		return
 	}
 	switch {
+	case errors.Is(fe, flowdeck.ErrConsentRequired) && fe.Detail[flowdeck.DetailAdminRequired] == "true":
+		fe.Detail[flowdeck.DetailAdminConsentURL] = c.AdminConsentURL(p.TenantID)
 	case errors.Is(fe, flowdeck.ErrConsentRequired):
 		if u, err := c.StartURL(p, p.UPN, []string{a.Key}, "consent"); err == nil {
 			fe.Detail[flowdeck.DetailConsentURL] = u
