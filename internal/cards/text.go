@@ -81,7 +81,9 @@ func Escape(s string) string {
 }
 
 // isASCIIPunct reports the characters a CommonMark backslash escapes.
-func isASCIIPunct(r rune) bool { return r < utf8.RuneSelf && strings.ContainsRune("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", r) }
+func isASCIIPunct(r rune) bool {
+	return r < utf8.RuneSelf && strings.ContainsRune("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", r)
+}
 
 // isWordRune reports a letter or digit: "_" between two of them is part of
 // a word, never emphasis (CommonMark 0.31, 6.2: "_" is not left- or
