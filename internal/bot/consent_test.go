@@ -6,46 +6,9 @@ import (
 	"testing"
 
 	"github.com/flowdeck/flowdeck/internal/cards"
-	"github.com/flowdeck/flowdeck/internal/fakecloud/cloudtest"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
-	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
 )
-
-// TestCardActionConsentButton: Adele is signed in when her consent to
-// Power Automate is withdrawn. Pressing Mute on an alert card, Power
-// Automate refuses her cached token (401), FlowDeck renews it and Entra
-// answers consent_required: the card action answers, through the real
-// endpoint, with the error card and its Give consent button to FlowDeck's
-// consent page (the button the card lost when it read another Detail key).
-func TestCardActionConsentButton(t *testing.T) {
-	w := newWorld(t, worldOptions{quiet: true})
-	adele := cloudtest.Adele()
-	w.signIn(t, adele)
-	d, err := w.ops.Dashboard(as(adele), "7d")
-	must(t, err)
-	if len(d.Failing) == 0 {
-		t.Fatal("no failing flow")
-	}
-	run := d.Failing[0].Latest
-	w.cloud.Entra.RevokeAdminConsent(demo.TenantID, demo.ClientID, entra.FlowResource)
-	w.cloud.Entra.RevokeConsent(demo.TenantID, adele.ID, demo.ClientID, entra.FlowResource)
-	w.cloud.PP.SetFault(powerplatform.RouteFlowsGet, powerplatform.Fault{Status: http.StatusUnauthorized, Times: 1, Code: "InvalidAuthenticationToken", Message: "The access token is invalid."})
-
-	data := map[string]any{"environmentId": run.EnvironmentID, "flowId": run.FlowID, "runId": run.ID}
-	card, text := cardOf(t, w.invoke(t, adele, "1", cards.VerbAlertMute, data, ""))
-	if card == nil {
-		t.Fatalf("Mute after consent was withdrawn: %s", text)
-	}
-	for _, want := range []string{`"title":"Give consent"`, "/auth/start?s=", "Give consent, then try again."} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the card action's error card lacks %q: %.800s", want, text)
-		}
-	}
-	if strings.Contains(text, "Ask your administrator to grant FlowDeck consent") {
-		t.Errorf("the card lost its consent link: %.800s", text)
-	}
-}
 
 // TestAdminConsentRequired: a tenant whose users cannot consent (the fake
 // Entra ID answers AADSTS90094). The sign-in through Teams SSO fails with
