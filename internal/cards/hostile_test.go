@@ -90,7 +90,12 @@ func hostileCards() map[string]any {
 		"alert":    AlertCard(al, AlertOptions{Tab: tab, Portal: portal}),
 		"pick":     PickCard(evil, evil, []Candidate{{Title: evil, Detail: evil, Value: "x"}}),
 		"help":     HelpCard([]Command{{Name: evilLink, Args: evilHTML, Description: evilBold}}),
-		"apps":     AppsCard([]flowdeck.App{{DisplayName: evil, Owner: flowdeck.Person{Name: evil}, Link: "javascript:alert(1)"}}, Page{}),
+		"admin consent": ErrorCard(&flowdeck.Error{Kind: flowdeck.ErrConsentRequired, Message: evil, Detail: map[string]string{
+			flowdeck.DetailAdminRequired: "true", flowdeck.DetailAudienceName: evil, flowdeck.DetailMissingScopes: evil,
+			flowdeck.DetailAdminConsentURL: "https://login.microsoftonline.com/t/v2.0/adminconsent?client_id=c"}}, ErrorOptions{}),
+		"admin consent, javascript: link": ErrorCard(&flowdeck.Error{Kind: flowdeck.ErrForbidden, Message: evil, Detail: map[string]string{
+			flowdeck.DetailPermission: evil, flowdeck.DetailAdminConsentURL: "javascript:alert(1)", flowdeck.DetailConsentURL: "javascript:alert(1)"}}, ErrorOptions{}),
+		"apps": AppsCard([]flowdeck.App{{DisplayName: evil, Owner: flowdeck.Person{Name: evil}, Link: "javascript:alert(1)"}}, Page{}),
 	}
 }
 
