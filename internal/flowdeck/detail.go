@@ -32,8 +32,9 @@ const (
 	DetailPermission = "permission"
 	// DetailGrantor says who can grant a missing permission.
 	DetailGrantor = "grantor"
-	// DetailAudience and DetailAudienceName are the registry key and the
-	// name of the service the error is about ("flow", "Power Automate").
-	DetailAudience     = "audience"
+	// DetailAudience is the registry key of the service the error is
+	// about ("flow").
+	DetailAudience = "audience"
+	// DetailAudienceName is that service's name ("Power Automate").
 	DetailAudienceName = "audience_name"
 )
