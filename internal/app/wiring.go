@@ -101,7 +101,8 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	// the consent flow opens the states they seal; neither waits for the other.
 	links, err := identity.NewSignInLinks(identity.SignInLinksOptions{
 		RedirectURL: c.PublicURL.JoinPath("auth", "end").String(), Registry: s.registry,
-		StateKey: derivedKey(c.EncryptionKey, "flowdeck/consent-state/v1"),
+		StateKey:  derivedKey(c.EncryptionKey, "flowdeck/consent-state/v1"),
+		Authority: c.AuthorityURL.String(), ClientID: c.ClientID,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("consent flow: %w", err)

@@ -15,7 +15,7 @@ import (
 // as the user who pressed it, with the choice or cursor. The card-action
 // router (internal/cardaction) calls it after its sign-in policy let the
 // user through; when the command finds the user must sign in (again), the
-// error says so, with the sign-in page in Detail["signin_url"], and the
+// error says so, with the sign-in page in Detail[flowdeck.DetailSignInURL], and the
 // router answers with its loginRequest. In a group, unless the command said
 // "post", the answer goes to the user's personal chat (answerCard).
 func (b *Bot) RerunCommand(ctx context.Context, a *schema.Activity, line, choice, cursor string) (*botframework.InvokeResponse, error) {
@@ -33,7 +33,7 @@ func (b *Bot) RerunCommand(ctx context.Context, a *schema.Activity, line, choice
 		if len(rep.oauth.Buttons) > 0 {
 			u = rep.oauth.Buttons[0].Value
 		}
-		return nil, &flowdeck.Error{Kind: flowdeck.ErrUnauthenticated, Message: rep.oauth.Text, Detail: map[string]string{"signin_url": u}}
+		return nil, &flowdeck.Error{Kind: flowdeck.ErrUnauthenticated, Message: rep.oauth.Text, Detail: map[string]string{flowdeck.DetailSignInURL: u}}
 	}
 	return b.answerCard(ctx, r, rep), nil
 }

@@ -34,17 +34,17 @@ func (b *Bot) errorReply(ctx context.Context, r *request, err error) reply {
 	switch kind {
 	case flowdeck.ErrUnauthenticated, flowdeck.ErrInteractionRequired:
 		if r.p.Valid() {
-			if kind == flowdeck.ErrInteractionRequired && fe != nil && fe.Detail["signin_url"] != "" {
+			if kind == flowdeck.ErrInteractionRequired && fe != nil && fe.Detail[flowdeck.DetailSignInURL] != "" {
 				// The broker's sign-in URL carries what Entra or the API asked
 				// for (a claims challenge); its message says why.
-				return b.oauthReplyURL(ctx, r, cmp.Or(fe.Message, "Sign in again to continue."), fe.Detail["signin_url"])
+				return b.oauthReplyURL(ctx, r, cmp.Or(fe.Message, "Sign in again to continue."), fe.Detail[flowdeck.DetailSignInURL])
 			}
 			return b.oauthReply(ctx, r, "Sign in again to continue.")
 		}
 	case flowdeck.ErrConsentRequired:
 		u := ""
 		if fe != nil {
-			u = fe.Detail["consent_url"]
+			u = fe.Detail[flowdeck.DetailConsentURL]
 		}
 		if u == "" && r.p.Valid() {
 			u, _ = b.o.Consent.StartURL(r.p, r.p.UPN, nil, "consent")
@@ -52,9 +52,9 @@ func (b *Bot) errorReply(ctx context.Context, r *request, err error) reply {
 		return cardReply(cards.ErrorCard(err, cards.ErrorOptions{ConsentURL: u}))
 	case flowdeck.ErrForbidden:
 		c := cards.ErrorCard(err, cards.ErrorOptions{})
-		if fe != nil && fe.Detail["scope"] != "" {
-			who := cmp.Or(fe.Detail["grantor"], "your tenant administrator")
-			c.Body = append(c.Body, &cards.TextBlock{Wrap: true, Text: "Missing permission: **" + cards.Escape(flowdeck.Clip(fe.Detail["scope"], 80)) +
+		if fe != nil && fe.Detail[flowdeck.DetailScope] != "" {
+			who := cmp.Or(fe.Detail[flowdeck.DetailGrantor], "your tenant administrator")
+			c.Body = append(c.Body, &cards.TextBlock{Wrap: true, Text: "Missing permission: **" + cards.Escape(flowdeck.Clip(fe.Detail[flowdeck.DetailScope], 80)) +
 				"**. Who can grant it: " + cards.Escape(flowdeck.Clip(who, 120)) + "."})
 		}
 		return cardReply(c)
@@ -83,4 +83,10 @@ func partialNames(partial []ops.Partial) []string {
 		names = append(names, flowdeck.Clip(cmp.Or(p.Name, p.EnvironmentID), 80))
 	}
 	return names
+}
+
+// adminOnly reports a consent only the tenant's administrator can give.
+func adminOnly(err error) bool {
+	var fe *flowdeck.Error
+	return errors.As(err, &fe) && errors.Is(err, flowdeck.ErrConsentRequired) && fe.Detail[flowdeck.DetailAdminRequired] == "true"
 }

@@ -53,7 +53,7 @@ type Consent interface {
 	StartURL(p flowdeck.Principal, loginHint string, audiences []string, prompt string) (string, error)
 	// ExplainMissingPermission turns Power Platform's refusal for a missing
 	// permission into a sentence naming it, with the admin-consent link in
-	// Detail["admin_consent_url"]; other errors come back unchanged.
+	// Detail[flowdeck.DetailAdminConsentURL]; other errors come back unchanged.
 	ExplainMissingPermission(p flowdeck.Principal, err error) error
 }
 

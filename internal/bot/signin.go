@@ -38,6 +38,12 @@ func (b *Bot) ensureSignedIn(ctx context.Context, r *request) (context.Context, 
 	if acc.Granted {
 		return ctx, reply{}, true
 	}
+	if acc.Code == flowdeck.Code(flowdeck.ErrConsentRequired) && acc.AdminConsentURL != "" {
+		// Only an administrator can consent: their link and the sentence to forward.
+		err := &flowdeck.Error{Kind: flowdeck.ErrConsentRequired, Message: acc.Message, Detail: map[string]string{
+			flowdeck.DetailAdminRequired: "true", flowdeck.DetailAdminConsentURL: acc.AdminConsentURL, flowdeck.DetailAudienceName: acc.Name}}
+		return ctx, cardReply(cards.ErrorCard(err, cards.ErrorOptions{})), false
+	}
 	if acc.Code == flowdeck.Code(flowdeck.ErrConsentRequired) {
 		u := acc.ConsentURL
 		if u == "" {

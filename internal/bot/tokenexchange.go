@@ -13,6 +13,7 @@ import (
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
@@ -77,7 +78,7 @@ func (b *Bot) onTokenExchange(ctx context.Context, a *schema.Activity) *botframe
 	if _, busy := b.exchanging.Load(key); busy {
 		b.log.LogAttrs(ctx, slog.LevelInfo, "bot: duplicate joins the token exchange under way")
 	}
-	_, err, _ = b.exchanges.Do(key, func() (any, error) {
+	_, err, shared := b.exchanges.Do(key, func() (any, error) {
 		b.exchanging.Store(key, struct{}{})
 		defer b.exchanging.Delete(key)
 		xctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.o.CommandTimeout)
@@ -85,6 +86,13 @@ func (b *Bot) onTokenExchange(ctx context.Context, a *schema.Activity) *botframe
 		return nil, b.exchange(xctx, p, assertion)
 	})
 	if err != nil {
+		if adminOnly(err) && !shared {
+			// Teams will show the sign-in button, whose consent page refuses
+			// this user: say in the chat who can grant it, with the link.
+			b.goAsync(ctx, "admin consent needed", func(ctx context.Context) {
+				b.send(ctx, r.caller.ServiceURL, r.caller.ConversationID, "", cardReply(cards.ErrorCard(err, cards.ErrorOptions{})))
+			})
+		}
 		return fail(http.StatusPreconditionFailed, "exchange", err)
 	}
 	// Dedupe second: of the callers whose exchange succeeded, one announces

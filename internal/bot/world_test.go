@@ -99,7 +99,8 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	web := httptest.NewServer(webMux)
 	tb.Cleanup(web.Close)
 	must(tb, w.cloud.Entra.AddRedirectURI(demo.ClientID, web.URL+"/auth/end"))
-	links, err := identity.NewSignInLinks(identity.SignInLinksOptions{RedirectURL: web.URL + "/auth/end", StateKey: key, Registry: w.cloud.Registry})
+	links, err := identity.NewSignInLinks(identity.SignInLinksOptions{RedirectURL: web.URL + "/auth/end", StateKey: key, Registry: w.cloud.Registry,
+		Authority: w.cloud.Entra.URL(), ClientID: demo.ClientID})
 	must(tb, err)
 	w.broker, err = identity.NewBroker(identity.BrokerOptions{Registry: w.cloud.Registry, Store: w.store, Authority: w.cloud.Entra.URL(),
 		ClientID: demo.ClientID, Credential: cred, HTTPClient: brokerHTTP, Logger: log, Links: links})

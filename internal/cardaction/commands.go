@@ -21,7 +21,7 @@ type Commands interface {
 	// router's sign-in policy let them through. It answers as the command
 	// does in chat: in a group, an answer holding the user's data goes to
 	// their personal chat, with a note under the card. An error means the
-	// user must sign in (again) first: its Detail["signin_url"], when set,
+	// user must sign in (again) first: its Detail[flowdeck.DetailSignInURL], when set,
 	// is the sign-in page (it may carry a claims challenge).
 	RerunCommand(ctx context.Context, a *schema.Activity, line, choice, cursor string) (*botframework.InvokeResponse, error)
 	// AnswerCard answers the invoker of a with c, a card holding their data:

@@ -32,7 +32,7 @@ type Ops interface {
 
 // Tokens tells whether a user has a usable delegated token
 // (*identity.Broker satisfies it). Its errors carry the sign-in or consent
-// URL in Detail["signin_url"] or Detail["consent_url"] when known.
+// URL in Detail[flowdeck.DetailSignInURL] or Detail[flowdeck.DetailConsentURL] when known.
 type Tokens interface {
 	Token(ctx context.Context, p flowdeck.Principal, audience string) (string, error)
 }

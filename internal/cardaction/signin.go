@@ -53,6 +53,11 @@ func (rt *Router) ensureToken(in *invocation, retry any) *botframework.InvokeRes
 			return preconditionFailed("FlowDeck cannot sign you in inside the card; use the sign-in button.")
 		}
 		if err := rt.o.SignIn(in.ctx, in.p, in.authToken); err != nil {
+			if adminOnly(err) {
+				// Teams' fallback, the sign-in button, would end at a
+				// consent page that refuses the user: the card says who can.
+				return errorCard(err, nil)
+			}
 			return preconditionFailed(flowdeck.Message(err))
 		}
 	}
@@ -80,8 +85,13 @@ func preconditionFailed(msg string) *botframework.InvokeResponse {
 // consent page (consent required) or a sign-in URL carrying a claims
 // challenge (interaction required); else SignInURL. A client without a
 // trigger (the Agents Playground, which cannot show a loginRequest) gets a
-// sign-in card with a Try again button instead.
+// sign-in card with a Try again button instead. A consent only an
+// administrator can give gets the error card with the admin-consent link
+// and the sentence to forward: no sign-in would help.
 func (rt *Router) login(in *invocation, err error, retry any) *botframework.InvokeResponse {
+	if adminOnly(err) {
+		return errorCard(err, nil)
+	}
 	u := rt.signInURL(in.p, err)
 	if u == "" {
 		return botframework.CardResponse(cards.SignInAgainCard(flowdeck.Message(err)))
@@ -105,7 +115,7 @@ func (rt *Router) login(in *invocation, err error, retry any) *botframework.Invo
 func (rt *Router) signInURL(p flowdeck.Principal, err error) string {
 	var fe *flowdeck.Error
 	if errors.As(err, &fe) {
-		for _, k := range []string{"signin_url", "consent_url"} {
+		for _, k := range []string{flowdeck.DetailSignInURL, flowdeck.DetailConsentURL} {
 			if u := httpsURL(fe.Detail[k]); u != "" {
 				return u
 			}
@@ -147,4 +157,10 @@ func newID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// adminOnly reports a consent only the tenant's administrator can give.
+func adminOnly(err error) bool {
+	var fe *flowdeck.Error
+	return errors.As(err, &fe) && errors.Is(err, flowdeck.ErrConsentRequired) && fe.Detail[flowdeck.DetailAdminRequired] == "true"
 }

@@ -10,7 +10,7 @@ import (
 // ErrorOptions adds what an error card needs beyond the error itself.
 type ErrorOptions struct {
 	// ConsentURL is where a consent-required error sends the user; when
-	// empty, the error's Detail["consentUrl"] is used.
+	// empty, the error's Detail[flowdeck.DetailConsentURL] is used.
 	ConsentURL string
 	// Environments names the environments that failed, for a partial answer.
 	Environments []string
@@ -37,13 +37,22 @@ func ErrorCard(err error, o ErrorOptions) *AdaptiveCard {
 		c.Body[0] = &TextBlock{Text: "Partial answer", Wrap: true, Color: "Warning", Weight: "Bolder"}
 		c.Body = append(c.Body, para("These environments did not answer: "+strings.Join(names, ", ")+". What you see is missing their results."))
 	}
+	var fe *flowdeck.Error
+	errors.As(err, &fe)
 	var next string
+	admin := false
 	switch flowdeck.KindOf(err) {
 	case flowdeck.ErrConsentRequired:
+		if fe != nil && fe.Detail[flowdeck.DetailAdminRequired] == "true" && webURL(fe.Detail[flowdeck.DetailAdminConsentURL]) != "" {
+			// The organization lets only an administrator consent: the
+			// user's own consent page would refuse them.
+			next = "Only an administrator can grant this in your organization: ask your Microsoft 365 administrator to open the admin-consent link, then try again."
+			admin = true
+			break
+		}
 		u := webURL(o.ConsentURL)
-		var fe *flowdeck.Error
-		if u == "" && errors.As(err, &fe) {
-			u = webURL(fe.Detail["consentUrl"])
+		if u == "" && fe != nil {
+			u = webURL(fe.Detail[flowdeck.DetailConsentURL])
 		}
 		next = "Give consent, then try again."
 		if u != "" {
@@ -56,8 +65,7 @@ func ErrorCard(err error, o ErrorOptions) *AdaptiveCard {
 		c.Actions = append(c.Actions, &ExecuteAction{Title: "Sign in", Verb: VerbSignIn, Style: "positive"})
 	case flowdeck.ErrThrottled:
 		next = "Try again in a minute."
-		var fe *flowdeck.Error
-		if errors.As(err, &fe) && fe.RetryAfter > 0 {
+		if fe != nil && fe.RetryAfter > 0 {
 			next = "Try again in " + duration(fe.RetryAfter) + "."
 		}
 	case flowdeck.ErrUnavailable:
@@ -68,13 +76,9 @@ func ErrorCard(err error, o ErrorOptions) *AdaptiveCard {
 		next = "Ask the flow's owner to share it with you, or to do it for you."
 		// A permission FlowDeck lacks (identity's ExplainMissingPermission):
 		// the admin-consent link, and the user's own request for it.
-		var fe *flowdeck.Error
-		if errors.As(err, &fe) && webURL(fe.Detail["admin_consent_url"]) != "" {
+		if fe != nil && webURL(fe.Detail[flowdeck.DetailAdminConsentURL]) != "" {
 			next = "An administrator can grant it for everyone with the admin-consent link; you can also ask for it yourself."
-			c.Actions = append(c.Actions, &OpenURLAction{Title: "Admin consent", URL: webURL(fe.Detail["admin_consent_url"])})
-			if u := webURL(fe.Detail["consent_url"]); u != "" {
-				c.Actions = append(c.Actions, &OpenURLAction{Title: "Ask for this permission", URL: u})
-			}
+			admin = true
 		}
 	case flowdeck.ErrConflict:
 		next = "Reload and try again."
@@ -85,6 +89,11 @@ func ErrorCard(err error, o ErrorOptions) *AdaptiveCard {
 	}
 	if next != "" {
 		c.Body = append(c.Body, &TextBlock{Text: next, Wrap: true, IsSubtle: true})
+	}
+	if admin && adminConsent(c, fe) && flowdeck.KindOf(err) == flowdeck.ErrForbidden {
+		if u := webURL(fe.Detail[flowdeck.DetailConsentURL]); u != "" {
+			c.Actions = append(c.Actions, &OpenURLAction{Title: "Ask for this permission", URL: u})
+		}
 	}
 	if code := flowdeck.Code(err); code != "" {
 		c.Body = append(c.Body, subtle("Code: "+Escape(code)))

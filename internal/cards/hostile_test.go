@@ -17,18 +17,32 @@ const (
 	evilLink = "[click](https://evil.example)"
 	evilHTML = "<script>alert(1)</script>"
 	evilBold = "**bold** _it_ `code`"
+	evilDate = "{{DATE(2020-01-01T00:00:00Z, SHORT)}}"
 )
 
-var evil = evilHTML + " " + evilLink + " " + evilBold + " " + strings.Repeat("Very long name ", 40)
+var evil = evilHTML + " " + evilLink + " " + evilBold + " " + evilDate + " " + strings.Repeat("Very long name ", 40)
 
 func TestEscape(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{evilLink, `\[click\](https://evil.example)`},
-		{evilBold, `\*\*bold\*\* \_it\_ \` + "`code\\`"},
-		{evilHTML, `\<script\>alert(1)\</script\>`},
-		{"# title", `\# title`},
+		// What Teams' TextBlock markdown interprets is escaped …
+		{evilLink, `[click\](https://evil.example)`},
+		{evilBold, `\*\*bold\*\* \_it\_ ` + "`code`"},
 		{"- item", `\- item`},
+		{"+ item", `\+ item`},
+		{"* item", `\* item`},
 		{"12. point", `12\. point`},
+		{"  3. indented", `  3\. indented`},
+		{"line\n- item", "line\n\\- item"},
+		{"_start and end_", `\_start and end\_`},
+		{`a\*b`, `a\\\*b`},
+		{"{{DATE(2026-01-01T00:00:00Z, SHORT)}}", "{\u200b{DATE(2026-01-01T00:00:00Z, SHORT)}}"},
+		// … and nothing else: the official renderer shows a backslash as typed.
+		{evilHTML, evilHTML},
+		{"# title", "# title"},
+		{"runs <flow> [today|24h|7d]", "runs <flow> [today|24h|7d]"},
+		{"Create_invoice_in_Dynamics", "Create_invoice_in_Dynamics"},
+		{`C:\Users\me`, `C:\Users\me`},
+		{"~strike~ > quote | pipe", "~strike~ > quote | pipe"},
 		{"plain: 4,200 EUR (Q4)", "plain: 4,200 EUR (Q4)"},
 	}
 	for _, tt := range tests {
@@ -40,7 +54,7 @@ func TestEscape(t *testing.T) {
 
 func TestSafeMarkdown(t *testing.T) {
 	got := SafeMarkdown("**Total** " + evilLink + " ![x](https://evil.example/p.png) " + evilHTML)
-	want := `**Total** click (https://evil.example) x \<script\>alert(1)\</script\>`
+	want := `**Total** click (https://evil.example) x <script>alert(1)</script>`
 	if got != want {
 		t.Errorf("SafeMarkdown = %q, want %q", got, want)
 	}
@@ -76,7 +90,12 @@ func hostileCards() map[string]any {
 		"alert":    AlertCard(al, AlertOptions{Tab: tab, Portal: portal}),
 		"pick":     PickCard(evil, evil, []Candidate{{Title: evil, Detail: evil, Value: "x"}}),
 		"help":     HelpCard([]Command{{Name: evilLink, Args: evilHTML, Description: evilBold}}),
-		"apps":     AppsCard([]flowdeck.App{{DisplayName: evil, Owner: flowdeck.Person{Name: evil}, Link: "javascript:alert(1)"}}, Page{}),
+		"admin consent": ErrorCard(&flowdeck.Error{Kind: flowdeck.ErrConsentRequired, Message: evil, Detail: map[string]string{
+			flowdeck.DetailAdminRequired: "true", flowdeck.DetailAudienceName: evil, flowdeck.DetailMissingScopes: evil,
+			flowdeck.DetailAdminConsentURL: "https://login.microsoftonline.com/t/v2.0/adminconsent?client_id=c"}}, ErrorOptions{}),
+		"admin consent, javascript: link": ErrorCard(&flowdeck.Error{Kind: flowdeck.ErrForbidden, Message: evil, Detail: map[string]string{
+			flowdeck.DetailPermission: evil, flowdeck.DetailAdminConsentURL: "javascript:alert(1)", flowdeck.DetailConsentURL: "javascript:alert(1)"}}, ErrorOptions{}),
+		"apps": AppsCard([]flowdeck.App{{DisplayName: evil, Owner: flowdeck.Person{Name: evil}, Link: "javascript:alert(1)"}}, Page{}),
 	}
 }
 
@@ -93,15 +112,16 @@ func TestHostileInput(t *testing.T) {
 			t.Fatalf("%s card has no markdown text", n)
 		}
 		for _, tx := range md {
-			// Where markdown is interpreted, the hostile markup must be escaped.
-			bads := []string{"[click](", "**bold**", "_it_", "`code`", "<script>"}
+			// Where markdown is interpreted, the markup Teams renders (bold,
+			// italic, links; it shows no HTML and no code) must be escaped.
+			bads := []string{"[click](", "**bold**", " _it_", evilDate}
 			if tx == SafeMarkdown(evil+"\n"+evil) {
 				bads = bads[:1] // approval details keep emphasis by design, never links
 				if !strings.Contains(tx, "click (https://evil.example)") {
 					t.Errorf("details do not show the link's target: %q", tx)
 				}
 			}
-			for _, bad := range append(bads, "<script>") {
+			for _, bad := range bads {
 				if strings.Contains(tx, bad) {
 					t.Errorf("%s card: markdown text %q contains %q unescaped", n, tx, bad)
 				}

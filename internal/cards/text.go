@@ -24,40 +24,71 @@ const (
 
 const ellipsis = "…"
 
-// markdownChars are the characters Escape puts a backslash before: CommonMark
-// emphasis, code, links, images, autolinks, strike-through and tables.
-const markdownChars = "\\`*_[]<>~|{}"
-
-// Escape makes s safe to put in a TextBlock or Fact: it backslash-escapes
-// every markdown-significant character and a list or heading marker at the
-// start of a line, so s shows as typed.
+// Escape makes s safe to put in a TextBlock or a Fact, where Teams reads a
+// markdown subset: bold and italic (* and _), lists ("- ", "1. " at the
+// start of a line) and links ([text](url)); no headings, tables, images,
+// code, block quotes or HTML
+// (learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format#format-cards-with-markdown,
+// learn.microsoft.com/adaptive-cards/create/textfeatures). It escapes only
+// what that subset would interpret, so that renderers that show the
+// backslashes (the adaptivecards JS renderer without a markdown processor)
+// show as few as possible: "runs <flow>" and "Create_invoice" stay as they
+// are. A backslash is escaped only before punctuation (where CommonMark
+// reads it as an escape), "_" only where it can open or close emphasis
+// (not inside a word), "]" only before "(" (a link), list markers only at
+// the start of a line; "{{" is broken with a zero-width space so that no
+// name is read as a {{DATE()}} function.
 func Escape(s string) string {
 	var b strings.Builder
+	b.Grow(len(s) + 8)
 	lineStart := true
+	var prev rune
 	for i := 0; i < len(s); {
 		rest := s[i:]
 		if lineStart {
 			if n := orderedMarker(rest); n > 0 {
 				b.WriteString(rest[:n-1])
-				b.WriteString(`\.`)
+				b.WriteByte('\\')
+				b.WriteByte(rest[n-1])
 				i += n
-				lineStart = false
+				lineStart, prev = false, rune(rest[n-1])
 				continue
 			}
-			if strings.HasPrefix(rest, "#") || strings.HasPrefix(rest, "- ") || strings.HasPrefix(rest, "+ ") {
+			if strings.HasPrefix(rest, "- ") || strings.HasPrefix(rest, "+ ") {
 				b.WriteByte('\\')
 			}
 		}
 		r, size := utf8.DecodeRuneInString(rest)
+		next, _ := utf8.DecodeRuneInString(rest[size:])
 		lineStart = r == '\n' || r == '\r' || (lineStart && r == ' ')
-		if strings.ContainsRune(markdownChars, r) {
+		switch {
+		case r == '*',
+			r == '\\' && isASCIIPunct(next),
+			r == '_' && !(isWordRune(prev) && isWordRune(next)),
+			r == ']' && next == '(':
 			b.WriteByte('\\')
+		case r == '{' && next == '{':
+			b.WriteString("{\u200b")
+			i += size
+			prev = r
+			continue
 		}
 		b.WriteString(rest[:size])
 		i += size
+		prev = r
 	}
 	return b.String()
 }
+
+// isASCIIPunct reports the characters a CommonMark backslash escapes.
+func isASCIIPunct(r rune) bool {
+	return r < utf8.RuneSelf && strings.ContainsRune("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", r)
+}
+
+// isWordRune reports a letter or digit: "_" between two of them is part of
+// a word, never emphasis (CommonMark 0.31, 6.2: "_" is not left- or
+// right-flanking inside a word).
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // orderedMarker returns the length of a "12." list marker at the start of s, or 0.
 func orderedMarker(s string) int {
@@ -79,7 +110,9 @@ var (
 // SafeMarkdown renders Power Automate approval details: it keeps bold,
 // italic, lists and line breaks, rewrites every link to "text (url)" and every
 // image to its alt text, so that no label can hide where a link points,
-// escapes the other markdown, and trims to 3,000 characters.
+// breaks what is left of link syntax and {{…}} functions (as Escape does),
+// and trims to 3,000 characters. Teams shows no HTML, headings, tables or
+// code in a TextBlock, so "<", "#", "|" and "`" are left as typed.
 func SafeMarkdown(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = Trim(s, maxDetails)
@@ -92,9 +125,14 @@ func SafeMarkdown(s string) string {
 		return sub[1] + " (" + sub[2] + ")"
 	})
 	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune("\\`[]<>|{}", r) {
+	for i, r := range s {
+		next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+		switch {
+		case r == '\\' && isASCIIPunct(next), r == ']' && next == '(':
 			b.WriteByte('\\')
+		case r == '{' && next == '{':
+			b.WriteString("{\u200b")
+			continue
 		}
 		b.WriteRune(r)
 	}

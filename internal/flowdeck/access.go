@@ -14,4 +14,8 @@ type Access struct {
 	Message string `json:"message,omitempty"`
 	// ConsentURL opens the consent or sign-in flow that fixes it, when one can.
 	ConsentURL string `json:"consentUrl,omitempty"`
+	// AdminConsentURL, set when only an administrator can grant the
+	// consent (the tenant lets users consent to nothing), is the tenant's
+	// admin-consent link; ConsentURL is then empty.
+	AdminConsentURL string `json:"adminConsentUrl,omitempty"`
 }

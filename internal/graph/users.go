@@ -186,7 +186,7 @@ func graphError(err error) error {
 		if c.Detail == nil {
 			c.Detail = map[string]string{}
 		}
-		c.Detail["scope"] = "User.ReadBasic.All"
+		c.Detail[flowdeck.DetailScope] = "User.ReadBasic.All"
 	case errors.Is(err, flowdeck.ErrThrottled):
 		c.Message = "Microsoft Graph is busy with your requests; try again in a minute."
 	case errors.Is(err, flowdeck.ErrNotFound):

@@ -342,20 +342,23 @@ func (b *Broker) save(ctx context.Context, p flowdeck.Principal, a Audience, ai 
 }
 
 // addURLs adds the consent or sign-in URL to a consent or interaction error
-// when the broker has sign-in links.
+// when the broker has sign-in links; a consent only an administrator can
+// give gets the tenant's admin-consent link instead of the user's consent page.
 func (b *Broker) addURLs(fe *flowdeck.Error, p flowdeck.Principal, a Audience) {
 	c := b.links
 	if c == nil || fe == nil || fe.Detail == nil {
 		return
 	}
 	switch {
+	case errors.Is(fe, flowdeck.ErrConsentRequired) && fe.Detail[flowdeck.DetailAdminRequired] == "true":
+		fe.Detail[flowdeck.DetailAdminConsentURL] = c.AdminConsentURL(p.TenantID)
 	case errors.Is(fe, flowdeck.ErrConsentRequired):
 		if u, err := c.StartURL(p, p.UPN, []string{a.Key}, "consent"); err == nil {
-			fe.Detail["consent_url"] = u
+			fe.Detail[flowdeck.DetailConsentURL] = u
 		}
 	case errors.Is(fe, flowdeck.ErrInteractionRequired):
 		if u, err := c.StartURLWithClaims(p, p.UPN, []string{a.Key}, "", b.challenge(fe, p, a)); err == nil {
-			fe.Detail["signin_url"] = u
+			fe.Detail[flowdeck.DetailSignInURL] = u
 		}
 	}
 }

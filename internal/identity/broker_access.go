@@ -20,9 +20,11 @@ func (b *Broker) Access(ctx context.Context, p flowdeck.Principal) []flowdeck.Ac
 			acc.Message = flowdeck.Message(err)
 			var fe *flowdeck.Error
 			if errors.As(err, &fe) {
-				if u := fe.Detail["consent_url"]; u != "" {
+				if fe.Detail[flowdeck.DetailAdminRequired] == "true" {
+					acc.AdminConsentURL = fe.Detail[flowdeck.DetailAdminConsentURL]
+				} else if u := fe.Detail[flowdeck.DetailConsentURL]; u != "" {
 					acc.ConsentURL = u
-				} else if u := fe.Detail["signin_url"]; u != "" {
+				} else if u := fe.Detail[flowdeck.DetailSignInURL]; u != "" {
 					acc.ConsentURL = u
 				}
 			}

@@ -110,7 +110,8 @@ func newFixtureIn(t testing.TB, cloudName string) *fixture {
 		t.Fatal(err)
 	}
 	// The links first: the broker and the consent flow share them.
-	if f.links, err = NewSignInLinks(SignInLinksOptions{RedirectURL: f.web.URL + "/auth/end", StateKey: f.key, Registry: f.reg, Now: f.clock.Now}); err != nil {
+	if f.links, err = NewSignInLinks(SignInLinksOptions{RedirectURL: f.web.URL + "/auth/end", StateKey: f.key, Registry: f.reg, Now: f.clock.Now,
+		Authority: idp.URL(), ClientID: demo.ClientID}); err != nil {
 		t.Fatal(err)
 	}
 	f.broker = f.newBroker(t, demo.ClientSecret)

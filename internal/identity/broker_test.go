@@ -146,6 +146,32 @@ func TestBrokerConsentRequiredThenConsentFlow(t *testing.T) {
 	}
 }
 
+// TestBrokerAdminOnlyTenant: where users cannot consent (Entra AADSTS90094),
+// the error carries the tenant's admin-consent link and no consent page of
+// the user's own; /api/me's Access says the same.
+func TestBrokerAdminOnlyTenant(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.idp.RequireAdminConsent(adele.TenantID, true)
+	ctx := f.sso(t, adele, false)
+	_, err := f.broker.Token(ctx, principal(adele), Flow)
+	fe := asError(t, err, flowdeck.ErrConsentRequired)
+	if fe.Detail[flowdeck.DetailAdminRequired] != "true" || fe.Detail[flowdeck.DetailConsentURL] != "" ||
+		!strings.Contains(fe.Detail[flowdeck.DetailAdminConsentURL], "/"+adele.TenantID+"/v2.0/adminconsent?client_id="+demo.ClientID) {
+		t.Fatalf("detail = %v", fe.Detail)
+	}
+	for _, a := range f.broker.Access(ctx, principal(adele)) {
+		if a.Audience == Flow && (a.Granted || a.AdminConsentURL != fe.Detail[flowdeck.DetailAdminConsentURL] || a.ConsentURL != "") {
+			t.Errorf("Access(flow) = %+v", a)
+		}
+	}
+	f.idp.RequireAdminConsent(adele.TenantID, false)
+	_, err = f.broker.Token(ctx, principal(adele), Flow)
+	if fe := asError(t, err, flowdeck.ErrConsentRequired); fe.Detail[flowdeck.DetailConsentURL] == "" || fe.Detail[flowdeck.DetailAdminRequired] != "" {
+		t.Errorf("with user consent allowed again: detail = %v", fe.Detail)
+	}
+}
+
 func TestBrokerInteractionRequiredWithClaims(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -91,7 +92,12 @@ func (c *Consent) End(w http.ResponseWriter, r *http.Request) {
 			c.log.LogAttrs(r.Context(), slog.LevelWarn, "identity: sign-in incomplete",
 				attrs(p, Audience{Key: k}, slog.String("kind", flowdeck.Code(err)))...)
 		}
-		c.fail(w, r, http.StatusOK, "consent_incomplete")
+		missing := make([]string, 0, len(errs))
+		for k := range errs {
+			missing = append(missing, k)
+		}
+		slices.Sort(missing)
+		c.incomplete(w, st.Tenant, missing)
 		return
 	}
 	c.log.LogAttrs(r.Context(), slog.LevelInfo, "identity: signed in", attrs(p, Audience{}, slog.Any("audiences", st.Audiences))...)

@@ -26,6 +26,9 @@ var pageTemplate = template.Must(template.New("auth").Parse(`<!doctype html>
 <main>
 <h1>{{.Title}}</h1>
 <p>{{.Message}}</p>
+{{if .AdminURL}}<p>Send this to your Microsoft 365 administrator:</p>
+<pre style="white-space:pre-wrap">{{.AdminRequest}}</pre>
+<p><a href="{{.AdminURL}}" target="_blank" rel="noopener noreferrer">Admin consent link</a></p>{{end}}
 </main>
 </body>
 </html>
@@ -39,6 +42,9 @@ type pageData struct {
 	Outcome, Result    string
 	TeamsJS, Integrity string
 	Script             string
+	// AdminURL, when set, is the tenant's admin-consent link, shown with
+	// AdminRequest, the sentence to forward to the administrator.
+	AdminURL, AdminRequest string
 }
 
 // failures are the reason codes of a failed flow and what the user reads.
@@ -62,6 +68,16 @@ func (c *Consent) fail(w http.ResponseWriter, _ *http.Request, status int, reaso
 		reason, f = "failed", failures["failed"]
 	}
 	c.page(w, status, pageData{Outcome: "failure", Result: reason, Title: f[0], Message: f[1]})
+}
+
+// incomplete serves the consent_incomplete page: some permissions are
+// still missing, which in most tenants only an administrator can grant, so
+// it gives the tenant's admin-consent link and the sentence to forward.
+func (c *Consent) incomplete(w http.ResponseWriter, tenant string, audiences []string) {
+	f := failures["consent_incomplete"]
+	link := c.AdminConsentURL(tenant)
+	c.page(w, http.StatusOK, pageData{Outcome: "failure", Result: "consent_incomplete", Title: f[0], Message: f[1],
+		AdminURL: link, AdminRequest: "Please grant FlowDeck its permissions for our organization (" + c.names(audiences) + "). Link: " + link})
 }
 
 // adminConsentDone answers Entra's redirect after the admin-consent page.

@@ -131,8 +131,14 @@ func classify(err error, g grant, a Audience) (fe *flowdeck.Error, dead bool) {
 		return mk(flowdeck.ErrThrottled, "Microsoft Entra ID is busy; try again shortly."), false
 	case ee.Status >= 500 || ee.Code == "temporarily_unavailable" || ee.Has(90033):
 		return mk(flowdeck.ErrUnavailable, "Microsoft Entra ID is not answering; try again in a minute."), false
+	case ee.Has(90094):
+		// The tenant lets only an administrator consent (user consent is
+		// off): the broker adds the admin-consent link, not the user's own.
+		detail[flowdeck.DetailMissingScopes] = strings.Join(a.ScopeURIs()[:len(a.Scopes)], " ")
+		detail[flowdeck.DetailAdminRequired] = "true"
+		return mk(flowdeck.ErrConsentRequired, fmt.Sprintf("Your organization lets only an administrator give FlowDeck access to %s.", a.Name)), false
 	case ee.Has(65001) || ee.SubError == "consent_required" || ee.Code == "consent_required":
-		detail["missing_scopes"] = strings.Join(a.ScopeURIs()[:len(a.Scopes)], " ")
+		detail[flowdeck.DetailMissingScopes] = strings.Join(a.ScopeURIs()[:len(a.Scopes)], " ")
 		return mk(flowdeck.ErrConsentRequired, fmt.Sprintf("FlowDeck needs your consent to use %s on your behalf.", a.Name)), false
 	case ee.Has(53003):
 		return mk(flowdeck.ErrForbidden, fmt.Sprintf("Your organization's access policies block FlowDeck from %s.", a.Name)), false

@@ -23,6 +23,7 @@ func TestClassify(t *testing.T) {
 	}{
 		{"consent", body(400, `{"error":"invalid_grant","error_codes":[65001],"suberror":"consent_required"}`), grantOBO, flowdeck.ErrConsentRequired, false},
 		{"consent on refresh", body(400, `{"error":"invalid_grant","error_codes":[65001]}`), grantRefresh, flowdeck.ErrConsentRequired, false},
+		{"admin consent required", body(400, `{"error":"invalid_grant","error_codes":[90094]}`), grantOBO, flowdeck.ErrConsentRequired, false},
 		{"mfa", body(400, `{"error":"interaction_required","error_codes":[50076],"claims":"{}"}`), grantOBO, flowdeck.ErrInteractionRequired, false},
 		{"mfa on refresh", body(400, `{"error":"invalid_grant","error_codes":[50079]}`), grantRefresh, flowdeck.ErrInteractionRequired, false},
 		{"rt inactive", body(400, `{"error":"invalid_grant","error_codes":[700082]}`), grantRefresh, flowdeck.ErrInteractionRequired, true},
@@ -48,7 +49,14 @@ func TestClassify(t *testing.T) {
 			t.Errorf("%s: kind %v dead %v, want %v %v", tc.name, flowdeck.KindOf(fe), dead, tc.kind, tc.dead)
 		}
 	}
-	fe, _ := classify(body(503, `{"error":"temporarily_unavailable"}`), grantOBO, flow)
+	fe, _ := classify(body(400, `{"error":"invalid_grant","error_codes":[90094]}`), grantOBO, flow)
+	if fe.Detail[flowdeck.DetailAdminRequired] != "true" || fe.Detail[flowdeck.DetailMissingScopes] == "" {
+		t.Errorf("90094: detail = %v, want admin_required and the missing scopes", fe.Detail)
+	}
+	if fe, _ := classify(body(400, `{"error":"invalid_grant","error_codes":[65001]}`), grantOBO, flow); fe.Detail[flowdeck.DetailAdminRequired] != "" {
+		t.Errorf("65001: detail = %v, want no admin_required (the user can consent)", fe.Detail)
+	}
+	fe, _ = classify(body(503, `{"error":"temporarily_unavailable"}`), grantOBO, flow)
 	if fe.RetryAfter.Seconds() != 7 {
 		t.Errorf("RetryAfter = %v", fe.RetryAfter)
 	}

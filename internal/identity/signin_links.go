@@ -21,6 +21,9 @@ type SignInLinksOptions struct {
 	Registry *Registry
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Authority and ClientID, when set, make AdminConsentURL the tenant's
+	// admin-consent link (for consent only an administrator can give).
+	Authority, ClientID string
 }
 
 // SignInLinks makes the FlowDeck URLs (/auth/start?s=…) that start the
@@ -38,6 +41,8 @@ type SignInLinks struct {
 	auds       []Audience
 	seal       *sealer
 	now        func() time.Time
+	authority  string
+	clientID   string
 }
 
 // NewSignInLinks checks o and returns the links. Problems are
@@ -66,11 +71,26 @@ func NewSignInLinks(o SignInLinksOptions) (*SignInLinks, error) {
 		auds:       o.Registry.All(),
 		seal:       seal,
 		now:        o.Now,
+		authority:  o.Authority,
+		clientID:   o.ClientID,
 	}
 	if l.now == nil {
 		l.now = time.Now
 	}
 	return l, nil
+}
+
+// AdminConsentURL is the tenant's admin-consent link for every audience, or
+// "" when the links were made without an authority and client id.
+func (l *SignInLinks) AdminConsentURL(tenantID string) string {
+	if l.authority == "" || l.clientID == "" {
+		return ""
+	}
+	res := make([]string, 0, len(l.auds))
+	for _, a := range l.auds {
+		res = append(res, a.Resource)
+	}
+	return AdminConsentURL(l.authority, tenantID, l.clientID, l.redirect, res...)
 }
 
 // prompts are the prompt values StartURL accepts.

@@ -169,8 +169,8 @@ func DecodeError(status int, header http.Header, body []byte) *flowdeck.Error {
 		return set(flowdeck.ErrUnauthenticated, "Your Power Platform sign-in has expired or is no longer valid; sign in again.")
 	case status == http.StatusForbidden:
 		if m := scopeRE.FindStringSubmatch(ue.message); m != nil {
-			e.Detail["scope"] = m[1]
-			e.Detail["grantor"] = "tenant administrator (admin consent)"
+			e.Detail[flowdeck.DetailScope] = m[1]
+			e.Detail[flowdeck.DetailGrantor] = "tenant administrator (admin consent)"
 			return set(flowdeck.ErrForbidden, fmt.Sprintf("FlowDeck is missing the %s permission; ask your admin to grant FlowDeck the %s permission.", m[1], m[1]))
 		}
 		return set(flowdeck.ErrForbidden, "Power Platform refused this for your account; ask the owner of the item or your admin for access.")

@@ -165,13 +165,13 @@ func (s *Server) checkDelegated(app *App, tenant, user string, r *Resource, requ
 		// learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-on-behalf-of-flow).
 		if sc == ".default" {
 			if len(granted) == 0 {
-				return nil, errConsentRequired(app)
+				return nil, s.consentMissing(app, tenant)
 			}
 			out = append(out, granted...)
 			continue
 		}
 		if !slices.Contains(granted, sc) {
-			return nil, errConsentRequired(app)
+			return nil, s.consentMissing(app, tenant)
 		}
 		out = append(out, sc)
 	}

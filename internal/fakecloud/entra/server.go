@@ -75,6 +75,8 @@ type Server struct {
 	resources map[string]*Resource
 	consents  map[consentKey]map[string]bool
 	mfa       map[mfaKey]bool
+	// adminOnly are the tenants whose users cannot consent (RequireAdminConsent).
+	adminOnly map[string]bool
 	refresh   map[string]*refreshGrant
 	codes     map[string]*authCode
 	pending   map[string]*pendingAuth
@@ -98,6 +100,7 @@ func New(opts Options) (*Server, error) {
 		resources:  map[string]*Resource{},
 		consents:   map[consentKey]map[string]bool{},
 		mfa:        map[mfaKey]bool{},
+		adminOnly:  map[string]bool{},
 		refresh:    map[string]*refreshGrant{},
 		codes:      map[string]*authCode{},
 		pending:    map[string]*pendingAuth{},
