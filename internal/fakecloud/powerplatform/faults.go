@@ -15,7 +15,9 @@ import (
 type Fault struct {
 	// Latency delays every answer; with LatencyMax > Latency the delay is
 	// uniform in [Latency, LatencyMax]. The wait ends early when the request's
-	// context is cancelled (the client gets no answer).
+	// context is cancelled: the response is aborted (the connection closes
+	// with no answer, never an empty 200) and the request is logged with
+	// status 0.
 	Latency    time.Duration
 	LatencyMax time.Duration
 	// Status injects an error status: for the next Times calls, else at Rate

@@ -135,8 +135,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, api, route string
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
+			// The client went away (or the server is closing). Returning
+			// would make net/http answer an empty 200, which can still reach
+			// a client that is closing the connection; abort instead, so
+			// the connection is closed without an answer. The deferred log
+			// records the request with status 0.
 			t.Stop()
-			return
+			panic(http.ErrAbortHandler)
 		}
 	}
 	c := &call{s: s, r: r, route: route, api: api}
