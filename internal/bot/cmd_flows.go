@@ -65,7 +65,7 @@ func (b *Bot) cmdFailed(ctx context.Context, r *request) reply {
 		if env != "" && f.Flow.EnvironmentID != env {
 			continue
 		}
-		g := cards.FlowFailures{Flow: f.Flow, EnvironmentName: f.EnvironmentName, Count: f.Count, Latest: f.Latest}
+		g := cards.FlowFailures{Flow: f.Flow, EnvironmentName: f.EnvironmentName, Count: f.Count, Latest: f.Latest, Window: window}
 		if f.FailedAction != nil {
 			g.LatestAction = *f.FailedAction
 		}
