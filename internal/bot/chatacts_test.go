@@ -126,7 +126,9 @@ func TestApprovalFromTheListAnsweredOnce(t *testing.T) {
 	data := map[string]any{"approvalId": a.ID, "environmentId": a.EnvironmentID, "response": a.Options[0], "comment": "Fine by me."}
 	var wg sync.WaitGroup
 	var texts [2]string
-	wg.Go(func() { _, texts[0] = cardOf(t, w.invoke(t, adele, posted.ActivityID, cards.VerbApprovalRespond, data, "")) })
+	wg.Go(func() {
+		_, texts[0] = cardOf(t, w.invoke(t, adele, posted.ActivityID, cards.VerbApprovalRespond, data, ""))
+	})
 	wg.Go(func() {
 		act := w.drv.Activity(adele, "invoke")
 		act["conversation"] = map[string]any{"conversationType": "groupChat", "tenantId": adele.TenantID, "id": group, "isGroup": true}
