@@ -40,9 +40,11 @@ func parseBulk(data map[string]any) (cards.BulkData, error) {
 // bulk resubmits or cancels the runs of a confirmed bulk card, once per
 // card and set of runs. The runs are checked first (read only): a card
 // naming runs that are not the invoker's to change gets a safe card and
-// nothing is sent. In a personal chat the work runs in the background and
-// the card is updated in place (bulkjob.go); elsewhere the answer, with
-// each run's result, goes to the personal chat (rt.answer).
+// nothing is sent. More runs than one round of bulkWorkers, in a personal
+// chat, run in the background with the card updated in place (bulkjob.go);
+// a few runs, or a bulk card in a group, are done within the invoke and
+// answered with each run's result (in a group, in the personal chat:
+// rt.answer).
 func (rt *Router) bulk(in *invocation) *botframework.InvokeResponse {
 	d, err := parseBulk(in.data)
 	if err != nil {
@@ -73,7 +75,7 @@ func (rt *Router) bulk(in *invocation) *botframework.InvokeResponse {
 	if err != nil {
 		return rt.failedWith(in, err, in.data)
 	}
-	if in.personal() && in.replyTo != "" {
+	if in.personal() && in.replyTo != "" && len(job.runs) > bulkWorkers {
 		return rt.bulkInBackground(in, strings.Join(target, ","), job)
 	}
 	var results []cards.RunResult
