@@ -93,6 +93,7 @@ func goldenCases() []goldenCase {
 		{"failures", FailuresCard(fixtureFailures(2), []string{"HR Production"}, Page{Command: "failures 24h"}, links)},
 		{"failures_resubmit_all", FailuresCard(withWindow(fixtureFailures(2), "24h"), nil, Page{Command: "failed 24h"}, links)},
 		{"runs", RunsCard(fixtureFlow(), runs, Page{Command: "runs invoice", Cursor: "c2"}, links)},
+		{"runs_failed", RunsCard(fixtureFlow(), []flowdeck.Run{runs[0], runs[0]}, Page{Command: "runs invoice"}, links)},
 		{"run", RunCard(fixtureFlow(), fixtureRun(flowdeck.RunFailed), []flowdeck.Action{okAction, fixtureAction(), skipped}, links)},
 		{"approvals", ApprovalsCard("Approvals waiting for you", []flowdeck.Approval{a, custom}, Page{Command: "approvals"}, links)},
 		{"approvals_sent", ApprovalsCard("Approvals you sent", []flowdeck.Approval{sent(a), sent(completed)}, Page{Command: "approvals sent", Cursor: "25", Total: 30}, links)},

@@ -21,7 +21,8 @@ func ShortID(runID string) string {
 
 // RunsCard lists runs of flow f: each run's status, start time and short
 // id, with Details, and Resubmit (a finished run that did not succeed) or
-// Cancel (a running run).
+// Cancel (a running run); with two failed runs or more, "Resubmit failed
+// runs" asks to resubmit the flow's failed runs of the last 7 days.
 func RunsCard(f flowdeck.Flow, runs []flowdeck.Run, p Page, l Links) *AdaptiveCard {
 	c := listCard("Runs of "+name(f.DisplayName), len(runs), p, "No runs found.")
 	c.FallbackText = "Runs of " + Trim(OneLine(f.DisplayName), maxName)
@@ -36,7 +37,18 @@ func RunsCard(f flowdeck.Flow, runs []flowdeck.Run, p Page, l Links) *AdaptiveCa
 			runActions(r, l)...,
 		))
 	}
-	c.Actions = actions(p.more(), l.Tab.action("Open in tab", FlowSubEntity(f.EnvironmentID, f.ID)))
+	var all Action
+	failed := 0
+	for _, r := range runs {
+		if r.Status == flowdeck.RunFailed {
+			failed++
+		}
+	}
+	if failed > 1 {
+		all = &ExecuteAction{Title: "Resubmit failed runs (7 days)", Verb: VerbBulkFailed,
+			Data: BulkFailedData{EnvironmentID: f.EnvironmentID, FlowID: f.ID, Window: "7d"}}
+	}
+	c.Actions = actions(all, p.more(), l.Tab.action("Open in tab", FlowSubEntity(f.EnvironmentID, f.ID)))
 	return c
 }
 
