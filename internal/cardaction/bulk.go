@@ -71,6 +71,9 @@ func (rt *Router) bulk(in *invocation) *botframework.InvokeResponse {
 	}
 	slices.Sort(target)
 	target = slices.Compact(target)
+	if rt.claimed(in, strings.Join(target, ",")) {
+		return rt.answer(in, doneCard("These runs were already "+pastTense(in.verb)+" from this card; nothing was sent again."))
+	}
 	job, err := rt.checkRuns(in, order, groups)
 	if err != nil {
 		return rt.failedWith(in, err, in.data)
