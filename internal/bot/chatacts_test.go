@@ -198,7 +198,7 @@ func TestFailedRunsHaveIdsAndButtons(t *testing.T) {
 	latest := d.Failing[0].Latest
 	r := w.ask(t, adele, "failed 7d")
 	text := content(r)
-	if !strings.Contains(text, cards.ShortID(latest.ID)) || !strings.Contains(text, cards.VerbRunDetails) || !strings.Contains(text, "Times are in your Teams time zone") {
+	if !strings.Contains(text, cards.ShortID(latest.ID)) || !strings.Contains(text, cards.VerbRunDetails) || !strings.Contains(text, "Times are in UTC") {
 		t.Fatalf("failed shows no short id, Details or time note: %s", text)
 	}
 	var resubmit map[string]any
@@ -223,6 +223,16 @@ func TestFailedRunsHaveIdsAndButtons(t *testing.T) {
 	wg.Wait()
 	if n := w.cloud.PP.Calls(powerplatform.RouteRunsResubmit) - before; n != 1 {
 		t.Fatalf("%d resubmits for two clicks on one run row, want 1", n)
+	}
+
+	// With a time zone in the settings, the times are in it.
+	_, err = w.ops.SetSettings(as(adele), flowdeck.UserSettings{TenantID: adele.TenantID, UserID: adele.ID, TimeZone: "Asia/Tokyo"})
+	must(t, err)
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	must(t, err)
+	text = content(w.ask(t, adele, "failed 7d"))
+	if !strings.Contains(text, "Times are in Asia/Tokyo") || !strings.Contains(text, latest.StartTime.In(tokyo).Format("Mon 2 Jan 15:04")) {
+		t.Errorf("failed with a time zone set: %s", text)
 	}
 
 	confirm := w.ask(t, adele, "resubmit "+strings.ToLower(cards.ShortID(latest.ID)))

@@ -72,7 +72,7 @@ func (b *Bot) cmdFailed(ctx context.Context, r *request) reply {
 		groups = append(groups, g)
 	}
 	start, end, next := pageOf(r.cursor, len(groups))
-	c := cards.FailuresCard(groups[start:end], partialNames(d.Partial), cards.Page{Command: r.line(), Cursor: next, Total: len(groups)}, b.links())
+	c := cards.FailuresCard(groups[start:end], partialNames(d.Partial), cards.Page{Command: r.line(), Cursor: next, Total: len(groups)}, b.runLinks(ctx))
 	if envName != "" {
 		c.Body = append([]cards.Element{&cards.TextBlock{Text: "In " + cards.Escape(flowdeck.Clip(envName, 80)) + ", last " + window + ".", Wrap: true, IsSubtle: true}}, c.Body...)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
@@ -57,7 +58,19 @@ func (b *Bot) cmdRuns(ctx context.Context, r *request) reply {
 	if err != nil {
 		return b.errorReply(ctx, r, err)
 	}
-	return cardReply(cards.RunsCard(f.Flow, page.Runs, cards.Page{Command: withFlowID(r, nil, f.ID), Cursor: page.Next}, b.links()))
+	return cardReply(cards.RunsCard(f.Flow, page.Runs, cards.Page{Command: withFlowID(r, nil, f.ID), Cursor: page.Next}, b.runLinks(ctx)))
+}
+
+// runLinks are the cards' links with the user's time zone from their
+// settings, for the run lists' times (UTC, said so, when unknown).
+func (b *Bot) runLinks(ctx context.Context) cards.Links {
+	l := b.links()
+	if st, err := b.o.Ops.Settings(ctx); err == nil && st.TimeZone != "" && st.TimeZone != "UTC" {
+		if loc, err := time.LoadLocation(st.TimeZone); err == nil {
+			l.Zone = loc
+		}
+	}
+	return l
 }
 
 func (b *Bot) cmdRun(ctx context.Context, r *request) reply {

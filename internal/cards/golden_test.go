@@ -93,7 +93,7 @@ func goldenCases() []goldenCase {
 		{"failures", FailuresCard(fixtureFailures(2), []string{"HR Production"}, Page{Command: "failures 24h"}, links)},
 		{"failures_resubmit_all", FailuresCard(withWindow(fixtureFailures(2), "24h"), nil, Page{Command: "failed 24h"}, links)},
 		{"runs", RunsCard(fixtureFlow(), runs, Page{Command: "runs invoice", Cursor: "c2"}, links)},
-		{"runs_failed", RunsCard(fixtureFlow(), []flowdeck.Run{runs[0], runs[0]}, Page{Command: "runs invoice"}, links)},
+		{"runs_failed", RunsCard(fixtureFlow(), []flowdeck.Run{runs[0], runs[0]}, Page{Command: "runs invoice"}, Links{Portal: portal, Zone: berlin})},
 		{"run", RunCard(fixtureFlow(), fixtureRun(flowdeck.RunFailed), []flowdeck.Action{okAction, fixtureAction(), skipped}, links)},
 		{"approvals", ApprovalsCard("Approvals waiting for you", []flowdeck.Approval{a, custom}, Page{Command: "approvals"}, links)},
 		{"approvals_sent", ApprovalsCard("Approvals you sent", []flowdeck.Approval{sent(a), sent(completed)}, Page{Command: "approvals sent", Cursor: "25", Total: 30}, links)},
@@ -125,6 +125,9 @@ func goldenCases() []goldenCase {
 			"api://flowdeck.contoso.com/botid-c9e8c047-2a74-40a2-b28a-b162d5f5327c", "https://flowdeck.contoso.com/auth/start?loginHint=adelev%40contoso.com")},
 	}
 }
+
+// berlin is a viewer's time zone from their settings.
+var berlin = func() *time.Location { l, _ := time.LoadLocation("Europe/Berlin"); return l }()
 
 // withWindow sets the window of each failure group (the failed command's).
 func withWindow(gs []FlowFailures, w string) []FlowFailures {

@@ -2,6 +2,7 @@ package cards
 
 import (
 	"strings"
+	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
@@ -27,12 +28,12 @@ func RunsCard(f flowdeck.Flow, runs []flowdeck.Run, p Page, l Links) *AdaptiveCa
 	c := listCard("Runs of "+name(f.DisplayName), len(runs), p, "No runs found.")
 	c.FallbackText = "Runs of " + Trim(OneLine(f.DisplayName), maxName)
 	if len(runs) > 0 {
-		c.Body = append(c.Body, subtle(timesNote))
+		c.Body = append(c.Body, subtle(timesNote(l)))
 	}
 	for _, r := range firstN(runs) {
 		code, _ := failure(r, flowdeck.Action{})
 		c.Body = append(c.Body, row(
-			runStatus(r.Status)+" · "+When(r.StartTime)+" · `"+name(ShortID(r.ID))+"`",
+			runStatus(r.Status)+" · "+runTime(l, r.StartTime)+" · `"+name(ShortID(r.ID))+"`",
 			[]string{strings.Join(nonEmpty(runDuration(r), name(code)), " · ")},
 			runActions(r, l)...,
 		))
@@ -52,9 +53,27 @@ func RunsCard(f flowdeck.Flow, runs []flowdeck.Run, p Page, l Links) *AdaptiveCa
 	return c
 }
 
-// timesNote says how the lists show times: Teams renders them in the
-// viewer's own time zone.
-const timesNote = "Times are in your Teams time zone; ids are the last 8 characters of each run's id."
+// timesNote says which time zone the run lists' times are in, and what
+// the short ids are.
+func timesNote(l Links) string {
+	zone := "UTC (FlowDeck does not know your time zone yet)"
+	if l.Zone != nil {
+		zone = name(l.Zone.String())
+	}
+	return "Times are in " + zone + "; ids are the last 8 characters of each run's id."
+}
+
+// runTime is t in the viewer's zone (UTC when unknown), as "Sat 5 Dec 14:05".
+func runTime(l Links, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	loc := l.Zone
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("Mon 2 Jan 15:04")
+}
 
 // runActions are a run row's buttons: Details, then Resubmit for a failed
 // or cancelled run or Cancel for a running one (the alert verbs, confirmed:
@@ -79,7 +98,7 @@ func runActions(r flowdeck.Run, l Links) []Action {
 func failedGroups(groups []FlowFailures, l Links) []Element {
 	out := []Element{}
 	if len(groups) > 0 {
-		out = append(out, subtle(timesNote))
+		out = append(out, subtle(timesNote(l)))
 	}
 	for _, g := range groups {
 		env := g.EnvironmentName
@@ -89,7 +108,7 @@ func failedGroups(groups []FlowFailures, l Links) []Element {
 		items := []Element{
 			&TextBlock{Text: "**" + name(g.Flow.DisplayName) + "** · " + count(g.Count, "failure", "failures"), Wrap: true},
 			subtle(name(env)),
-			&TextBlock{Text: "Latest: " + runStatus(g.Latest.Status) + " · " + When(g.Latest.StartTime) + " · `" + name(ShortID(g.Latest.ID)) + "`",
+			&TextBlock{Text: "Latest: " + runStatus(g.Latest.Status) + " · " + runTime(l, g.Latest.StartTime) + " · `" + name(ShortID(g.Latest.ID)) + "`",
 				Wrap: true, Spacing: "Small"},
 		}
 		code, msg := failure(g.Latest, g.LatestAction)

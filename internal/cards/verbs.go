@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
@@ -88,6 +89,9 @@ type Links struct {
 	// Portal is the cloud's Power Automate portal; the zero Portal leaves
 	// portal links out.
 	Portal flowdeck.Portal
+	// Zone is the viewer's time zone from their settings, for the run
+	// lists' times; nil shows them in UTC and says so.
+	Zone *time.Location
 }
 
 // portalLink is an Action.OpenUrl to a portal page, or nil (left out) when
