@@ -65,14 +65,14 @@ func (b *Bot) cmdFailed(ctx context.Context, r *request) reply {
 		if env != "" && f.Flow.EnvironmentID != env {
 			continue
 		}
-		g := cards.FlowFailures{Flow: f.Flow, EnvironmentName: f.EnvironmentName, Count: f.Count, Latest: f.Latest}
+		g := cards.FlowFailures{Flow: f.Flow, EnvironmentName: f.EnvironmentName, Count: f.Count, Latest: f.Latest, Window: window}
 		if f.FailedAction != nil {
 			g.LatestAction = *f.FailedAction
 		}
 		groups = append(groups, g)
 	}
 	start, end, next := pageOf(r.cursor, len(groups))
-	c := cards.FailuresCard(groups[start:end], partialNames(d.Partial), cards.Page{Command: r.line(), Cursor: next, Total: len(groups)}, b.links())
+	c := cards.FailuresCard(groups[start:end], partialNames(d.Partial), cards.Page{Command: r.line(), Cursor: next, Total: len(groups)}, b.runLinks(ctx))
 	if envName != "" {
 		c.Body = append([]cards.Element{&cards.TextBlock{Text: "In " + cards.Escape(flowdeck.Clip(envName, 80)) + ", last " + window + ".", Wrap: true, IsSubtle: true}}, c.Body...)
 	}

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
@@ -18,8 +20,36 @@ func (b *Bot) cmdApprovals(ctx context.Context, r *request) reply {
 		return b.errorReply(ctx, r, err)
 	}
 	start, end, next := pageOf(r.cursor, len(rep.Approvals))
-	c := cards.ApprovalsCard(title, rep.Approvals[start:end], cards.Page{Command: r.line(), Cursor: next, Total: len(rep.Approvals)}, b.links())
+	page := rep.Approvals[start:end]
+	if role == flowdeck.RoleOwner {
+		page = b.withResponses(ctx, page)
+	}
+	c := cards.ApprovalsCard(title, page, cards.Page{Command: r.line(), Cursor: next, Total: len(rep.Approvals)}, b.links())
 	return cardReply(withPartial(c, rep.Partial))
+}
+
+// responseReaders bounds the approvals read at once for their responses.
+const responseReaders = 4
+
+// withResponses reads each sent approval's responses and approvers (who
+// answered what, who has not); one that cannot be read is shown as listed.
+func (b *Bot) withResponses(ctx context.Context, as []flowdeck.Approval) []flowdeck.Approval {
+	out := slices.Clone(as)
+	sem := make(chan struct{}, responseReaders)
+	var wg sync.WaitGroup
+	for i, a := range out {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			d, err := b.o.Ops.Approval(ctx, a.EnvironmentID, a.ID)
+			if err != nil {
+				return
+			}
+			out[i].Responses, out[i].Approvers = d.Responses, d.Approvers
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 func (b *Bot) cmdApps(ctx context.Context, r *request) reply {

@@ -3,7 +3,10 @@ package bot
 import (
 	"context"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
@@ -15,12 +18,28 @@ var runIDRE = regexp.MustCompile(`^[A-Za-z0-9]{10,128}$`)
 
 func isRunID(s string) bool { return runIDRE.MatchString(s) && strings.ContainsAny(s, "0123456789") }
 
+// shortIDRE is a short run id as the lists show it (cards.ShortID): the
+// last characters of a run id, with at least one digit.
+var shortIDRE = regexp.MustCompile(`^[A-Za-z0-9]{6,9}$`)
+
+func isShortID(s string) bool {
+	return shortIDRE.MatchString(s) && strings.ContainsAny(s, "0123456789")
+}
+
+// isShort reports whether id (as splitRunIDs returns it) is a short id.
+func isShort(id string) bool { return len(id) < 10 }
+
+// matches reports whether the run id is id, or ends with the short id.
+func matches(runID, id string) bool {
+	return strings.EqualFold(runID, id) || (isShort(id) && strings.HasSuffix(strings.ToUpper(runID), id))
+}
+
 // splitRunIDs separates run ids from the words naming a flow.
 func splitRunIDs(args []string) (flowText string, ids []string) {
 	var words []string
 	for _, a := range args {
 		for _, part := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || r == ';' }) {
-			if isRunID(part) {
+			if isRunID(part) || isShortID(part) {
 				ids = append(ids, strings.ToUpper(part))
 			} else {
 				words = append(words, part)
@@ -39,7 +58,19 @@ func (b *Bot) cmdRuns(ctx context.Context, r *request) reply {
 	if err != nil {
 		return b.errorReply(ctx, r, err)
 	}
-	return cardReply(cards.RunsCard(f.Flow, page.Runs, cards.Page{Command: withFlowID(r, nil, f.ID), Cursor: page.Next}, b.links()))
+	return cardReply(cards.RunsCard(f.Flow, page.Runs, cards.Page{Command: withFlowID(r, nil, f.ID), Cursor: page.Next}, b.runLinks(ctx)))
+}
+
+// runLinks are the cards' links with the user's time zone from their
+// settings, for the run lists' times (UTC, said so, when unknown).
+func (b *Bot) runLinks(ctx context.Context) cards.Links {
+	l := b.links()
+	if st, err := b.o.Ops.Settings(ctx); err == nil && st.TimeZone != "" && st.TimeZone != "UTC" {
+		if loc, err := time.LoadLocation(st.TimeZone); err == nil {
+			l.Zone = loc
+		}
+	}
+	return l
 }
 
 func (b *Bot) cmdRun(ctx context.Context, r *request) reply {
@@ -72,7 +103,24 @@ func (b *Bot) locateRuns(ctx context.Context, r *request, flowText string, ids [
 			return nil, rep, false
 		}
 		runs := make([]flowdeck.Run, 0, len(ids))
+		var recent []flowdeck.Run
+		loaded := false
 		for _, id := range ids {
+			if isShort(id) {
+				if !loaded {
+					page, err := b.o.Ops.Runs(ctx, f.EnvironmentID, f.ID, flowdeck.RunFilter{Top: 50}, "")
+					if err != nil {
+						return nil, b.errorReply(ctx, r, err), false
+					}
+					recent, loaded = page.Runs, true
+				}
+				run, rep, ok := pickSuffix(r, id, recent)
+				if !ok {
+					return nil, rep, false
+				}
+				runs = append(runs, run)
+				continue
+			}
 			d, err := b.o.Ops.Run(ctx, f.EnvironmentID, f.ID, id)
 			if err != nil {
 				return nil, b.errorReply(ctx, r, err), false
@@ -88,10 +136,14 @@ func (b *Bot) locateRuns(ctx context.Context, r *request, flowText string, ids [
 	var runs []flowdeck.Run
 	var missing []string
 	for _, id := range ids {
-		if run, ok := found[id]; ok {
-			runs = append(runs, run)
-		} else {
+		switch got := found[id]; len(got) {
+		case 0:
 			missing = append(missing, id)
+		case 1:
+			runs = append(runs, got[0])
+		default:
+			_, rep, _ := pickSuffix(r, id, got)
+			return nil, rep, false
 		}
 	}
 	if len(missing) > 0 {
@@ -104,24 +156,32 @@ func (b *Bot) locateRuns(ctx context.Context, r *request, flowText string, ids [
 // maxSearchFlows bounds how many failing flows a run-id search lists.
 const maxSearchFlows = 25
 
-// recentFailures looks for the run ids among the failed runs of the last 7 days.
-func (b *Bot) recentFailures(ctx context.Context, ids []string) (map[string]flowdeck.Run, error) {
-	want := map[string]bool{}
-	for _, id := range ids {
-		want[id] = true
-	}
+// recentFailures looks for the run ids (or short ids: suffixes) among the
+// failed runs of the last 7 days; a short id may match more than one run.
+func (b *Bot) recentFailures(ctx context.Context, ids []string) (map[string][]flowdeck.Run, error) {
 	d, err := b.o.Ops.Dashboard(ctx, "7d")
 	if err != nil {
 		return nil, err
 	}
-	found := map[string]flowdeck.Run{}
-	for _, f := range d.Failing {
-		if want[f.Latest.ID] {
-			found[f.Latest.ID] = f.Latest
+	found := map[string][]flowdeck.Run{}
+	seen := map[string]bool{}
+	add := func(run flowdeck.Run) {
+		if seen[run.ID] {
+			return
+		}
+		seen[run.ID] = true
+		for _, id := range ids {
+			if matches(run.ID, id) {
+				found[id] = append(found[id], run)
+			}
 		}
 	}
+	short := slices.ContainsFunc(ids, isShort)
+	for _, f := range d.Failing {
+		add(f.Latest)
+	}
 	for i, f := range d.Failing {
-		if len(found) == len(want) || i == maxSearchFlows {
+		if (!short && len(found) == len(ids)) || i == maxSearchFlows {
 			break
 		}
 		page, err := b.o.Ops.Runs(ctx, f.Flow.EnvironmentID, f.Flow.ID, flowdeck.RunFilter{Status: flowdeck.RunFailed, Since: d.Since, Top: 50}, "")
@@ -129,12 +189,30 @@ func (b *Bot) recentFailures(ctx context.Context, ids []string) (map[string]flow
 			continue
 		}
 		for _, run := range page.Runs {
-			if want[run.ID] {
-				found[run.ID] = run
-			}
+			add(run)
 		}
 	}
 	return found, nil
+}
+
+// pickSuffix returns the one run among runs whose id ends with the short
+// id, or the reply that says none or several do.
+func pickSuffix(r *request, id string, runs []flowdeck.Run) (flowdeck.Run, reply, bool) {
+	var got []flowdeck.Run
+	for _, run := range runs {
+		if run.ID != "" && matches(run.ID, id) {
+			got = append(got, run)
+		}
+	}
+	switch len(got) {
+	case 1:
+		return got[0], reply{}, true
+	case 0:
+		return flowdeck.Run{}, textReply("I couldn't find a recent run whose id ends with **" + cards.Escape(id) +
+			"**. Say **runs <flow>** to see the ids of its runs."), false
+	}
+	return flowdeck.Run{}, textReply("**" + cards.Escape(id) + "** is the end of " + strconv.Itoa(len(got)) +
+		" run ids. Type more of the id (**" + r.cmd.Name + " <run id>**), or name the flow: **" + r.cmd.Name + " <flow> " + cards.Escape(id) + "**."), false
 }
 
 func (b *Bot) cmdResubmit(ctx context.Context, r *request) reply {

@@ -22,6 +22,7 @@ type Ops interface {
 	Resubmit(ctx context.Context, env, flowID string, runIDs []string) ([]ops.RunResult, error)
 	Cancel(ctx context.Context, env, flowID string, runIDs []string) ([]ops.RunResult, error)
 	Approvals(ctx context.Context, role string, active bool) (ops.ApprovalsReport, error)
+	Approval(ctx context.Context, env, id string) (flowdeck.Approval, error)
 	Apps(ctx context.Context) (ops.AppsReport, error)
 	Connections(ctx context.Context) (ops.ConnectionsReport, error)
 	Dashboard(ctx context.Context, window string) (ops.Dashboard, error)

@@ -46,6 +46,9 @@ func (stubOps) Cancel(context.Context, string, string, []string) ([]ops.RunResul
 func (stubOps) Approvals(context.Context, string, bool) (ops.ApprovalsReport, error) {
 	return ops.ApprovalsReport{}, nil
 }
+func (stubOps) Approval(context.Context, string, string) (flowdeck.Approval, error) {
+	return flowdeck.Approval{}, errStub
+}
 func (stubOps) Apps(context.Context) (ops.AppsReport, error) { return ops.AppsReport{}, nil }
 func (stubOps) Connections(context.Context) (ops.ConnectionsReport, error) {
 	return ops.ConnectionsReport{}, nil

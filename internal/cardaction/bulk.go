@@ -37,8 +37,14 @@ func parseBulk(data map[string]any) (cards.BulkData, error) {
 	return d, nil
 }
 
-// bulk resubmits or cancels the runs of a confirmed bulk card, once per card
-// and set of runs, and answers with each run's result.
+// bulk resubmits or cancels the runs of a confirmed bulk card, once per
+// card and set of runs. The runs are checked first (read only): a card
+// naming runs that are not the invoker's to change gets a safe card and
+// nothing is sent. More runs than one round of bulkWorkers, in a personal
+// chat, run in the background with the card updated in place (bulkjob.go);
+// a few runs, or a bulk card in a group, are done within the invoke and
+// answered with each run's result (in a group, in the personal chat:
+// rt.answer).
 func (rt *Router) bulk(in *invocation) *botframework.InvokeResponse {
 	d, err := parseBulk(in.data)
 	if err != nil {
@@ -50,27 +56,34 @@ func (rt *Router) bulk(in *invocation) *botframework.InvokeResponse {
 	if res := rt.ensureToken(in, in.data); res != nil {
 		return res
 	}
-	type key struct{ env, flow string }
-	groups := map[key][]string{}
-	var order []key
+	groups := map[flowKey][]string{}
+	var order []flowKey
 	var target []string
 	for _, x := range d.Runs {
-		k := key{x.EnvironmentID, x.FlowID}
+		k := flowKey{x.EnvironmentID, x.FlowID}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
-		groups[k] = append(groups[k], x.RunID)
+		if !slices.Contains(groups[k], x.RunID) {
+			groups[k] = append(groups[k], x.RunID)
+		}
 		target = append(target, strings.ToLower(x.EnvironmentID+"/"+x.FlowID+"/"+x.RunID))
 	}
 	slices.Sort(target)
 	target = slices.Compact(target)
+	if rt.claimed(in, strings.Join(target, ",")) {
+		return rt.answer(in, doneCard("These runs were already "+pastTense(in.verb)+" from this card; nothing was sent again."))
+	}
+	job, err := rt.checkRuns(in, order, groups)
+	if err != nil {
+		return rt.failedWith(in, err, in.data)
+	}
+	if in.personal() && in.replyTo != "" && len(job.runs) > bulkWorkers {
+		return rt.bulkInBackground(in, strings.Join(target, ","), job)
+	}
 	var results []cards.RunResult
 	ran, err := rt.claim(in, strings.Join(target, ","), func() error {
 		for _, k := range order {
-			name := k.flow
-			if f, err := rt.o.Ops.Flow(in.ctx, k.env, k.flow); err == nil {
-				name = f.DisplayName
-			}
 			var res []ops.RunResult
 			var err error
 			if in.verb == cards.VerbBulkCancel {
@@ -86,7 +99,7 @@ func (rt *Router) bulk(in *invocation) *botframework.InvokeResponse {
 				return err
 			}
 			for _, x := range res {
-				rr := cards.RunResult{Run: flowdeck.Run{EnvironmentID: k.env, FlowID: k.flow, ID: x.RunID}, FlowName: name}
+				rr := cards.RunResult{Run: job.run(k, x.RunID), FlowName: job.names[k]}
 				if !x.OK {
 					rr.Err = &flowdeck.Error{Kind: flowdeck.KindOfCode(x.Code), Message: x.Message}
 				}

@@ -30,6 +30,9 @@ type stubOps struct {
 func (s *stubOps) Approval(context.Context, string, string) (flowdeck.Approval, error) {
 	return s.a, nil
 }
+func (s *stubOps) Approvals(context.Context, string, bool) (ops.ApprovalsReport, error) {
+	return ops.ApprovalsReport{Approvals: []flowdeck.Approval{s.a}}, nil
+}
 func (s *stubOps) Respond(_ context.Context, _, _, response, comments string) (flowdeck.Approval, error) {
 	s.responds.Add(1)
 	a := s.a
@@ -91,9 +94,10 @@ func FuzzCardActionData(f *testing.F) {
 		`{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","runId":"x","confirm":"yes"}`,
 		`[]`, `null`, `"str"`, `{"a":{"b":[1,2,{}]}}`,
 		`{"runs":[{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","runId":"08582233720368547758000104729CU01"}],"confirm":true}`,
-		`{"runs":[{}],"confirm":true}`, `{"runs":"x"}`, `{"command":"runs x","choice":"y"}`, `{"command":"flows","cursor":"-5"}`,
+		`{"runs":[{}],"confirm":true}`, `{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","window":"7d"}`,
+		`{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","window":"1y"}`, `{"runs":"x"}`, `{"command":"runs x","choice":"y"}`, `{"command":"flows","cursor":"-5"}`,
 	} {
-		for v := range 12 {
+		for v := range 15 {
 			f.Add(uint8(v), s)
 		}
 	}
@@ -111,7 +115,8 @@ func FuzzCardActionData(f *testing.F) {
 	id, err := h.PostApproval(context.Background(), conv, so.a, nil)
 	check(f, err)
 	verbs := []string{cards.VerbApprovalRespond, cards.VerbApprovalRefresh, cards.VerbAlertResubmit, cards.VerbAlertCancel, cards.VerbAlertTurnOff, cards.VerbAlertMute,
-		cards.VerbBulkResubmit, cards.VerbBulkCancel, cards.VerbFlowOff, cards.VerbPick, cards.VerbListMore, cards.VerbSignIn}
+		cards.VerbBulkResubmit, cards.VerbBulkCancel, cards.VerbFlowOff, cards.VerbPick, cards.VerbListMore, cards.VerbSignIn,
+		cards.VerbApprovalOpen, cards.VerbBulkFailed, cards.VerbRunDetails}
 
 	f.Fuzz(func(t *testing.T, v uint8, raw string) {
 		var data map[string]any

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 // the principal in its context.
 type Ops interface {
 	Approval(ctx context.Context, env, id string) (flowdeck.Approval, error)
+	Approvals(ctx context.Context, role string, active bool) (ops.ApprovalsReport, error)
 	Respond(ctx context.Context, env, id, response, comments string) (flowdeck.Approval, error)
 	Flow(ctx context.Context, env, flowID string) (flowdeck.Flow, error)
 	SetFlowState(ctx context.Context, env, flowID string, on bool) (flowdeck.Flow, error)
@@ -191,6 +193,7 @@ func (rt *Router) OnActivity(ctx context.Context, a *schema.Activity) (*botframe
 	}
 	start := rt.o.Now()
 	out := row.run(rt, in)
+	close(in.answered)
 	rt.log.LogAttrs(in.ctx, slog.LevelInfo, "cardaction: card action",
 		slog.String("verb", in.verb), slog.Bool("changes", row.changes), slog.String("tenant_id", in.p.TenantID),
 		slog.String("user_id", in.p.UserID), slog.String("conversation_id", in.conv), slog.Bool("trigger", in.trigger != ""),
@@ -211,6 +214,14 @@ type invocation struct {
 	trigger string
 	// authToken is value.authentication.token, if any.
 	authToken string
+	// answered is closed once the invoke has its answer; background
+	// updates of the invoke's own card wait for it.
+	answered chan struct{}
+}
+
+// personal reports whether the action came from a personal chat.
+func (in *invocation) personal() bool {
+	return strings.EqualFold(in.a.Conversation.ConversationType, flowdeck.ScopePersonal)
 }
 
 // person is the invoker as cards name people.
@@ -231,6 +242,7 @@ func (rt *Router) invocation(ctx context.Context, a *schema.Activity, v cardActi
 	in := &invocation{
 		ctx: flowdeck.WithPrincipal(ctx, p), a: a, verb: v.Action.Verb, data: v.Action.Data, p: p, mri: c.UserMRI,
 		conv: a.Conversation.ID, replyTo: a.ReplyToID, trigger: v.Trigger, authToken: v.Authentication.Token,
+		answered: make(chan struct{}),
 	}
 	if in.conv == "" {
 		in.conv = c.ConversationID

@@ -26,16 +26,20 @@ type verb struct {
 var table = map[string]verb{
 	cards.VerbApprovalRespond: {changes: true, run: (*Router).approval},
 	cards.VerbApprovalRefresh: {run: (*Router).approval},
-	cards.VerbAlertResubmit:   {changes: true, run: (*Router).alert},
-	cards.VerbAlertCancel:     {changes: true, run: (*Router).alert},
-	cards.VerbAlertTurnOff:    {changes: true, run: (*Router).alert},
-	cards.VerbAlertMute:       {changes: true, run: (*Router).alert},
-	cards.VerbBulkResubmit:    {changes: true, run: (*Router).bulk},
-	cards.VerbBulkCancel:      {changes: true, run: (*Router).bulk},
-	cards.VerbFlowOff:         {changes: true, run: (*Router).flowOff},
-	cards.VerbPick:            {run: (*Router).pick},
-	cards.VerbListMore:        {run: (*Router).listMore},
-	cards.VerbSignIn:          {run: (*Router).signIn},
+	// approval.open posts the approval's card, once per list card.
+	cards.VerbApprovalOpen:  {changes: true, run: (*Router).approvalOpen},
+	cards.VerbAlertResubmit: {changes: true, run: (*Router).alert},
+	cards.VerbAlertCancel:   {changes: true, run: (*Router).alert},
+	cards.VerbAlertTurnOff:  {changes: true, run: (*Router).alert},
+	cards.VerbAlertMute:     {changes: true, run: (*Router).alert},
+	cards.VerbBulkResubmit:  {changes: true, run: (*Router).bulk},
+	cards.VerbBulkCancel:    {changes: true, run: (*Router).bulk},
+	cards.VerbBulkFailed:    {run: (*Router).bulkFailed},
+	cards.VerbRunDetails:    {run: (*Router).runDetails},
+	cards.VerbFlowOff:       {changes: true, run: (*Router).flowOff},
+	cards.VerbPick:          {run: (*Router).pick},
+	cards.VerbListMore:      {run: (*Router).listMore},
+	cards.VerbSignIn:        {run: (*Router).signIn},
 }
 
 // claim runs do at most once per card and click target: the conversation,
@@ -43,8 +47,20 @@ var table = map[string]verb{
 // the change applies to (a run id, the sorted run ids of a bulk card).
 func (rt *Router) claim(in *invocation, target string, do func() error) (ran bool, err error) {
 	n := flowdeck.Notification{
-		Key:      "action:" + in.verb + ":" + in.conv + ":" + in.replyTo + ":" + strings.ToLower(target),
+		Key:      claimKey(in, target),
 		TenantID: in.p.TenantID, ConversationID: in.conv, ActivityID: in.replyTo,
 	}
 	return rt.once(in.ctx, n, do)
+}
+
+// claimKey is the NotificationLog key of rt.claim.
+func claimKey(in *invocation, target string) string {
+	return "action:" + in.verb + ":" + in.conv + ":" + in.replyTo + ":" + strings.ToLower(target)
+}
+
+// claimed reports whether rt.claim of target ran (or runs) already: the
+// answer for a repeated click, before any upstream read.
+func (rt *Router) claimed(in *invocation, target string) bool {
+	_, err := rt.o.Idempotency.GetNotification(in.ctx, claimKey(in, target))
+	return err == nil
 }

@@ -35,7 +35,8 @@ func BulkConfirmCard(verb string, runs []flowdeck.Run, flowNames map[string]stri
 	for i, r := range runs {
 		data.Runs[i] = RunData{EnvironmentID: r.EnvironmentID, FlowID: r.FlowID, RunID: r.ID}
 		if i < MaxListItems {
-			c.Body = append(c.Body, &TextBlock{Text: envName(flowNames, r.FlowID) + " · " + runStatus(r.Status) + " · " + When(r.StartTime), Wrap: true, Spacing: "Small"})
+			c.Body = append(c.Body, &TextBlock{Text: envName(flowNames, r.FlowID) + " · " + runStatus(r.Status) + " · " + When(r.StartTime) +
+				" · `" + name(ShortID(r.ID)) + "`", Wrap: true, Spacing: "Small"})
 		}
 	}
 	if len(runs) > MaxListItems {
@@ -63,12 +64,39 @@ func BulkResultCard(verb string, results []RunResult, portal flowdeck.Portal) *A
 	}
 	summary := strconv.Itoa(ok) + " of " + count(len(results), "run", "runs") + " " + done
 	c := newCard(summary, heading("Runs "+done), &TextBlock{Text: summary + ".", Wrap: true, Weight: "Bolder"})
+	c.Body = append(c.Body, resultRows(results, portal)...)
+	return c
+}
+
+// BulkProgressCard is a bulk resubmit or cancel under way: "12 of 40
+// done" and the results so far. It replaces the confirmation card at once
+// and is updated in place until BulkResultCard ends it.
+func BulkProgressCard(verb string, done, total int, results []RunResult, portal flowdeck.Portal) *AdaptiveCard {
+	doing := "Resubmitting"
+	if verb == VerbBulkCancel {
+		doing = "Cancelling"
+	}
+	title := doing + " " + count(total, "run", "runs")
+	progress := strconv.Itoa(done) + " of " + strconv.Itoa(total) + " done"
+	c := newCard(title+": "+progress, heading(title),
+		&TextBlock{Text: progress + ". This card updates as the runs are done; you can leave it.", Wrap: true, Weight: "Bolder"})
+	if len(results) > MaxBulkRuns {
+		results = results[:MaxBulkRuns]
+	}
+	c.Body = append(c.Body, resultRows(results, portal)...)
+	return c
+}
+
+// resultRows is one line per run: its outcome, flow, start time and short
+// id, the error when it failed, and a link to the run (or the new run).
+func resultRows(results []RunResult, portal flowdeck.Portal) []Element {
+	var out []Element
 	for _, r := range results {
 		line := "✅ "
 		if r.Err != nil {
 			line = "❌ "
 		}
-		line += "**" + name(orDash(r.FlowName)) + "** · " + When(r.Run.StartTime)
+		line += "**" + name(orDash(r.FlowName)) + "** · " + When(r.Run.StartTime) + " · `" + name(ShortID(r.Run.ID)) + "`"
 		items := []Element{&TextBlock{Text: line, Wrap: true}}
 		if r.Err != nil {
 			items = append(items, subtle(Escape(flowdeck.Message(r.Err))))
@@ -82,7 +110,7 @@ func BulkResultCard(verb string, results []RunResult, portal flowdeck.Portal) *A
 		if u := portal.Run(link); u != "" {
 			items = append(items, &ActionSet{Actions: []Action{&OpenURLAction{Title: title, URL: u}}, Spacing: "None"})
 		}
-		c.Body = append(c.Body, &Container{Items: items, Spacing: "Small", Separator: true})
+		out = append(out, &Container{Items: items, Spacing: "Small", Separator: true})
 	}
-	return c
+	return out
 }

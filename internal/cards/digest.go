@@ -16,6 +16,9 @@ type FlowFailures struct {
 	Latest          flowdeck.Run
 	// LatestAction is the failed action of Latest; zero when unknown.
 	LatestAction flowdeck.Action
+	// Window is the dashboard window the failures were counted in ("24h",
+	// "7d"); when set, the failures list offers "Resubmit all" (bulk.failed).
+	Window string
 }
 
 // Digest is the content of a digest card for the window [Since, Until).

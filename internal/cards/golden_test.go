@@ -91,9 +91,12 @@ func goldenCases() []goldenCase {
 		{"flows", FlowsCard(flows, envNames, Page{Command: "flows", Cursor: "eyJza2lwIjoyNX0", Total: 60}, links)},
 		{"flows_empty", FlowsCard(nil, nil, Page{Command: "flows zzz"}, links)},
 		{"failures", FailuresCard(fixtureFailures(2), []string{"HR Production"}, Page{Command: "failures 24h"}, links)},
+		{"failures_resubmit_all", FailuresCard(withWindow(fixtureFailures(2), "24h"), nil, Page{Command: "failed 24h"}, links)},
 		{"runs", RunsCard(fixtureFlow(), runs, Page{Command: "runs invoice", Cursor: "c2"}, links)},
+		{"runs_failed", RunsCard(fixtureFlow(), []flowdeck.Run{runs[0], runs[0]}, Page{Command: "runs invoice"}, Links{Portal: portal, Zone: berlin})},
 		{"run", RunCard(fixtureFlow(), fixtureRun(flowdeck.RunFailed), []flowdeck.Action{okAction, fixtureAction(), skipped}, links)},
 		{"approvals", ApprovalsCard("Approvals waiting for you", []flowdeck.Approval{a, custom}, Page{Command: "approvals"}, links)},
+		{"approvals_sent", ApprovalsCard("Approvals you sent", []flowdeck.Approval{sent(a), sent(completed)}, Page{Command: "approvals sent", Cursor: "25", Total: 30}, links)},
 		{"apps", AppsCard([]flowdeck.App{{EnvironmentID: envID, ID: "app1", DisplayName: "Expense reporter", Owner: megan, ModifiedAt: t0, Link: "https://apps.powerapps.com/play/e/" + envID + "/a/app1"}}, Page{})},
 		{"connections", ConnectionsCard([]flowdeck.Connection{
 			{EnvironmentID: envID, ID: "c1", DisplayName: "adelev@contoso.com", API: "shared_office365", Status: flowdeck.ConnectionConnected},
@@ -121,9 +124,29 @@ func goldenCases() []goldenCase {
 			{Run: runs[0], FlowName: "Invoice sync to Dynamics", NewRunID: "CU20"},
 			{Run: runs[2], FlowName: "Invoice sync to Dynamics", Err: flowdeck.Errorf(flowdeck.ErrConflict, "The run is still running; cancel it first.")},
 		}, portal)},
+		{"bulk_progress", BulkProgressCard(VerbBulkResubmit, 1, 40, []RunResult{
+			{Run: runs[0], FlowName: "Invoice sync to Dynamics", NewRunID: "CU20"},
+		}, portal)},
 		{"oauth", NewOAuthCard("Sign in to FlowDeck", "", "5a3c6f3e-0d2b-4f43-8f0e-8c9f7d0e1a22",
 			"api://flowdeck.contoso.com/botid-c9e8c047-2a74-40a2-b28a-b162d5f5327c", "https://flowdeck.contoso.com/auth/start?loginHint=adelev%40contoso.com")},
 	}
+}
+
+// berlin is a viewer's time zone from their settings.
+var berlin = func() *time.Location { l, _ := time.LoadLocation("Europe/Berlin"); return l }()
+
+// withWindow sets the window of each failure group (the failed command's).
+func withWindow(gs []FlowFailures, w string) []FlowFailures {
+	for i := range gs {
+		gs[i].Window = w
+	}
+	return gs
+}
+
+// sent is a as its owner sees it in "approvals sent".
+func sent(a flowdeck.Approval) flowdeck.Approval {
+	a.Role = flowdeck.RoleOwner
+	return a
 }
 
 func marshalCard(t testing.TB, card any) []byte {

@@ -119,24 +119,8 @@ func FailuresCard(groups []FlowFailures, failedEnvironments []string, p Page, l 
 		}
 		c.Body = append(c.Body, &TextBlock{Text: "Partial result: could not read " + strings.Join(names, ", ") + ". Try again in a minute.", Wrap: true, Color: "Warning"})
 	}
-	c.Body = append(c.Body, failureGroups(firstN(groups), MaxListItems, l)...)
+	c.Body = append(c.Body, failedGroups(firstN(groups), l)...)
 	c.Actions = actions(p.more(), l.Tab.action("Open failures", FailuresSubEntity))
-	return c
-}
-
-// RunsCard lists runs of flow f.
-func RunsCard(f flowdeck.Flow, runs []flowdeck.Run, p Page, l Links) *AdaptiveCard {
-	c := listCard("Runs of "+name(f.DisplayName), len(runs), p, "No runs found.")
-	c.FallbackText = "Runs of " + Trim(OneLine(f.DisplayName), maxName)
-	for _, r := range firstN(runs) {
-		code, _ := failure(r, flowdeck.Action{})
-		c.Body = append(c.Body, row(
-			runStatus(r.Status)+" · "+When(r.StartTime),
-			[]string{strings.Join(nonEmpty(runDuration(r), name(code)), " · ")},
-			portalLink("Open run", l.Portal.Run(r)),
-		))
-	}
-	c.Actions = actions(p.more(), l.Tab.action("Open in tab", FlowSubEntity(f.EnvironmentID, f.ID)))
 	return c
 }
 
@@ -186,29 +170,6 @@ func RunCard(f flowdeck.Flow, r flowdeck.Run, acts []flowdeck.Action, l Links) *
 	}
 	c.Actions = append(c.Actions, actions(portalLink("Open in Power Automate", l.Portal.Run(r)),
 		l.Tab.action("Open in tab", FlowSubEntity(f.EnvironmentID, f.ID)))...)
-	return c
-}
-
-// ApprovalsCard lists approvals; title says which box ("Approvals waiting for you", "Sent approvals").
-func ApprovalsCard(title string, as []flowdeck.Approval, p Page, l Links) *AdaptiveCard {
-	c := listCard(Escape(Trim(OneLine(title), maxName)), len(as), p, "No approvals.")
-	for _, a := range firstN(as) {
-		line := "From " + person(a.Requester) + " · " + When(a.CreatedAt)
-		if !a.DueAt.IsZero() {
-			line += " · due " + When(a.DueAt)
-		}
-		status := name(a.Status)
-		if a.Result != "" {
-			status += " · " + name(a.Result)
-		}
-		link := webURL(a.Link)
-		if link == "" {
-			link = l.Portal.ApprovalURL(a.EnvironmentID, a.ID, a.Role)
-		}
-		c.Body = append(c.Body, row("**"+Escape(Trim(OneLine(a.Title), maxTitle))+"**", []string{line, status},
-			portalLink("Open in Power Automate", link)))
-	}
-	c.Actions = actions(p.more(), l.Tab.action("Open approvals", ApprovalsSubEntity))
 	return c
 }
 

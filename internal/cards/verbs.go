@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
@@ -12,16 +13,25 @@ import (
 const (
 	VerbApprovalRespond = "approval.respond"
 	VerbApprovalRefresh = "approval.refresh"
-	VerbAlertResubmit   = "alert.resubmit"
-	VerbAlertCancel     = "alert.cancel"
-	VerbAlertTurnOff    = "alert.turnoff"
-	VerbAlertMute       = "alert.mute"
-	VerbBulkResubmit    = "bulk.resubmit"
-	VerbBulkCancel      = "bulk.cancel"
-	VerbFlowOff         = "flow.off"
-	VerbListMore        = "list.more"
-	VerbPick            = "pick"
-	VerbSignIn          = "signin"
+	// VerbApprovalOpen posts an approval's full card (the one the monitor
+	// posts, answered with approval.respond) into the chat: the Answer
+	// button of the approvals list.
+	VerbApprovalOpen  = "approval.open"
+	VerbAlertResubmit = "alert.resubmit"
+	VerbAlertCancel   = "alert.cancel"
+	VerbAlertTurnOff  = "alert.turnoff"
+	VerbAlertMute     = "alert.mute"
+	VerbBulkResubmit  = "bulk.resubmit"
+	VerbBulkCancel    = "bulk.cancel"
+	// VerbBulkFailed asks to resubmit every failed run of a flow in a
+	// window: it answers with the bulk.resubmit confirmation card.
+	VerbBulkFailed = "bulk.failed"
+	// VerbRunDetails answers with a run's card (RunCard).
+	VerbRunDetails = "run.details"
+	VerbFlowOff    = "flow.off"
+	VerbListMore   = "list.more"
+	VerbPick       = "pick"
+	VerbSignIn     = "signin"
 )
 
 // ApprovalData is the data of the approval.respond and approval.refresh
@@ -50,6 +60,14 @@ type BulkData struct {
 	Confirm bool      `json:"confirm"`
 }
 
+// BulkFailedData is the data of bulk.failed: the flow and the window
+// ("24h" or "7d") whose failed runs to resubmit.
+type BulkFailedData struct {
+	EnvironmentID string `json:"environmentId"`
+	FlowID        string `json:"flowId"`
+	Window        string `json:"window"`
+}
+
 // MoreData is the data of list.more: the command to run again and the cursor
 // of the next page.
 type MoreData struct {
@@ -71,6 +89,9 @@ type Links struct {
 	// Portal is the cloud's Power Automate portal; the zero Portal leaves
 	// portal links out.
 	Portal flowdeck.Portal
+	// Zone is the viewer's time zone from their settings, for the run
+	// lists' times; nil shows them in UTC and says so.
+	Zone *time.Location
 }
 
 // portalLink is an Action.OpenUrl to a portal page, or nil (left out) when
