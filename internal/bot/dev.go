@@ -49,5 +49,6 @@ func (b *Bot) devSignIn(ctx context.Context, r *request) (context.Context, bool)
 	b.devUsers.Store(devKey(r.caller), p)
 	b.log.LogAttrs(ctx, slog.LevelInfo, "bot: dev sign-in", slog.String("tenant_id", p.TenantID), slog.String("user_id", p.UserID))
 	r.p = p
+	b.watchByDefault(ctx, r, p)
 	return flowdeck.WithPrincipal(ctx, p), true
 }

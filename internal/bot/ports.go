@@ -31,6 +31,7 @@ type Ops interface {
 	UnwatchAll(ctx context.Context) (int, error)
 	Settings(ctx context.Context) (flowdeck.UserSettings, error)
 	SetSettings(ctx context.Context, st flowdeck.UserSettings) (flowdeck.UserSettings, error)
+	WatchByDefault(ctx context.Context) (flowdeck.Subscription, bool, error)
 }
 
 var _ Ops = (*ops.Service)(nil)

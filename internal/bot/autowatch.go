@@ -1,0 +1,49 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// autoWatchedText tells a user what their default subscription does.
+const autoWatchedText = " From now on I'll post here the approvals assigned to you, and an alert when a flow you own fails. " +
+	"Type **watch** to choose what else to watch, or **unwatch all** to stop."
+
+// watchByDefault gives p the default subscription (ops.WatchByDefault)
+// when FlowDeck can reach them in their personal chat: the request's own
+// conversation when it is that chat (stored first), or one stored earlier.
+// It reports whether the default was made now; failures are logged, never
+// shown: the sign-in itself succeeded.
+func (b *Bot) watchByDefault(ctx context.Context, r *request, p flowdeck.Principal) bool {
+	if !p.Valid() {
+		return false
+	}
+	if r.scope == flowdeck.ScopePersonal && r.a != nil {
+		if _, ok := b.putConversation(ctx, r.a); !ok {
+			return false
+		}
+	} else if _, err := b.o.Conversations.PersonalConversation(ctx, p.TenantID, p.UserID); err != nil {
+		return false // no chat to post to yet: the install will do it
+	}
+	_, created, err := b.o.Ops.WatchByDefault(flowdeck.WithPrincipal(ctx, p))
+	if err != nil {
+		b.log.LogAttrs(ctx, slog.LevelWarn, "bot: default subscription", slog.String("kind", flowdeck.Code(err)), slog.Any("err", err))
+		return false
+	}
+	if created {
+		b.log.LogAttrs(ctx, slog.LevelInfo, "bot: default subscription made at the first sign-in")
+	}
+	return created
+}
+
+// signedInReply announces a sign-in, and the default subscription when the
+// sign-in made it.
+func (b *Bot) signedInReply(ctx context.Context, r *request, p flowdeck.Principal) reply {
+	text := signedInText(p)
+	if b.watchByDefault(ctx, r, p) {
+		text += autoWatchedText
+	}
+	return textReply(text)
+}
