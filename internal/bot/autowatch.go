@@ -4,12 +4,9 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/flowdeck/flowdeck/internal/cards"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
-
-// autoWatchedText tells a user what their default subscription does.
-const autoWatchedText = " From now on I'll post here the approvals assigned to you, and an alert when a flow you own fails. " +
-	"Type **watch** to choose what else to watch, or **unwatch all** to stop."
 
 // watchByDefault gives p the default subscription (ops.WatchByDefault)
 // when FlowDeck can reach them in their personal chat: the request's own
@@ -41,9 +38,8 @@ func (b *Bot) watchByDefault(ctx context.Context, r *request, p flowdeck.Princip
 // signedInReply announces a sign-in, and the default subscription when the
 // sign-in made it.
 func (b *Bot) signedInReply(ctx context.Context, r *request, p flowdeck.Principal) reply {
-	text := signedInText(p)
 	if b.watchByDefault(ctx, r, p) {
-		text += autoWatchedText
+		return cardReply(cards.SignedInCard(p.Name))
 	}
-	return textReply(text)
+	return textReply(signedInText(p))
 }

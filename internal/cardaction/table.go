@@ -36,6 +36,7 @@ var table = map[string]verb{
 	cards.VerbPick:            {run: (*Router).pick},
 	cards.VerbListMore:        {run: (*Router).listMore},
 	cards.VerbSignIn:          {run: (*Router).signIn},
+	cards.VerbDefaultsChoose:  {changes: true, run: (*Router).defaults},
 }
 
 // claim runs do at most once per card and click target: the conversation,
