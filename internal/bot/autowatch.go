@@ -35,11 +35,11 @@ func (b *Bot) watchByDefault(ctx context.Context, r *request, p flowdeck.Princip
 	return created
 }
 
-// signedInReply announces a sign-in, and the default subscription when the
-// sign-in made it.
+// signedInReply announces a sign-in, and, with a card of its choices under
+// the text, the default subscription when the sign-in made it.
 func (b *Bot) signedInReply(ctx context.Context, r *request, p flowdeck.Principal) reply {
 	if b.watchByDefault(ctx, r, p) {
-		return cardReply(cards.SignedInCard(p.Name))
+		return reply{text: signedInText(p), card: cards.SignedInCard()}
 	}
 	return textReply(signedInText(p))
 }

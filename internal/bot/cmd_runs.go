@@ -43,7 +43,7 @@ func (b *Bot) cmdRuns(ctx context.Context, r *request) reply {
 }
 
 func (b *Bot) cmdRun(ctx context.Context, r *request) reply {
-	text, ids := splitRunIDs(r.cmd.Args)
+	text, ids := r.cmd.runIDs()
 	if len(ids) != 1 {
 		return textReply("Say which run: **run <flow> <run id>**, or **run <run id>** for one of your recent failures.")
 	}
@@ -64,7 +64,7 @@ func (b *Bot) cmdRun(ctx context.Context, r *request) reply {
 }
 
 // locateRuns finds the runs ids of the flow the user named, or, with no
-// flow named, among the user's failed runs of the last 7 days.
+// flow named, among the user's runs of the last 7 days, of any status.
 func (b *Bot) locateRuns(ctx context.Context, r *request, flowText string, ids []string) ([]flowdeck.Run, reply, bool) {
 	if flowText != "" || r.choice != "" {
 		f, rep, ok := b.resolveFlow(ctx, r, flowText)
@@ -81,7 +81,7 @@ func (b *Bot) locateRuns(ctx context.Context, r *request, flowText string, ids [
 		}
 		return runs, reply{}, true
 	}
-	found, err := b.recentFailures(ctx, ids)
+	found, searched, err := b.recentRuns(ctx, ids)
 	if err != nil {
 		return nil, b.errorReply(ctx, r, err), false
 	}
@@ -95,46 +95,9 @@ func (b *Bot) locateRuns(ctx context.Context, r *request, flowText string, ids [
 		}
 	}
 	if len(missing) > 0 {
-		return nil, textReply("I couldn't find run **" + cards.Escape(flowdeck.Clip(strings.Join(missing, ", "), 200)) +
-			"** among your failed runs of the last 7 days. A run id alone can belong to any flow: say **" + r.cmd.Name + " <flow> <run id>** with the flow's name or part of it."), false
+		return nil, textReply(runsNotFound(r, missing, searched)), false
 	}
 	return runs, reply{}, true
-}
-
-// maxSearchFlows bounds how many failing flows a run-id search lists.
-const maxSearchFlows = 25
-
-// recentFailures looks for the run ids among the failed runs of the last 7 days.
-func (b *Bot) recentFailures(ctx context.Context, ids []string) (map[string]flowdeck.Run, error) {
-	want := map[string]bool{}
-	for _, id := range ids {
-		want[id] = true
-	}
-	d, err := b.o.Ops.Dashboard(ctx, "7d")
-	if err != nil {
-		return nil, err
-	}
-	found := map[string]flowdeck.Run{}
-	for _, f := range d.Failing {
-		if want[f.Latest.ID] {
-			found[f.Latest.ID] = f.Latest
-		}
-	}
-	for i, f := range d.Failing {
-		if len(found) == len(want) || i == maxSearchFlows {
-			break
-		}
-		page, err := b.o.Ops.Runs(ctx, f.Flow.EnvironmentID, f.Flow.ID, flowdeck.RunFilter{Status: flowdeck.RunFailed, Since: d.Since, Top: 50}, "")
-		if err != nil {
-			continue
-		}
-		for _, run := range page.Runs {
-			if want[run.ID] {
-				found[run.ID] = run
-			}
-		}
-	}
-	return found, nil
 }
 
 func (b *Bot) cmdResubmit(ctx context.Context, r *request) reply {
@@ -147,7 +110,7 @@ func (b *Bot) cmdCancel(ctx context.Context, r *request) reply {
 
 // bulkConfirm asks before resubmitting or cancelling the runs named.
 func (b *Bot) bulkConfirm(ctx context.Context, r *request, verb string) reply {
-	text, ids := splitRunIDs(r.cmd.Args)
+	text, ids := r.cmd.runIDs()
 	if len(ids) == 0 {
 		return textReply("Say which runs: **" + r.cmd.Name + " <flow> <run id> …** (run ids are on the failure cards and in **runs <flow>**).")
 	}

@@ -15,6 +15,7 @@ type Ops interface {
 	Environments(ctx context.Context) ([]flowdeck.Environment, error)
 	Flows(ctx context.Context, q ops.FlowQuery) (ops.FlowList, error)
 	FindFlows(ctx context.Context, environment, text string) ([]ops.FlowRow, error)
+	SuggestFlows(ctx context.Context, environment, text string, max int) ([]ops.FlowRow, error)
 	Flow(ctx context.Context, env, flowID string) (flowdeck.Flow, error)
 	SetFlowState(ctx context.Context, env, flowID string, on bool) (flowdeck.Flow, error)
 	Runs(ctx context.Context, env, flowID string, f flowdeck.RunFilter, cursor string) (ops.RunPage, error)

@@ -50,14 +50,10 @@ func defaultChoices(c *AdaptiveCard) {
 	)
 }
 
-// SignedInCard announces the sign-in of userName that made their default
-// subscription, with its one-click choices.
-func SignedInCard(userName string) *AdaptiveCard {
-	text := "You're signed in."
-	if n := OneLine(userName); n != "" {
-		text = "You're signed in as " + name(n) + "."
-	}
-	c := newCard("You're signed in", heading(text), para("Type **help** to see what I can do."))
+// SignedInCard goes with the message that announces a sign-in that made
+// the default subscription: what it posts, and its one-click choices.
+func SignedInCard() *AdaptiveCard {
+	c := newCard("Your alerts", heading("Your alerts"))
 	defaultChoices(c)
 	return c
 }
