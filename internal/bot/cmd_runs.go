@@ -45,7 +45,7 @@ func (b *Bot) cmdRuns(ctx context.Context, r *request) reply {
 func (b *Bot) cmdRun(ctx context.Context, r *request) reply {
 	text, ids := r.cmd.runIDs()
 	if len(ids) != 1 {
-		return textReply("Say which run: **run <flow> <run id>**, or **run <run id>** for one of your recent failures.")
+		return textReply("Say which run: **run <flow> <run id>**, or **run <run id>** for one of your runs of the last 7 days.")
 	}
 	runs, rep, ok := b.locateRuns(ctx, r, text, ids)
 	if !ok {
