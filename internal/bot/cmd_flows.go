@@ -43,12 +43,7 @@ func (b *Bot) cmdFlows(ctx context.Context, r *request) reply {
 var windows = map[string]string{"24h": "24h", "1d": "24h", "day": "24h", "today": "24h", "7d": "7d", "week": "7d", "1w": "7d"}
 
 func (b *Bot) cmdFailed(ctx context.Context, r *request) reply {
-	args, window := r.cmd.Args, "24h"
-	if len(args) > 0 {
-		if w, ok := windows[strings.ToLower(args[0])]; ok {
-			window, args = w, args[1:]
-		}
-	}
+	window, args := r.cmd.takeWindow("24h")
 	env, envName, rest, err := b.splitEnvironment(ctx, args)
 	if err != nil {
 		return b.errorReply(ctx, r, err)

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -74,9 +73,9 @@ func (b *Bot) runLinks(ctx context.Context) cards.Links {
 }
 
 func (b *Bot) cmdRun(ctx context.Context, r *request) reply {
-	text, ids := splitRunIDs(r.cmd.Args)
+	text, ids := r.cmd.runIDs()
 	if len(ids) != 1 {
-		return textReply("Say which run: **run <flow> <run id>**, or **run <run id>** for one of your recent failures.")
+		return textReply("Say which run: **run <flow> <run id>**, or **run <run id>** for one of your runs of the last 7 days.")
 	}
 	runs, rep, ok := b.locateRuns(ctx, r, text, ids)
 	if !ok {
@@ -95,7 +94,7 @@ func (b *Bot) cmdRun(ctx context.Context, r *request) reply {
 }
 
 // locateRuns finds the runs ids of the flow the user named, or, with no
-// flow named, among the user's failed runs of the last 7 days.
+// flow named, among the user's runs of the last 7 days, of any status.
 func (b *Bot) locateRuns(ctx context.Context, r *request, flowText string, ids []string) ([]flowdeck.Run, reply, bool) {
 	if flowText != "" || r.choice != "" {
 		f, rep, ok := b.resolveFlow(ctx, r, flowText)
@@ -129,7 +128,7 @@ func (b *Bot) locateRuns(ctx context.Context, r *request, flowText string, ids [
 		}
 		return runs, reply{}, true
 	}
-	found, err := b.recentFailures(ctx, ids)
+	found, searched, err := b.recentRuns(ctx, ids)
 	if err != nil {
 		return nil, b.errorReply(ctx, r, err), false
 	}
@@ -147,52 +146,9 @@ func (b *Bot) locateRuns(ctx context.Context, r *request, flowText string, ids [
 		}
 	}
 	if len(missing) > 0 {
-		return nil, textReply("I couldn't find run **" + cards.Escape(flowdeck.Clip(strings.Join(missing, ", "), 200)) +
-			"** among your failed runs of the last 7 days. A run id alone can belong to any flow: say **" + r.cmd.Name + " <flow> <run id>** with the flow's name or part of it."), false
+		return nil, textReply(runsNotFound(r, missing, searched)), false
 	}
 	return runs, reply{}, true
-}
-
-// maxSearchFlows bounds how many failing flows a run-id search lists.
-const maxSearchFlows = 25
-
-// recentFailures looks for the run ids (or short ids: suffixes) among the
-// failed runs of the last 7 days; a short id may match more than one run.
-func (b *Bot) recentFailures(ctx context.Context, ids []string) (map[string][]flowdeck.Run, error) {
-	d, err := b.o.Ops.Dashboard(ctx, "7d")
-	if err != nil {
-		return nil, err
-	}
-	found := map[string][]flowdeck.Run{}
-	seen := map[string]bool{}
-	add := func(run flowdeck.Run) {
-		if seen[run.ID] {
-			return
-		}
-		seen[run.ID] = true
-		for _, id := range ids {
-			if matches(run.ID, id) {
-				found[id] = append(found[id], run)
-			}
-		}
-	}
-	short := slices.ContainsFunc(ids, isShort)
-	for _, f := range d.Failing {
-		add(f.Latest)
-	}
-	for i, f := range d.Failing {
-		if (!short && len(found) == len(ids)) || i == maxSearchFlows {
-			break
-		}
-		page, err := b.o.Ops.Runs(ctx, f.Flow.EnvironmentID, f.Flow.ID, flowdeck.RunFilter{Status: flowdeck.RunFailed, Since: d.Since, Top: 50}, "")
-		if err != nil {
-			continue
-		}
-		for _, run := range page.Runs {
-			add(run)
-		}
-	}
-	return found, nil
 }
 
 // pickSuffix returns the one run among runs whose id ends with the short
@@ -225,7 +181,7 @@ func (b *Bot) cmdCancel(ctx context.Context, r *request) reply {
 
 // bulkConfirm asks before resubmitting or cancelling the runs named.
 func (b *Bot) bulkConfirm(ctx context.Context, r *request, verb string) reply {
-	text, ids := splitRunIDs(r.cmd.Args)
+	text, ids := r.cmd.runIDs()
 	if len(ids) == 0 {
 		return textReply("Say which runs: **" + r.cmd.Name + " <flow> <run id> …** (run ids are on the failure cards and in **runs <flow>**).")
 	}

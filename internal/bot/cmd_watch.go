@@ -95,6 +95,10 @@ func watchLabel(s flowdeck.Subscription) string {
 	switch s.Target {
 	case flowdeck.WatchAll:
 		return "all your flows"
+	case flowdeck.WatchMine:
+		return "your approvals and the flows you own (the default)"
+	case flowdeck.WatchApprovals:
+		return "your approvals only"
 	case flowdeck.WatchEnvironment:
 		return "environment " + cards.Escape(flowdeck.Clip(s.EnvironmentID, 80))
 	}

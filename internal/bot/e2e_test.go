@@ -226,8 +226,9 @@ func TestEndToEnd(t *testing.T) {
 			{"watch " + flow.ID, "I'll tell you when"},
 			{"watch all", "any of your flows"},
 			{"unwatch", "You watch:"},
+			{"unwatch", "your approvals and the flows you own (the default)"}, // made at the sign-in
 			{"unwatch " + flow.ID, "Stopped watching"},
-			{"unwatch all", "Stopped watching 1 target"},
+			{"unwatch all", "Stopped watching 2 targets"}, // all flows and the default
 			{"digest 8:30", "08:30 (Europe/Berlin)"},
 			{"digest off", "No more daily digest"},
 			{"quiet 22:00-07:00", "No alerts from 22:00 to 07:00"},

@@ -56,7 +56,8 @@ func (b *Bot) install(ctx context.Context, a *schema.Activity) {
 	if r.scope == flowdeck.ScopePersonal && r.p.Valid() {
 		signedIn = b.flowAccess(ctx, r.p).Granted
 	}
-	if !b.send(ctx, a.ServiceURL, ref.ConversationID, "", cardReply(cards.WelcomeCard(a.From.Name, signedIn, b.o.TabLink))) {
+	auto := signedIn && b.watchByDefault(ctx, r, r.p)
+	if !b.send(ctx, a.ServiceURL, ref.ConversationID, "", cardReply(cards.WelcomeCard(a.From.Name, signedIn, auto, b.o.TabLink))) {
 		_ = b.o.Dedupe.ReleaseNotification(ctx, key)
 	}
 }

@@ -23,8 +23,12 @@ type Command struct {
 	Name string
 	// Args are the arguments, quotes removed.
 	Args []string
-	// Post is set by a final "post": answer in the group, not in private.
+	// Post is set by a final unquoted "post": answer in the group, not in
+	// private. It means that only in a group (see forScope).
 	Post bool
+	// quoted marks the arguments the user typed in quotes (parallel to
+	// Args): a quoted argument is a name, never a run id or a keyword.
+	quoted []bool
 }
 
 var (
@@ -117,10 +121,10 @@ func ParseCommand(text string) Command {
 		args = args[:n-1]
 	}
 	if len(args) > MaxArgs {
-		args = args[:MaxArgs]
+		args, q = args[:MaxArgs], q[:MaxArgs]
 	}
 	if len(args) > 0 {
-		c.Args = args
+		c.Args, c.quoted = args, q[:len(args)]
 	}
 	return c
 }
@@ -166,6 +170,10 @@ func (c Command) String() string {
 	parts := make([]string, 0, len(c.Args)+2)
 	parts = append(parts, quoteArg(c.Name, false))
 	for i, a := range c.Args {
+		if c.isQuoted(i) {
+			parts = append(parts, quoteAlways(a))
+			continue
+		}
 		parts = append(parts, quoteArg(a, i == len(c.Args)-1 && !c.Post))
 	}
 	if c.Post {
@@ -181,6 +189,11 @@ func quoteArg(a string, last bool) string {
 	if a != "" && !opens && !strings.ContainsRune(a, ' ') && !(last && strings.EqualFold(a, "post")) {
 		return a
 	}
+	return quoteAlways(a)
+}
+
+// quoteAlways quotes a with the first pair of quotes it does not contain.
+func quoteAlways(a string) string {
 	for _, p := range quotePairs {
 		if !strings.ContainsRune(a, p.close) {
 			return string(p.open) + a + string(p.close)

@@ -15,6 +15,7 @@ type Ops interface {
 	Environments(ctx context.Context) ([]flowdeck.Environment, error)
 	Flows(ctx context.Context, q ops.FlowQuery) (ops.FlowList, error)
 	FindFlows(ctx context.Context, environment, text string) ([]ops.FlowRow, error)
+	SuggestFlows(ctx context.Context, environment, text string, max int) ([]ops.FlowRow, error)
 	Flow(ctx context.Context, env, flowID string) (flowdeck.Flow, error)
 	SetFlowState(ctx context.Context, env, flowID string, on bool) (flowdeck.Flow, error)
 	Runs(ctx context.Context, env, flowID string, f flowdeck.RunFilter, cursor string) (ops.RunPage, error)
@@ -32,6 +33,7 @@ type Ops interface {
 	UnwatchAll(ctx context.Context) (int, error)
 	Settings(ctx context.Context) (flowdeck.UserSettings, error)
 	SetSettings(ctx context.Context, st flowdeck.UserSettings) (flowdeck.UserSettings, error)
+	WatchByDefault(ctx context.Context) (flowdeck.Subscription, bool, error)
 }
 
 var _ Ops = (*ops.Service)(nil)

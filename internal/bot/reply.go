@@ -50,6 +50,9 @@ func (rep reply) activity() *schema.Activity {
 	case rep.card != nil:
 		at := rep.card.Attachment()
 		a.Attachments = []schema.Attachment{{ContentType: at.ContentType, Content: at.Content}}
+		if rep.text != "" {
+			a.Text, a.TextFormat = rep.text, "markdown" // shown above the card
+		}
 	default:
 		a.Text, a.TextFormat = rep.text, "markdown"
 	}

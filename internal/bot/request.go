@@ -48,7 +48,9 @@ func (b *Bot) newRequest(ctx context.Context, a *schema.Activity, cmd Command) (
 	if !ok {
 		c = botframework.CallerOf(a)
 	}
-	r := &request{a: a, caller: c, scope: scopeOf(a), cmd: cmd,
+	scope := scopeOf(a)
+	cmd = cmd.forScope(scope != flowdeck.ScopePersonal)
+	r := &request{a: a, caller: c, scope: scope, cmd: cmd,
 		p: flowdeck.Principal{TenantID: c.TenantID, UserID: c.UserID, Name: c.Name}}
 	if r.p.Valid() {
 		ctx = flowdeck.WithPrincipal(ctx, r.p)

@@ -112,7 +112,7 @@ func (b *Bot) onVerifyState(ctx context.Context, a *schema.Activity) *botframewo
 	ctx, r := b.newRequest(ctx, a, Command{Name: "signin"})
 	if r.p.Valid() && b.flowAccess(ctx, r.p).Granted {
 		b.goAsync(ctx, "signed in", func(ctx context.Context) {
-			b.send(ctx, r.caller.ServiceURL, r.caller.ConversationID, "", textReply(signedInText(r.p)))
+			b.send(ctx, r.caller.ServiceURL, r.caller.ConversationID, "", b.signedInReply(ctx, r, r.p))
 		})
 		return &botframework.InvokeResponse{Status: http.StatusOK}
 	}

@@ -66,6 +66,12 @@ func (stubOps) Settings(context.Context) (flowdeck.UserSettings, error) {
 func (stubOps) SetSettings(_ context.Context, s flowdeck.UserSettings) (flowdeck.UserSettings, error) {
 	return s, nil
 }
+func (stubOps) SuggestFlows(context.Context, string, string, int) ([]ops.FlowRow, error) {
+	return nil, nil
+}
+func (stubOps) WatchByDefault(context.Context) (flowdeck.Subscription, bool, error) {
+	return flowdeck.Subscription{}, false, nil
+}
 
 type stubTokens struct{}
 

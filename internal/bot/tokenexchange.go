@@ -110,7 +110,7 @@ func (b *Bot) onTokenExchange(ctx context.Context, a *schema.Activity) *botframe
 	_ = b.o.Dedupe.CompleteNotification(ctx, key, "", 1)
 	r.p = p
 	b.goAsync(ctx, "signed in", func(ctx context.Context) {
-		b.send(ctx, r.caller.ServiceURL, r.caller.ConversationID, "", textReply(signedInText(p)))
+		b.send(ctx, r.caller.ServiceURL, r.caller.ConversationID, "", b.signedInReply(ctx, r, p))
 	})
 	return &botframework.InvokeResponse{Status: http.StatusOK, Body: tokenExchangeBody{ID: v.ID, ConnectionName: v.ConnectionName}}
 }

@@ -25,6 +25,21 @@ import (
 type stubOps struct {
 	a                  flowdeck.Approval
 	responds, mutating atomic.Int32
+	// defaults counts ChooseDefault and SetDigestTime calls; last is the
+	// choice or time of the latest.
+	defaults atomic.Int32
+	last     atomic.Value
+}
+
+func (s *stubOps) ChooseDefault(_ context.Context, choice string) (flowdeck.Subscription, error) {
+	s.defaults.Add(1)
+	s.last.Store(choice)
+	return flowdeck.Subscription{ID: "sub", Target: flowdeck.WatchMine, Auto: true}, nil
+}
+func (s *stubOps) SetDigestTime(_ context.Context, hhmm string) (flowdeck.UserSettings, error) {
+	s.defaults.Add(1)
+	s.last.Store("digest " + hhmm)
+	return flowdeck.UserSettings{DigestTime: hhmm}, nil
 }
 
 func (s *stubOps) Approval(context.Context, string, string) (flowdeck.Approval, error) {
@@ -79,7 +94,10 @@ const (
 	fuzzEnv      = "Default-72f988bf-86f1-41af-91ab-2d7cd011db47"
 )
 
-var tagRE = regexp.MustCompile(`<\s*[A-Za-z!/?]`)
+var (
+	tagRE    = regexp.MustCompile(`<\s*[A-Za-z!/?]`)
+	digestRE = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+)
 
 // FuzzCardActionData throws arbitrary action data at every verb: the
 // handler must never panic, always answer HTTP 200 with a known type, and
@@ -96,8 +114,11 @@ func FuzzCardActionData(f *testing.F) {
 		`{"runs":[{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","runId":"08582233720368547758000104729CU01"}],"confirm":true}`,
 		`{"runs":[{}],"confirm":true}`, `{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","window":"7d"}`,
 		`{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","window":"1y"}`, `{"runs":"x"}`, `{"command":"runs x","choice":"y"}`, `{"command":"flows","cursor":"-5"}`,
+		`{"choice":"approvals"}`, `{"choice":"pause","digestTime":"08:00"}`, `{"choice":"digest","digestTime":"08:00"}`,
+		`{"choice":"digest","digestTime":"25:00"}`, `{"choice":"digest"}`, `{"choice":"everything"}`, `{"choice":["mine"]}`,
+		`{"choice":"mine","digestTime":"08:00","extra":1}`, `{"choice":"digest","digestTime":"<b>8</b>"}`,
 	} {
-		for v := range 15 {
+		for v := range 16 {
 			f.Add(uint8(v), s)
 		}
 	}
@@ -116,7 +137,7 @@ func FuzzCardActionData(f *testing.F) {
 	check(f, err)
 	verbs := []string{cards.VerbApprovalRespond, cards.VerbApprovalRefresh, cards.VerbAlertResubmit, cards.VerbAlertCancel, cards.VerbAlertTurnOff, cards.VerbAlertMute,
 		cards.VerbBulkResubmit, cards.VerbBulkCancel, cards.VerbFlowOff, cards.VerbPick, cards.VerbListMore, cards.VerbSignIn,
-		cards.VerbApprovalOpen, cards.VerbBulkFailed, cards.VerbRunDetails}
+		cards.VerbApprovalOpen, cards.VerbBulkFailed, cards.VerbRunDetails, cards.VerbDefaultsChoose}
 
 	f.Fuzz(func(t *testing.T, v uint8, raw string) {
 		var data map[string]any
@@ -125,7 +146,7 @@ func FuzzCardActionData(f *testing.F) {
 		act := &schema.Activity{Type: schema.Invoke, Name: botframework.InvokeAdaptiveCardAction, ReplyToID: id,
 			From: schema.ChannelAccount{ID: "29:u", AadObjectID: "u"}, Conversation: schema.ConversationAccount{ID: "a:conv", TenantID: "t"},
 			Value: map[string]any{"action": map[string]any{"type": "Action.Execute", "verb": verb, "data": data}}}
-		before := so.responds.Load()
+		before, defaultsBefore := so.responds.Load(), so.defaults.Load()
 		res, err := h.OnActivity(context.Background(), act)
 		if err != nil || res == nil || res.Status != 200 {
 			t.Fatalf("%s: answer %v %+v", verb, err, res)
@@ -137,6 +158,16 @@ func FuzzCardActionData(f *testing.F) {
 		}
 		if _, err := json.Marshal(body); err != nil {
 			t.Fatalf("%s: the answer does not encode: %v", verb, err)
+		}
+		if so.defaults.Load() != defaultsBefore {
+			choice, _ := data["choice"].(string)
+			digest, _ := data["digestTime"].(string)
+			last, _ := so.last.Load().(string)
+			okChoice := choice == cards.ChoiceMine || choice == cards.ChoiceApprovals || choice == cards.ChoicePause
+			okDigest := choice == cards.ChoiceDigest && digestRE.MatchString(digest) && last == "digest "+digest
+			if verb != cards.VerbDefaultsChoose || !(okChoice && last == choice || okDigest) {
+				t.Fatalf("changed the defaults for %s %q (as %q)", verb, raw, last)
+			}
 		}
 		if so.responds.Load() == before {
 			return

@@ -30,6 +30,8 @@ type Ops interface {
 	Runs(ctx context.Context, env, flowID string, f flowdeck.RunFilter, cursor string) (ops.RunPage, error)
 	Resubmit(ctx context.Context, env, flowID string, runIDs []string) ([]ops.RunResult, error)
 	Cancel(ctx context.Context, env, flowID string, runIDs []string) ([]ops.RunResult, error)
+	ChooseDefault(ctx context.Context, choice string) (flowdeck.Subscription, error)
+	SetDigestTime(ctx context.Context, hhmm string) (flowdeck.UserSettings, error)
 }
 
 // Tokens tells whether a user has a usable delegated token

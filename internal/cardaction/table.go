@@ -40,6 +40,8 @@ var table = map[string]verb{
 	cards.VerbPick:          {run: (*Router).pick},
 	cards.VerbListMore:      {run: (*Router).listMore},
 	cards.VerbSignIn:        {run: (*Router).signIn},
+	// defaults.choose sets what arrives with no setup, once per card, user and choice.
+	cards.VerbDefaultsChoose: {changes: true, run: (*Router).defaults},
 }
 
 // claim runs do at most once per card and click target: the conversation,

@@ -11,9 +11,11 @@ type Command struct {
 	Description string
 }
 
-// WelcomeCard greets a new user: what FlowDeck does, and a Sign in button
-// (Action.Execute verb signin) unless signedIn.
-func WelcomeCard(userName string, signedIn bool, tab TabLink) *AdaptiveCard {
+// WelcomeCard greets a new user: what FlowDeck does, a Sign in button
+// (Action.Execute verb signin) unless signedIn, and, when auto (their
+// default subscription was just made), what it posts and its one-click
+// choices.
+func WelcomeCard(userName string, signedIn, auto bool, tab TabLink) *AdaptiveCard {
 	hello := "Welcome to FlowDeck"
 	if strings.TrimSpace(userName) != "" {
 		hello = "Welcome to FlowDeck, " + name(userName)
@@ -22,8 +24,12 @@ func WelcomeCard(userName string, signedIn bool, tab TabLink) *AdaptiveCard {
 		para("FlowDeck brings your Power Automate flows into Teams: see what failed across every environment, resubmit or cancel runs, turn flows on and off, and answer approvals right here."),
 		para("Type **help** to see the commands, or open the tab for the dashboard."),
 	)
+	if auto {
+		defaultChoices(c)
+	}
 	if !signedIn {
-		c.Body = append(c.Body, subtle("Sign in once so FlowDeck can read your flows and approvals on your behalf."))
+		c.Body = append(c.Body, subtle("Sign in once so FlowDeck can read your flows and approvals on your behalf. "+
+			"Then, with nothing to set up, I'll post here the approvals assigned to you and an alert when a flow you own fails."))
 		c.Actions = append(c.Actions, &ExecuteAction{Title: "Sign in", Verb: VerbSignIn, Style: "positive"})
 	}
 	c.Actions = append(c.Actions, actions(tab.action("Open dashboard", ""))...)

@@ -13,6 +13,11 @@ const (
 	WatchEnvironment = "environment"
 	// WatchFlow watches one flow.
 	WatchFlow = "flow"
+	// WatchMine watches the flows the owner owns (OwnerID is their object
+	// id): the default subscription made at the first sign-in.
+	WatchMine = "mine"
+	// WatchApprovals watches no flow: approvals only, in the personal chat.
+	WatchApprovals = "approvals"
 )
 
 // Subscription is a standing request to be told about events: failures,
@@ -27,7 +32,7 @@ type Subscription struct {
 	// ConversationID is the target conversation for a channel subscription;
 	// empty means the user's personal chat.
 	ConversationID string `json:"conversationId,omitempty"`
-	// Target is WatchAll, WatchEnvironment or WatchFlow.
+	// Target is WatchAll, WatchEnvironment, WatchFlow, WatchMine or WatchApprovals.
 	Target        string `json:"target"`
 	EnvironmentID string `json:"environmentId,omitempty"`
 	FlowID        string `json:"flowId,omitempty"`
@@ -39,8 +44,11 @@ type Subscription struct {
 	Paused bool `json:"paused"`
 	// MutedUntil suppresses alerts until this time (zero: not muted).
 	MutedUntil time.Time `json:"mutedUntil"`
-	CreatedAt  time.Time `json:"createdAt"`
-	UpdatedAt  time.Time `json:"updatedAt"`
+	// Auto is set on the default subscription FlowDeck made at the user's
+	// first sign-in; a subscription the user asked for has it unset.
+	Auto      bool      `json:"auto"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 // Validate reports what is wrong with s before it is stored.
@@ -48,8 +56,10 @@ func (s Subscription) Validate() error {
 	switch {
 	case s.TenantID == "" || s.UserID == "":
 		return Errorf(ErrInvalid, "A subscription needs a tenant and a user.")
-	case s.Target != WatchAll && s.Target != WatchEnvironment && s.Target != WatchFlow:
+	case s.Target != WatchAll && s.Target != WatchEnvironment && s.Target != WatchFlow && s.Target != WatchMine && s.Target != WatchApprovals:
 		return Errorf(ErrInvalid, "Watch a flow, an environment or all flows.")
+	case (s.Target == WatchMine || s.Target == WatchApprovals) && s.ConversationID != "":
+		return Errorf(ErrInvalid, "Your own flows and your approvals are watched in your personal chat only.")
 	case s.Target == WatchEnvironment && s.EnvironmentID == "":
 		return Errorf(ErrInvalid, "Say which environment to watch.")
 	case s.Target == WatchFlow && (s.EnvironmentID == "" || s.FlowID == ""):

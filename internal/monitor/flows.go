@@ -28,12 +28,20 @@ type targetFlow struct {
 	muted   bool
 }
 
-// rank is how specifically s covers f: -1 not at all, 0 all flows, 1 its
-// environment, 2 the flow itself.
+// rank is how specifically s covers f: -1 not at all, 0 all flows (or,
+// for the default subscription, the flows the user owns), 1 its
+// environment, 2 the flow itself. An approvals-only subscription covers none.
 func rank(s flowdeck.Subscription, f flowdeck.Flow) int {
 	switch {
 	case s.Target == flowdeck.WatchAll:
 		return 0
+	case s.Target == flowdeck.WatchMine:
+		if f.OwnerID != "" && strings.EqualFold(f.OwnerID, s.UserID) {
+			return 0
+		}
+		return -1
+	case s.Target == flowdeck.WatchApprovals:
+		return -1
 	case !strings.EqualFold(s.EnvironmentID, f.EnvironmentID):
 		return -1
 	case s.Target == flowdeck.WatchEnvironment:
@@ -145,12 +153,12 @@ func (c *cycle) watch(tf *targetFlow, f flowdeck.Flow, page flowdeck.RunPage, ca
 		rec.see(fresh, keepFrom)
 		return c.save(cs, rec, changed)
 	}
-	if f.State != rec.State {
+	if f.State != rec.State && (tf.sub.Target != flowdeck.WatchMine || f.State == flowdeck.FlowSuspended) {
 		if err := c.stateNotice(tf, f, rec.State, envName); err != nil {
 			return err
 		}
-		rec.State = f.State
 	}
+	rec.State = f.State
 	ep := rec.Episode
 	if len(fresh) > 0 {
 		newest, oldest := fresh[0], fresh[len(fresh)-1]
@@ -197,7 +205,7 @@ func (c *cycle) watch(tf *targetFlow, f flowdeck.Flow, page flowdeck.RunPage, ca
 				ep.RecoveredAt, ep.Dirty, ep.UpdatedAt, changed = at, false, c.now, true
 			}
 		}
-	} else if len(fresh) == 0 && m.o.IdleDays > 0 && f.State == flowdeck.FlowStarted && c.now.Sub(rec.IdleCheckedAt) >= 24*time.Hour {
+	} else if len(fresh) == 0 && m.o.IdleDays > 0 && f.State == flowdeck.FlowStarted && tf.sub.Target != flowdeck.WatchMine && c.now.Sub(rec.IdleCheckedAt) >= 24*time.Hour {
 		idle, err := c.idle(tf, f, &rec, calls, envName)
 		if err != nil {
 			return err

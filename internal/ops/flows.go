@@ -185,17 +185,9 @@ func (s *Service) FindFlows(ctx context.Context, environment, text string) ([]Fl
 	if text == "" {
 		return nil, flowdeck.Errorf(flowdeck.ErrInvalid, "Say which flow: its name or part of it.")
 	}
-	list, err := s.flowPage(ctx, FlowQuery{Environment: environment, Limit: MaxPageSize})
+	all, err := s.everyFlow(ctx, environment)
 	if err != nil {
 		return nil, err
-	}
-	all := list.Items
-	for off := len(all); off < list.Total; off += MaxPageSize {
-		more, err := s.flowPage(ctx, FlowQuery{Environment: environment, Offset: off, Limit: MaxPageSize})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, more.Items...)
 	}
 	low := strings.ToLower(text)
 	for _, match := range []func(FlowRow) bool{
@@ -216,6 +208,23 @@ func (s *Service) FindFlows(ctx context.Context, environment, text string) ([]Fl
 		}
 	}
 	return nil, flowdeck.Errorf(flowdeck.ErrNotFound, "No flow matches %q. Say 'flows' to list them.", flowdeck.Clip(text, 60))
+}
+
+// everyFlow returns every flow of every environment (or of one).
+func (s *Service) everyFlow(ctx context.Context, environment string) ([]FlowRow, error) {
+	list, err := s.flowPage(ctx, FlowQuery{Environment: environment, Limit: MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	all := list.Items
+	for off := len(all); off < list.Total; off += MaxPageSize {
+		more, err := s.flowPage(ctx, FlowQuery{Environment: environment, Offset: off, Limit: MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, more.Items...)
+	}
+	return all, nil
 }
 
 // Flow returns one flow, with its owner's name and portal link.

@@ -70,6 +70,12 @@ type Options struct {
 	// Portal is the configured cloud's Power Automate portal, for the links
 	// of flows, runs and approvals; zero leaves them out.
 	Portal flowdeck.Portal
+	// Chats finds a user's personal chat with FlowDeck, BotID is the bot's
+	// app id and TeamsWeb the cloud's Teams web client (https://host), for
+	// ChatInvite; unset, the tab is offered no chat.
+	Chats    ChatLookup
+	BotID    string
+	TeamsWeb string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -82,6 +88,9 @@ type Service struct {
 	subs     flowdeck.SubscriptionStore
 	people   PeopleAPI
 	portal   flowdeck.Portal
+	chats    ChatLookup
+	botID    string
+	teamsWeb string
 	now      func() time.Time
 }
 
@@ -90,7 +99,8 @@ func New(o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{flows: o.Flows, overview: o.Overview, apps: o.Apps, subs: o.Subscriptions, people: o.People, portal: o.Portal, now: o.Now}
+	return &Service{flows: o.Flows, overview: o.Overview, apps: o.Apps, subs: o.Subscriptions, people: o.People, portal: o.Portal,
+		chats: o.Chats, botID: o.BotID, teamsWeb: o.TeamsWeb, now: o.Now}
 }
 
 // principal returns the caller, or ErrUnauthenticated.

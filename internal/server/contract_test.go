@@ -54,6 +54,7 @@ func TestTabContract(t *testing.T) {
 		{"/api/connections", "/api/connections", "ConnectionList"},
 		{"/api/apps", "/api/apps", "AppList"},
 		{"/api/settings", "/api/settings", "SettingsView"},
+		{"/api/chat", "/api/chat", "ChatInvite"},
 	}
 	// Every GET route the tab API registers has an entry: a new route
 	// comes with its TypeScript type.

@@ -61,6 +61,9 @@ type Operations interface {
 	Watch(ctx context.Context, sub flowdeck.Subscription) (flowdeck.Subscription, error)
 	// Unwatch removes one of the user's subscriptions.
 	Unwatch(ctx context.Context, id string) error
+	// ChatInvite says whether FlowDeck reaches the user in their personal
+	// chat, and the deep link that opens it when not.
+	ChatInvite(ctx context.Context) (ops.ChatInvite, error)
 }
 
 // Cache-Control values of the tab API. Only listings that are the same for a
@@ -96,6 +99,7 @@ func (s *Server) tabRoutes() {
 		t.now = time.Now
 	}
 	t.dashboardRoutes(s.api)
+	t.chatRoutes(s.api)
 	t.environmentRoutes(s.api)
 	t.flowRoutes(s.api)
 	t.runRoutes(s.api)

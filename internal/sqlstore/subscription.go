@@ -13,7 +13,7 @@ import (
 )
 
 const subscriptionColumns = `id, tenant_id, user_id, conversation_id, target, environment_id, flow_id, flow_name,
-	watermark, paused, muted_until, created_at, updated_at`
+	watermark, paused, muted_until, created_at, updated_at, auto`
 
 // CreateSubscription stores sub with CreatedAt and UpdatedAt set to now,
 // assigning a random ID when empty. It returns ErrInvalid when sub does not
@@ -31,9 +31,9 @@ func (s *Store) CreateSubscription(ctx context.Context, sub flowdeck.Subscriptio
 	sub.Watermark, sub.MutedUntil = dbTime(sub.Watermark), dbTime(sub.MutedUntil)
 	_, err := s.w.ExecContext(ctx, `
 		INSERT INTO subscriptions (`+subscriptionColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		sub.ID, sub.TenantID, sub.UserID, sub.ConversationID, sub.Target, sub.EnvironmentID, sub.FlowID, sub.FlowName,
-		s.tv(sub.Watermark), sub.Paused, s.tv(sub.MutedUntil), s.tv(now), s.tv(now))
+		s.tv(sub.Watermark), sub.Paused, s.tv(sub.MutedUntil), s.tv(now), s.tv(now), sub.Auto)
 	if s.d.isUnique(err) {
 		return flowdeck.Subscription{}, flowdeck.Wrap(flowdeck.ErrConflict, err, "You already watch that here.")
 	}
@@ -60,7 +60,7 @@ func (s *Store) GetSubscription(ctx context.Context, id string) (flowdeck.Subscr
 func subscriptionDest(sub *flowdeck.Subscription) []any {
 	return []any{&sub.ID, &sub.TenantID, &sub.UserID, &sub.ConversationID, &sub.Target, &sub.EnvironmentID,
 		&sub.FlowID, &sub.FlowName, timeValue{&sub.Watermark}, &sub.Paused, timeValue{&sub.MutedUntil},
-		timeValue{&sub.CreatedAt}, timeValue{&sub.UpdatedAt}}
+		timeValue{&sub.CreatedAt}, timeValue{&sub.UpdatedAt}, &sub.Auto}
 }
 
 // ListSubscriptions returns the subscriptions matching f, oldest first.

@@ -233,6 +233,12 @@ export interface ApprovalList {
   partial?: Partial[];
 }
 
+/** GET /api/chat: whether FlowDeck reaches the user in their personal chat, and the deep link to it when not. */
+export interface ChatInvite {
+  inChat: boolean;
+  link?: string;
+}
+
 export interface SettingsView {
   settings: Settings;
   watches: Watch[] | null;

@@ -31,6 +31,7 @@ func Run(t *testing.T, open Opener, dump Dumper) {
 	t.Run("Conversations", func(t *testing.T) { testConversations(t, open) })
 	t.Run("Subscriptions", func(t *testing.T) { testSubscriptions(t, open) })
 	t.Run("SubscriptionList", func(t *testing.T) { testSubscriptionList(t, open) })
+	t.Run("AutoSubscription", func(t *testing.T) { testAutoSubscription(t, open) })
 	t.Run("SubscriptionState", func(t *testing.T) { testSubscriptionState(t, open) })
 	t.Run("Watermark", func(t *testing.T) { testWatermark(t, open) })
 	t.Run("WatermarkConcurrent", func(t *testing.T) { testWatermarkConcurrent(t, open) })

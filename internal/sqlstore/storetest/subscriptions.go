@@ -75,7 +75,7 @@ func checkSub(t *testing.T, got, want flowdeck.Subscription) {
 	t.Helper()
 	if got.ID != want.ID || got.TenantID != want.TenantID || got.UserID != want.UserID ||
 		got.ConversationID != want.ConversationID || got.Target != want.Target || got.EnvironmentID != want.EnvironmentID ||
-		got.FlowID != want.FlowID || got.FlowName != want.FlowName || got.Paused != want.Paused ||
+		got.FlowID != want.FlowID || got.FlowName != want.FlowName || got.Paused != want.Paused || got.Auto != want.Auto ||
 		!got.Watermark.Equal(want.Watermark) || !got.MutedUntil.Equal(want.MutedUntil) ||
 		!got.CreatedAt.Equal(want.CreatedAt) || !got.UpdatedAt.Equal(want.UpdatedAt) {
 		t.Errorf("subscription = %+v, want %+v", got, want)

@@ -3,6 +3,7 @@ import {
 } from "@fluentui/react-components";
 import { useEffect } from "react";
 import { q } from "../api";
+import { ChatOffer } from "../components/ChatOffer";
 import { EmptyState } from "../components/EmptyState";
 import { Freshness } from "../components/Freshness";
 import { Problem } from "../components/Problem";
@@ -62,6 +63,7 @@ export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
       </TabList>
       <Freshness fetchedAt={fetchedAt} loading={loading} onRefresh={reload} what="the dashboard" />
       <PartialNotice partial={data.partial} />
+      <ChatOffer />
       <section aria-label="Summary" className={s.grid} data-testid="summary">
         <Stat label="failing flows" value={data.failing.length} href={hrefOf(failuresOf(props.window))} />
         <Stat label="failed runs" value={failedRuns} href={hrefOf(failuresOf(props.window))} />

@@ -1,0 +1,4 @@
+-- The default subscription made at a user's first sign-in is marked auto;
+-- every subscription stored before this migration was asked for by its user
+-- and stays as it is (auto = FALSE).
+ALTER TABLE subscriptions ADD COLUMN auto BOOLEAN NOT NULL DEFAULT FALSE;
