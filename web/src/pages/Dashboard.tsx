@@ -63,7 +63,6 @@ export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
       </TabList>
       <Freshness fetchedAt={fetchedAt} loading={loading} onRefresh={reload} what="the dashboard" />
       <PartialNotice partial={data.partial} />
-      <ChatOffer />
       <section aria-label="Summary" className={s.grid} data-testid="summary">
         <Stat label="failing flows" value={data.failing.length} href={hrefOf(failuresOf(props.window))} />
         <Stat label="failed runs" value={failedRuns} href={hrefOf(failuresOf(props.window))} />
@@ -157,6 +156,8 @@ export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
           </ul>
         )}
       </section>
+      {/* Last, so that its late arrival moves nothing a user may be about to press. */}
+      <ChatOffer />
     </>
   );
 }
