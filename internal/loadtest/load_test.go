@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/localcloud"
 
 	"context"
@@ -38,6 +39,14 @@ func newLoadStack(t *testing.T, n int) (*localcloud.Stack, *connector.Driver, []
 	users, err := prepareLoad(ctx, s, d, so.Users, so.Tenant)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The users chose in the tab before signing in: the monitor has no
+	// default subscription to act on, so it posts nothing into the run.
+	for _, u := range users {
+		subs, err := s.Main.Parts().Store.ListSubscriptions(ctx, flowdeck.SubscriptionFilter{TenantID: u.user.TenantID, UserID: u.user.ID})
+		if err != nil || len(subs) != 0 {
+			t.Fatalf("%s has subscriptions %v (%v), want none", u.user.Name, subs, err)
+		}
 	}
 	return s, d, users
 }

@@ -125,7 +125,16 @@ func prepareLoad(ctx context.Context, s *localcloud.Stack, d *connector.Driver, 
 }
 
 // prepareUser signs lu in and posts their approval card; owner sent the approval.
+//
+// Each load user has chosen their notifications in the tab before (a
+// settings row), so the first sign-in makes no default subscription and the
+// monitor posts nothing of its own during the run: every bot message then
+// answers something a user sent, which is what the run counts.
 func prepareUser(ctx context.Context, s *localcloud.Stack, d *connector.Driver, lu *loadUser, owner demo.User) error {
+	if err := s.Main.Parts().Store.PutSettings(ctx, flowdeck.UserSettings{TenantID: lu.user.TenantID, UserID: lu.user.ID,
+		TimeZone: "UTC", UpdatedAt: time.Now()}); err != nil {
+		return fmt.Errorf("store the user's settings: %w", err)
+	}
 	tok, err := lu.token(s)
 	if err != nil {
 		return fmt.Errorf("mint an SSO token: %w", err)
