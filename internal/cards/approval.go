@@ -220,20 +220,23 @@ func responsesBlock(a flowdeck.Approval, viewerID string) []Element {
 		out = append(out, answerBlock(r, viewerID)...)
 	}
 	if w := waiting(a); len(w) > 0 && a.Status == flowdeck.ApprovalPending {
-		names := make([]string, 0, maxWaitingNames)
-		for i, p := range w {
-			if i == maxWaitingNames {
-				break
-			}
-			names = append(names, person(p))
-		}
-		text := "Waiting for " + strings.Join(names, ", ")
-		if len(w) > maxWaitingNames {
-			text += " and " + strconv.Itoa(len(w)-maxWaitingNames) + " more"
-		}
-		out = append(out, subtle(text+"."))
+		out = append(out, waitingFor(w))
 	}
 	return out
+}
+
+// waitingFor names the approvers still to answer, the first
+// maxWaitingNames of them, then how many more.
+func waitingFor(w []flowdeck.Person) Element {
+	names := make([]string, 0, maxWaitingNames)
+	for _, p := range w[:min(len(w), maxWaitingNames)] {
+		names = append(names, person(p))
+	}
+	text := "Waiting for " + strings.Join(names, ", ")
+	if len(w) > maxWaitingNames {
+		text += " and " + strconv.Itoa(len(w)-maxWaitingNames) + " more"
+	}
+	return subtle(text + ".")
 }
 
 // answerBlock is one response: who, what, when, and the comment as typed.

@@ -1,9 +1,6 @@
 package cards
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
@@ -61,18 +58,7 @@ func sentResponses(a flowdeck.Approval) []Element {
 	w := waiting(a)
 	switch {
 	case len(w) > 0:
-		names := make([]string, 0, maxWaitingNames)
-		for i, p := range w {
-			if i == maxWaitingNames {
-				break
-			}
-			names = append(names, person(p))
-		}
-		text := "Waiting for " + strings.Join(names, ", ")
-		if len(w) > maxWaitingNames {
-			text += " and " + strconv.Itoa(len(w)-maxWaitingNames) + " more"
-		}
-		out = append(out, subtle(text+"."))
+		out = append(out, waitingFor(w))
 	case len(a.Responses) == 0:
 		out = append(out, subtle("No responses yet."))
 	}

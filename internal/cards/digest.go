@@ -97,17 +97,7 @@ func failureGroups(groups []FlowFailures, limit int, l Links) []Element {
 			&TextBlock{Text: "**" + name(g.Flow.DisplayName) + "** · " + count(g.Count, "failure", "failures"), Wrap: true},
 			subtle(name(env) + " · latest " + When(g.Latest.StartTime)),
 		}
-		code, msg := failure(g.Latest, g.LatestAction)
-		if g.LatestAction.Name != "" {
-			items = append(items, subtle("Failed action: "+name(g.LatestAction.Name)+codeSuffix(code)))
-		} else if code != "" {
-			items = append(items, subtle("Error code: "+name(code)))
-		}
-		if msg != "" {
-			rt := literal(OneLine(msg), maxError/2, false)
-			rt.Spacing = "None"
-			items = append(items, rt)
-		}
+		items = append(items, failureLines(g.Latest, g.LatestAction)...)
 		if links := actions(portalLink("Open run", l.Portal.Run(g.Latest)), l.Tab.action("Open in tab", FlowSubEntity(g.Flow.EnvironmentID, g.Flow.ID))); len(links) > 0 {
 			items = append(items, &ActionSet{Actions: links, Spacing: "None"})
 		}
@@ -141,4 +131,22 @@ func flowState(f flowdeck.Flow) string {
 		return s
 	}
 	return orDash(name(f.State))
+}
+
+// failureLines say why a run failed: the failed action (or the error code)
+// and the error's message, as the failures cards show them.
+func failureLines(run flowdeck.Run, action flowdeck.Action) []Element {
+	var out []Element
+	code, msg := failure(run, action)
+	if action.Name != "" {
+		out = append(out, subtle("Failed action: "+name(action.Name)+codeSuffix(code)))
+	} else if code != "" {
+		out = append(out, subtle("Error code: "+name(code)))
+	}
+	if msg != "" {
+		rt := literal(OneLine(msg), maxError/2, false)
+		rt.Spacing = "None"
+		out = append(out, rt)
+	}
+	return out
 }

@@ -111,17 +111,7 @@ func failedGroups(groups []FlowFailures, l Links) []Element {
 			&TextBlock{Text: "Latest: " + runStatus(g.Latest.Status) + " · " + runTime(l, g.Latest.StartTime) + " · `" + name(ShortID(g.Latest.ID)) + "`",
 				Wrap: true, Spacing: "Small"},
 		}
-		code, msg := failure(g.Latest, g.LatestAction)
-		if g.LatestAction.Name != "" {
-			items = append(items, subtle("Failed action: "+name(g.LatestAction.Name)+codeSuffix(code)))
-		} else if code != "" {
-			items = append(items, subtle("Error code: "+name(code)))
-		}
-		if msg != "" {
-			rt := literal(OneLine(msg), maxError/2, false)
-			rt.Spacing = "None"
-			items = append(items, rt)
-		}
+		items = append(items, failureLines(g.Latest, g.LatestAction)...)
 		acts := runActions(g.Latest, l)
 		if g.Window != "" && g.Count > 1 {
 			n := min(g.Count, MaxBulkRuns)
