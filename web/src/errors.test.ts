@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, describeCode, describeError, needsConsent } from "./errors";
+import { adminRequest, ApiError, describeCode, describeError, needsConsent } from "./errors";
 
 describe("error sentences", () => {
   it("uses the server's message", () => {
@@ -26,6 +26,21 @@ describe("error sentences", () => {
     expect(e.adminConsentUrl).toBe("https://login.microsoftonline.com/t/v2.0/adminconsent?client_id=c");
     expect(describeError(e)).toMatch(/Flows\.Manage\.All/);
     expect(new ApiError(403, "forbidden", "").adminConsentUrl).toBeUndefined();
+  });
+  it("writes the sentence to forward to an administrator", () => {
+    const e = new ApiError(403, "consent_required", "Your organization lets only an administrator give FlowDeck access to Power Automate.", {
+      admin_required: "true",
+      admin_consent_url: "https://login.microsoftonline.com/t/v2.0/adminconsent?client_id=c",
+      missing_scopes: "https://service.flow.microsoft.com//Flows.Read.All https://service.flow.microsoft.com//Flows.Manage.All",
+      audience_name: "Power Automate",
+    });
+    expect(adminRequest(e)).toBe(
+      "Please grant FlowDeck these permissions for our organization: Flows.Read.All, Flows.Manage.All (Power Automate). " +
+        "Link: https://login.microsoftonline.com/t/v2.0/adminconsent?client_id=c",
+    );
+    const one = new ApiError(403, "forbidden", "", { permission: "Flows.Manage.All", admin_consent_url: "https://l/a" });
+    expect(adminRequest(one)).toBe("Please grant FlowDeck this permission for our organization: Flows.Manage.All. Link: https://l/a");
+    expect(adminRequest(new ApiError(403, "consent_required", "", { consent_url: "http://x" }))).toBeUndefined();
   });
   it("describes bare codes", () => {
     expect(describeCode("throttled")).toMatch(/busy/);

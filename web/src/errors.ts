@@ -23,6 +23,26 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * adminRequest is the sentence a user forwards to their administrator when
+ * only an administrator can grant what an error says is missing (the cards'
+ * cards.AdminRequest, word for word), or undefined when the error carries no
+ * admin-consent link.
+ */
+export function adminRequest(err: unknown): string | undefined {
+  if (!(err instanceof ApiError) || !err.adminConsentUrl) return undefined;
+  const perms = err.detail["permission"]
+    ? [err.detail["permission"]]
+    : (err.detail["missing_scopes"] ?? "")
+        .split(" ")
+        .filter(Boolean)
+        .map((s) => s.slice(s.lastIndexOf("/") + 1));
+  const what = perms.length === 1 ? "this permission" : "these permissions";
+  let list = perms.join(", ") || "the permissions it asks for";
+  if (err.detail["audience_name"]) list += ` (${err.detail["audience_name"]})`;
+  return `Please grant FlowDeck ${what} for our organization: ${list}. Link: ${err.adminConsentUrl}`;
+}
+
 /** needsConsent reports whether an error is fixed by the Grant access flow. */
 export function needsConsent(err: unknown): boolean {
   return err instanceof ApiError && (err.code === "consent_required" || err.code === "interaction_required");

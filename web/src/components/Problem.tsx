@@ -1,7 +1,7 @@
-import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from "@fluentui/react-components";
+import { Button, Link, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from "@fluentui/react-components";
 import { useState } from "react";
 import { get } from "../api";
-import { ApiError, describeError, needsConsent } from "../errors";
+import { adminRequest, ApiError, describeError, needsConsent } from "../errors";
 import { grantAccess } from "../teams";
 import type { Me } from "../types";
 
@@ -40,17 +40,35 @@ export function GrantAccess(props: { url?: string; error?: unknown; label?: stri
   );
 }
 
-/** Problem shows a failed load: a sentence, and Grant access or Try again. */
+/**
+ * Problem shows a failed load: a sentence, and Grant access or Try again.
+ * When only an administrator can grant what is missing, it also shows the
+ * tenant's admin-consent link and the sentence to forward with it, as the
+ * cards do.
+ */
 export function Problem(props: { error: unknown; onRetry: () => void }) {
   const consent = needsConsent(props.error);
+  const forward = adminRequest(props.error);
   return (
-    <MessageBar intent={consent ? "warning" : "error"} layout="multiline" role="alert">
+    <MessageBar intent={consent || forward ? "warning" : "error"} layout="multiline" role="alert">
       <MessageBarBody>
-        <MessageBarTitle>{consent ? "Permission needed" : "Could not load"}</MessageBarTitle>
+        <MessageBarTitle>{consent || forward ? "Permission needed" : "Could not load"}</MessageBarTitle>
         {describeError(props.error)}
+        {forward && props.error instanceof ApiError && (
+          <div className="admin-request">
+            <p>
+              Send this to your Microsoft 365 administrator, or{" "}
+              <Link href={props.error.adminConsentUrl} target="_blank" rel="noreferrer">
+                open the admin-consent page
+              </Link>{" "}
+              if you are one:
+            </p>
+            <pre className="forward">{forward}</pre>
+          </div>
+        )}
       </MessageBarBody>
       <MessageBarActions>
-        {consent ? (
+        {consent && !forward ? (
           <GrantAccess error={props.error} onGranted={props.onRetry} />
         ) : (
           <Button onClick={props.onRetry}>Try again</Button>
