@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
@@ -20,6 +21,14 @@ type FlowQuery struct {
 	State string
 	// Owner keeps flows owned by this object id.
 	Owner string
+	// Whose keeps the caller's own flows (WhoseMine: they created them) or
+	// the flows shared with them (WhoseShared: they can see them but someone
+	// else created them); empty keeps both.
+	Whose string
+	// Person keeps flows whose owner's display name contains it
+	// (case-insensitive, at most MaxPersonSearch characters); owners
+	// FlowDeck cannot name match no search.
+	Person string
 	// Failing keeps flows with a failed run since FailingSince; when that is
 	// zero, within Window (a key of Windows: "24h", the default, or "7d").
 	Failing      bool
@@ -31,6 +40,15 @@ type FlowQuery struct {
 	// Offset and Limit page the answer (Limit 0 → 50, at most MaxPageSize).
 	Offset, Limit int
 }
+
+// The values of FlowQuery.Whose.
+const (
+	WhoseMine   = "mine"
+	WhoseShared = "shared"
+)
+
+// MaxPersonSearch bounds FlowQuery.Person, in characters.
+const MaxPersonSearch = 100
 
 // FlowRow is one flow of a listing, with its failures when they were asked for.
 type FlowRow struct {
@@ -66,6 +84,14 @@ func (q FlowQuery) validate() error {
 	if len(q.Text) > 200 {
 		return flowdeck.Errorf(flowdeck.ErrInvalid, "Search for at most 200 characters.")
 	}
+	switch q.Whose {
+	case "", WhoseMine, WhoseShared:
+	default:
+		return flowdeck.Errorf(flowdeck.ErrInvalid, "Whose flows: mine or shared (with me).")
+	}
+	if utf8.RuneCountInString(q.Person) > MaxPersonSearch {
+		return flowdeck.Errorf(flowdeck.ErrInvalid, "Search for a person with at most %d characters.", MaxPersonSearch)
+	}
 	return nil
 }
 
@@ -83,6 +109,14 @@ func (s *Service) Flows(ctx context.Context, q FlowQuery) (FlowList, error) {
 func (s *Service) flowPage(ctx context.Context, q FlowQuery) (FlowList, error) {
 	if err := q.validate(); err != nil {
 		return FlowList{}, err
+	}
+	var me string
+	if q.Whose != "" {
+		p, err := principal(ctx)
+		if err != nil {
+			return FlowList{}, err
+		}
+		me = p.UserID
 	}
 	rep, err := s.overview.AllFlows(ctx)
 	if err != nil {
@@ -135,12 +169,16 @@ func (s *Service) flowPage(ctx context.Context, q FlowQuery) (FlowList, error) {
 		if q.Owner != "" && !strings.EqualFold(q.Owner, f.OwnerID) {
 			continue
 		}
+		if mine := f.OwnerID != "" && strings.EqualFold(f.OwnerID, me); q.Whose == WhoseMine && !mine || q.Whose == WhoseShared && mine {
+			continue
+		}
 		n := failures[f.EnvironmentID+"/"+f.ID]
 		if q.Failing && n == 0 {
 			continue
 		}
 		rows = append(rows, FlowRow{Flow: f, EnvironmentName: env, Failures: n})
 	}
+	rows = s.byPerson(ctx, rows, q.Person)
 	sortRows(rows, q.Sort, q.Desc)
 	limit := cmp.Or(q.Limit, 50)
 	out := FlowList{Total: len(rows), Partial: rep.Partial}
@@ -151,6 +189,34 @@ func (s *Service) flowPage(ctx context.Context, q FlowQuery) (FlowList, error) {
 		out.Items = []FlowRow{}
 	}
 	return out, nil
+}
+
+// byPerson keeps the rows whose owner's display name contains person
+// (case-insensitive); it names the owners (cached names, one look-up for
+// those not cached) and keeps the names on the rows it returns.
+func (s *Service) byPerson(ctx context.Context, rows []FlowRow, person string) []FlowRow {
+	person = strings.ToLower(strings.Join(strings.Fields(person), " "))
+	if person == "" {
+		return rows
+	}
+	ids := make([]string, 0, len(rows))
+	for _, r := range rows {
+		if r.OwnerName == "" && r.OwnerID != "" {
+			ids = append(ids, r.OwnerID)
+		}
+	}
+	slices.Sort(ids)
+	names := s.names(ctx, slices.Compact(ids))
+	kept := rows[:0]
+	for _, r := range rows {
+		if r.OwnerName == "" {
+			r.OwnerName = names[strings.ToLower(r.OwnerID)]
+		}
+		if strings.Contains(strings.ToLower(r.OwnerName), person) {
+			kept = append(kept, r)
+		}
+	}
+	return kept
 }
 
 func sortRows(rows []FlowRow, by string, desc bool) {

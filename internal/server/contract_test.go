@@ -44,6 +44,8 @@ func TestTabContract(t *testing.T) {
 		{"/api/environments", "/api/environments", "EnvironmentList"},
 		{"/api/flows", "/api/flows?limit=200", "FlowList"},
 		{"/api/flows", "/api/flows?failing=true&window=7d&sort=failures", "FlowList"},
+		{"/api/flows", "/api/flows?whose=mine", "FlowList"},
+		{"/api/flows", "/api/flows?whose=shared&person=e", "FlowList"},
 		{"/api/flows/:env/:flow", flow, "Flow"},
 		{"/api/flows/:env/:flow/runs", flow + "/runs?top=50", "RunPage"},
 		{"/api/flows/:env/:flow/runs/:run", flow + "/runs/" + ff.Latest.ID, "RunDetail"},

@@ -13,7 +13,7 @@ const maxOffset = 1_000_000
 
 // flowRoutes:
 //
-//	GET  /api/flows?env&q&state&owner&failing&window&sort&desc&offset&limit → ops.FlowList
+//	GET  /api/flows?env&q&state&owner&whose&person&failing&window&sort&desc&offset&limit → ops.FlowList
 //	GET  /api/flows/:env/:flow                                       → flowdeck.Flow
 //	POST /api/flows/:env/:flow/state {"on":bool}                     → flowdeck.Flow as it is now
 func (t *tab) flowRoutes(g *echo.Group) {
@@ -35,13 +35,17 @@ func (t *tab) listFlows(c echo.Context) error {
 }
 
 // flowQueryOf reads GET /api/flows's query; window (24h or 7d) is how far
-// back failing and the failures column look.
+// back failing and the failures column look; whose (mine or shared) keeps
+// the flows the user created or those shared with them; person searches the
+// owners' display names.
 func flowQueryOf(q *query) (ops.FlowQuery, error) {
 	fq := ops.FlowQuery{
 		Environment: q.text("env", 128),
 		Text:        q.text("q", 200),
 		State:       q.enum("state", "", "Started", "Stopped", "Suspended", "off"),
 		Owner:       q.guid("owner"),
+		Whose:       q.enum("whose", "", "", ops.WhoseMine, ops.WhoseShared),
+		Person:      q.text("person", ops.MaxPersonSearch),
 		Failing:     q.boolean("failing", false),
 		Sort:        q.enum("sort", "name", "name", "environment", "state", "modified", "failures"),
 		Desc:        q.boolean("desc", false),

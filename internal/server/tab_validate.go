@@ -86,14 +86,17 @@ func (q *query) get(name string) (string, bool) {
 	return vs[0], true
 }
 
-// enum returns name's value, one of allowed (exactly), or def when absent.
+// enum returns name's value, one of allowed (exactly), or def when absent;
+// "" among allowed lets an empty value stand for "any" (the refusal does not
+// list it).
 func (q *query) enum(name, def string, allowed ...string) string {
 	v, ok := q.get(name)
 	if !ok {
 		return def
 	}
 	if !slices.Contains(allowed, v) {
-		q.err = invalid("%s is one of %s.", name, strings.Join(allowed, ", "))
+		named := slices.DeleteFunc(slices.Clone(allowed), func(a string) bool { return a == "" })
+		q.err = invalid("%s is one of %s.", name, strings.Join(named, ", "))
 		return def
 	}
 	return v

@@ -3,7 +3,7 @@ import { defaultFilter, failuresOf, filterParams, hrefOf, parseFilter, parseHash
 
 describe("flow filter in the URL", () => {
   it("round-trips every field", () => {
-    const f = { env: "Default-1", q: "a b&c", state: "off", owner: "o1", failing: true, window: "7d" as const, sort: "failures" as const, desc: true, offset: 100, limit: 25 };
+    const f = { env: "Default-1", q: "a b&c", state: "off", whose: "shared" as const, person: "Megan B", failing: true, window: "7d" as const, sort: "failures" as const, desc: true, offset: 100, limit: 25 };
     expect(parseFilter(filterParams(f))).toEqual(f);
     expect(parseHash(hrefOf({ page: "flows", filter: f }))).toEqual({ page: "flows", filter: f });
   });
@@ -12,8 +12,9 @@ describe("flow filter in the URL", () => {
     expect(hrefOf({ page: "flows", filter: defaultFilter })).toBe("#/flows");
   });
   it("ignores bad values", () => {
-    const f = parseFilter(new URLSearchParams("sort=evil&state=<x>&offset=-3&limit=99999&failing=yes"));
+    const f = parseFilter(new URLSearchParams("sort=evil&state=<x>&offset=-3&limit=99999&failing=yes&whose=everyone"));
     expect(f).toEqual({ ...defaultFilter, limit: 200 });
+    expect(parseFilter(new URLSearchParams("person=%00Me%0Agan" + "x".repeat(200))).person).toBe("Megan" + "x".repeat(95));
   });
 });
 

@@ -19,12 +19,19 @@ export type SortKey = "name" | "environment" | "state" | "modified" | "failures"
 export const sortKeys: readonly SortKey[] = ["name", "environment", "state", "modified", "failures"];
 export const states = ["", "Started", "Stopped", "Suspended", "off"] as const;
 
+/** Whose keeps every flow (""), the user's own ("mine") or those shared with them ("shared"). */
+export type Whose = "" | "mine" | "shared";
+export const whoses: readonly Whose[] = ["", "mine", "shared"];
+
 /** FlowFilter is the flows grid's state; it lives in the URL. */
 export interface FlowFilter {
   env: string;
   q: string;
   state: string;
-  owner: string;
+  /** whose: the user's own flows, or those shared with them (someone else created them). */
+  whose: Whose;
+  /** person searches the owners' display names. */
+  person: string;
   failing: boolean;
   /** window is how far back "failing" and the failures column look. */
   window: "24h" | "7d";
@@ -35,7 +42,7 @@ export interface FlowFilter {
 }
 
 export const defaultFilter: FlowFilter = {
-  env: "", q: "", state: "", owner: "", failing: false, window: "24h", sort: "name", desc: false, offset: 0, limit: 50,
+  env: "", q: "", state: "", whose: "", person: "", failing: false, window: "24h", sort: "name", desc: false, offset: 0, limit: 50,
 };
 
 /** failuresOf is the flows grid of the flows that failed within window, most failures first. */
@@ -57,11 +64,13 @@ function int(v: string | null, def: number, min: number, max: number): number {
 export function parseFilter(p: URLSearchParams): FlowFilter {
   const sort = p.get("sort") ?? "";
   const state = p.get("state") ?? "";
+  const whose = p.get("whose") ?? "";
   return {
     env: p.get("env") ?? "",
     q: p.get("q") ?? "",
     state: (states as readonly string[]).includes(state) ? state : "",
-    owner: p.get("owner") ?? "",
+    whose: (whoses as readonly string[]).includes(whose) ? (whose as Whose) : "",
+    person: [...(p.get("person") ?? "").replace(/\p{Cc}/gu, "")].slice(0, 100).join(""),
     failing: p.get("failing") === "true",
     window: p.get("window") === "7d" ? "7d" : "24h",
     sort: (sortKeys as readonly string[]).includes(sort) ? (sort as SortKey) : "name",
@@ -77,7 +86,8 @@ export function filterParams(f: FlowFilter): URLSearchParams {
   if (f.env) p.set("env", f.env);
   if (f.q) p.set("q", f.q);
   if (f.state) p.set("state", f.state);
-  if (f.owner) p.set("owner", f.owner);
+  if (f.whose) p.set("whose", f.whose);
+  if (f.person) p.set("person", f.person);
   if (f.failing) p.set("failing", "true");
   if (f.window === "7d") p.set("window", "7d");
   if (f.sort !== "name") p.set("sort", f.sort);

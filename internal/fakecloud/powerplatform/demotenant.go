@@ -16,7 +16,7 @@ const DemoDLPPolicy = "Contoso business data only"
 
 // Demo returns the tenant of `flowdeck dev`: Contoso with three environments
 // (Default, Production, Dev/Sandbox), 39 flows of which demo.Users()[0] owns
-// about a third, failures in the last 24 hours, exactly 5 pending approvals
+// about a third and others shared a few with her (the tab's "Shared with me"), failures in the last 24 hours, exactly 5 pending approvals
 // assigned to demo.Users()[0] in the default environment, exactly one broken connection (hers, in the
 // default environment), exactly one of her flows under a data loss prevention
 // policy (on, but once turned off it cannot be turned on again); and Fabrikam (demo.OtherTenantID) with a few flows of

@@ -95,7 +95,7 @@ func TestDemoShape(t *testing.T) {
 	if len(contosoEnvs) != 3 || !contosoEnvs[0].IsDefault || contosoEnvs[1].SKU != "Production" || contosoEnvs[2].SKU != "Sandbox" {
 		t.Fatalf("Contoso environments: %+v", contosoEnvs)
 	}
-	contoso, fabrikam, mine, recentFailures := 0, 0, 0, 0
+	contoso, fabrikam, mine, recentFailures, sharedWithMe := 0, 0, 0, 0, 0
 	envTenant := map[string]string{}
 	for _, e := range tn.Environments {
 		envTenant[e.Name] = e.TenantID
@@ -108,6 +108,9 @@ func TestDemoShape(t *testing.T) {
 			fabrikam++
 		}
 		if f.OwnerID != me.ID {
+			if slices.Contains(f.SharedWith, me.ID) {
+				sharedWithMe++
+			}
 			continue
 		}
 		mine++
@@ -117,8 +120,9 @@ func TestDemoShape(t *testing.T) {
 			}
 		}
 	}
-	if contoso < 35 || contoso > 45 || fabrikam == 0 || mine < 10 || recentFailures < 3 {
-		t.Errorf("flows: %d Contoso, %d Fabrikam, %d mine, %d recent failures of mine", contoso, fabrikam, mine, recentFailures)
+	if contoso < 35 || contoso > 45 || fabrikam == 0 || mine < 10 || recentFailures < 3 || sharedWithMe == 0 {
+		t.Errorf("flows: %d Contoso, %d Fabrikam, %d mine, %d recent failures of mine, %d of others shared with me",
+			contoso, fabrikam, mine, recentFailures, sharedWithMe)
 	}
 	pendingMine := 0
 	for _, a := range tn.Approvals {

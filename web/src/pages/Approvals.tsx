@@ -3,6 +3,8 @@ import {
 } from "@fluentui/react-components";
 import { useState } from "react";
 import { post, q, seg } from "../api";
+import { EmptyState } from "../components/EmptyState";
+import { Freshness } from "../components/Freshness";
 import { PartialNotice } from "../components/PartialNotice";
 import { Problem } from "../components/Problem";
 import { useApi } from "../components/useApi";
@@ -143,13 +145,15 @@ export default function ApprovalsPage(props: { role: "received" | "sent"; active
         <Tab value="received-done">Received, completed</Tab>
         <Tab value="sent-done">Sent, completed</Tab>
       </TabList>
+      <Freshness fetchedAt={list.fetchedAt} loading={list.loading} onRefresh={list.reload} what="approvals" />
       {list.error ? <Problem error={list.error} onRetry={list.reload} /> : !list.data ? <Spinner label="Loading approvals…" /> : (
         <>
           <PartialNotice partial={list.data.partial} />
-          {list.data.approvals.length === 0 ? <Body1 as="p">No approvals here.</Body1> : (
+          {list.data.approvals.length === 0 ? <ApprovalsEmpty role={props.role} active={props.active} /> : (
             <ul className={s.list}>
               {list.data.approvals.map((a) => (
-                <li key={a.environmentId + "/" + a.id}>
+                // A Refresh renews every card (its state and answers) from the new list.
+                <li key={a.environmentId + "/" + a.id + "@" + list.fetchedAt}>
                   <ApprovalCard approval={a} canRespond={props.role === "received"} meId={me.data?.user.id} locale={props.locale} />
                 </li>
               ))}
@@ -158,5 +162,38 @@ export default function ApprovalsPage(props: { role: "received" | "sent"; active
         </>
       )}
     </>
+  );
+}
+
+/** ApprovalsEmpty says why a tab of approvals is empty and where to look instead. */
+function ApprovalsEmpty(props: { role: "received" | "sent"; active: boolean }) {
+  const other = (role: "received" | "sent", active: boolean, label: string) => (
+    <Link href={hrefOf({ page: "approvals", role, active })}>{label}</Link>
+  );
+  if (props.role === "received" && props.active) {
+    return (
+      <EmptyState testId="empty-approvals" title="No approvals are waiting for you"
+        why="Approvals that flows send to you appear here, and in your chat with FlowDeck, until you answer them."
+        actions={other("received", false, "See the ones you answered")} />
+    );
+  }
+  if (props.role === "received") {
+    return (
+      <EmptyState testId="empty-approvals" title="No completed approvals sent to you"
+        why="Approvals sent to you appear here once they are answered or cancelled."
+        actions={other("received", true, "See the ones waiting for you")} />
+    );
+  }
+  if (props.active) {
+    return (
+      <EmptyState testId="empty-approvals" title="None of your approvals is waiting for an answer"
+        why="Approvals that your flows send to others appear here until everyone who must answer has."
+        actions={other("sent", false, "See your completed approvals")} />
+    );
+  }
+  return (
+    <EmptyState testId="empty-approvals" title="None of your approvals is completed yet"
+      why="Approvals that your flows sent appear here once they are answered or cancelled."
+      actions={other("sent", true, "See the ones still waiting")} />
   );
 }

@@ -1,6 +1,6 @@
 import {
   Badge, Button, Checkbox, Field, Input, Link, Select, Spinner, Table, TableBody, TableCell, TableHeader,
-  TableHeaderCell, TableRow, Title2, makeStyles,
+  TableHeaderCell, TableRow, Title2, ToggleButton, makeStyles,
 } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import { EmptyState } from "../components/EmptyState";
@@ -11,15 +11,18 @@ import { Problem } from "../components/Problem";
 import { useApi } from "../components/useApi";
 import { stateLabel } from "../format";
 import { personLabel, shortId } from "../people";
-import { defaultFilter, filterParams, hrefOf, sortKeys, windowLabel, type FlowFilter, type SortKey } from "../route";
+import { defaultFilter, filterParams, hrefOf, sortKeys, windowLabel, type FlowFilter, type SortKey, type Whose } from "../route";
 import type { EnvironmentList, FlowList } from "../types";
 
 const useStyles = makeStyles({
   filters: { display: "flex", flexWrap: "wrap", gap: "8px", alignItems: "end" },
+  whose: { display: "flex", flexWrap: "wrap", gap: "8px", marginBottom: "8px" },
   table: { tableLayout: "auto" },
   wrap: { overflowX: "auto" },
 
 });
+
+const whoseLabels: Record<Whose, string> = { "": "All flows", mine: "My flows", shared: "Shared with me" };
 
 const sortLabels: Record<SortKey, string> = {
   name: "Name", environment: "Environment", state: "State", modified: "Modified", failures: "Failures",
@@ -36,15 +39,29 @@ export default function FlowsPage(props: { filter: FlowFilter }) {
   const envs = useApi<EnvironmentList>("/environments");
   const list = useApi<FlowList>("/flows?" + filterParams(f).toString());
   const [text, setText] = useState(f.q);
+  const [person, setPerson] = useState(f.person);
   useEffect(() => setText(f.q), [f.q]);
+  useEffect(() => setPerson(f.person), [f.person]);
   const set = (patch: Partial<FlowFilter>) => go({ ...f, offset: 0, ...patch });
 
   return (
     <>
       <Title2 as="h1">Flows</Title2>
-      <form role="search" className={s.filters} onSubmit={(e) => { e.preventDefault(); set({ q: text }); }}>
+      {/* Quick filters: whose flows. Static, above everything loaded later. */}
+      <div role="group" aria-label="Whose flows" className={s.whose}>
+        {(Object.keys(whoseLabels) as Whose[]).map((w) => (
+          <ToggleButton key={w || "all"} checked={f.whose === w} data-testid={`whose-${w || "all"}`}
+            appearance={f.whose === w ? "primary" : "secondary"} onClick={() => set({ whose: w })}>{whoseLabels[w]}</ToggleButton>
+        ))}
+      </div>
+      <form role="search" className={s.filters}
+        onSubmit={(e) => { e.preventDefault(); set({ q: text.trim(), person: person.trim() }); }}>
         <Field label="Search">
           <Input type="search" value={text} onChange={(_, d) => setText(d.value)} placeholder="Flow name" />
+        </Field>
+        <Field label="Owner">
+          <Input type="search" value={person} maxLength={100} data-testid="person-search"
+            onChange={(_, d) => setPerson(d.value)} placeholder="Person's name" />
         </Field>
         <Button type="submit">Search</Button>
         <Field label="Environment">
@@ -63,9 +80,6 @@ export default function FlowsPage(props: { filter: FlowFilter }) {
             <option value="Suspended">Suspended</option>
             <option value="off">Off or suspended</option>
           </Select>
-        </Field>
-        <Field label="Owner (object id)">
-          <Input value={f.owner} onChange={(_, d) => set({ owner: d.value.trim() })} />
         </Field>
         <Field label="Failures">
           <Select value={f.failing ? f.window : ""} onChange={(_, d) => set(d.value === "" ? { failing: false, window: "24h" } : { failing: true, window: d.value === "7d" ? "7d" : "24h" })}>
@@ -142,7 +156,32 @@ function FlowsEmpty(props: { filter: FlowFilter }) {
   if (f.q) {
     return <EmptyState title={`No flows match “${f.q}”`} why="Check the spelling, or search in every environment and state." actions={clear} />;
   }
-  if (f.failing && !f.env && !f.state && !f.owner) {
+  if (f.person) {
+    return (
+      <EmptyState title={`No flows owned by anyone named “${f.person}”`}
+        why="The owner search matches people's display names; owners FlowDeck cannot name match no search. Check the spelling, or try part of the name."
+        actions={clear} />
+    );
+  }
+  const onlyWhose = isDefault({ ...f, whose: "" });
+  if (f.whose === "mine" && onlyWhose) {
+    return (
+      <EmptyState title="You have not created any flows"
+        why="My flows lists the flows you created. Flows others created and shared with you are under Shared with me."
+        actions={<>
+          <Button appearance="primary" onClick={() => go({ ...defaultFilter, whose: "shared" })}>Show flows shared with me</Button>
+          <Link href="https://make.powerautomate.com/" target="_blank" rel="noreferrer">Create a flow in Power Automate</Link>
+        </>} />
+    );
+  }
+  if (f.whose === "shared" && onlyWhose) {
+    return (
+      <EmptyState title="No flows are shared with you"
+        why="Shared with me lists flows someone else created and made you a co-owner or run-only user of. Ask a flow's owner to share it with you."
+        actions={<Button appearance="primary" onClick={() => go(defaultFilter)}>Show every flow</Button>} />
+    );
+  }
+  if (f.failing && !f.env && !f.state && !f.whose) {
     return (
       <EmptyState title={`No flow failed in the last ${windowLabel(f.window)}`}
         why="Every run of your flows in that time succeeded, is still running, or was cancelled."

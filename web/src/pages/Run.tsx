@@ -3,6 +3,7 @@ import {
   TableHeaderCell, TableRow, Title2, makeStyles,
 } from "@fluentui/react-components";
 import { seg } from "../api";
+import { Freshness } from "../components/Freshness";
 import { Problem } from "../components/Problem";
 import { RunActions } from "../components/RunActions";
 import { ShowContent } from "../components/RunContent";
@@ -34,6 +35,7 @@ export default function RunPage(props: { env: string; flow: string; run: string;
     <>
       <p><Link href={hrefOf({ page: "flow", env: props.env, flow: props.flow, status: "" })}>← The flow's runs</Link></p>
       <Title2 as="h1" className={s.text}>Run {run.id}</Title2>
+      <Freshness fetchedAt={d.fetchedAt} loading={d.loading} onRefresh={d.reload} what="the run" />
       <p>
         <Badge color={statusColor(run.status)}>{run.status}</Badge> started {when(run.startTime, props.locale)}
         {took && <> · took <span data-run-duration>{took}</span></>}
