@@ -37,7 +37,8 @@ func liveTab(tb testing.TB) (*cloudtest.Cloud, http.Handler, string) {
 // stream calls GET /api/dashboard/live?query and returns its status and events.
 func stream(tb testing.TB, h http.Handler, tok, query string) (int, []liveEvent) {
 	tb.Helper()
-	req := httptest.NewRequest(http.MethodGet, "/api/dashboard/live?"+query, nil)
+	req := httptest.NewRequest(http.MethodGet, "/api/dashboard/live", nil)
+	req.URL.RawQuery = query
 	req.Header.Set("Authorization", "Bearer "+tok)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
@@ -110,9 +111,6 @@ func FuzzDashboardLiveQuery(f *testing.F) {
 	}
 	cloud, h, tok := liveTab(f)
 	f.Fuzz(func(t *testing.T, raw string) {
-		if strings.ContainsAny(raw, " #\r\n") {
-			return // not a request line httptest can carry
-		}
 		before := len(cloud.PP.Requests())
 		code, _ := stream(t, h, tok, raw)
 		switch code {
