@@ -1,8 +1,10 @@
 package ops
 
 import (
+	"cmp"
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
@@ -74,6 +76,18 @@ func (s *Service) dashboard(ctx context.Context, window string, each func(Failin
 	for _, e := range envs {
 		names[e.ID] = e.DisplayName
 	}
+	// Connections and approvals are asked while the failures load, so the
+	// answer takes about as long as its failures alone.
+	var (
+		wg          sync.WaitGroup
+		conns       ConnectionsReport
+		ap          ApprovalsReport
+		connErr     error
+		approvalErr error
+	)
+	wg.Go(func() { conns, connErr = s.Connections(ctx) })
+	wg.Go(func() { ap, approvalErr = s.PendingApprovals(ctx) })
+	defer wg.Wait()
 	failing := func(ff flowdeck.FlowFailures) FailingFlow {
 		trend := make([]int, TrendBuckets)
 		for _, t := range ff.Starts {
@@ -105,18 +119,14 @@ func (s *Service) dashboard(ctx context.Context, window string, each func(Failin
 	for i := range d.Off {
 		d.Off[i].Link = s.portal.Flow(d.Off[i])
 	}
-	conns, err := s.Connections(ctx)
-	if err != nil {
+	wg.Wait()
+	if err := cmp.Or(connErr, approvalErr); err != nil {
 		return Dashboard{}, err
 	}
 	for _, c := range conns.Connections {
 		if c.Status != flowdeck.ConnectionConnected {
 			d.BrokenConnection = append(d.BrokenConnection, c)
 		}
-	}
-	ap, err := s.PendingApprovals(ctx)
-	if err != nil {
-		return Dashboard{}, err
 	}
 	d.PendingApprovals = ap.Approvals
 	d.Partial = mergePartial(fr.Partial, off.Partial, conns.Partial, ap.Partial)
