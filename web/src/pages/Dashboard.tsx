@@ -60,8 +60,10 @@ export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
         <Tab value="7d">Last 7 days</Tab>
       </TabList>
       <Freshness fetchedAt={fetchedAt} loading={loading} onRefresh={reload} what="the dashboard" />
+      {error !== undefined && <Problem error={error} onRetry={reload} />}
       <PartialNotice partial={data.partial} />
-      <section aria-label="Summary" className={s.grid} data-testid="summary">
+      <section aria-label="Summary" className={s.grid} data-testid="summary"
+        data-snapshot={data.fromSnapshot ? "true" : "false"} data-live={loading ? "loading" : "done"}>
         <Stat label="failing flows" value={data.failing.length} href={hrefOf(failuresOf(props.window))} />
         <Stat label="failed runs" value={failedRuns} href={hrefOf(failuresOf(props.window))} />
         <Stat label="flows off or suspended" value={off.length} href={hrefOf({ page: "flows", filter: { ...defaultFilter, state: "off" } })} />

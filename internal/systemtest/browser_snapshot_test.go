@@ -1,0 +1,84 @@
+package systemtest
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/ops"
+	"github.com/flowdeck/flowdeck/internal/sqlstore"
+)
+
+// clickables is where the dashboard's window tabs, Refresh and summary links
+// are, "left,top" each in order (their numbers change; their place must not).
+const clickables = `return [...d.querySelectorAll('[role="tab"], [data-testid="freshness"] button, [data-testid="summary"] a')]
+ .map(e => { const r = e.getBoundingClientRect(); return Math.round(r.left) + "," + Math.round(r.top); }).join(" ");`
+
+// TestBrowserDashboardSnapshotThenLive: a dashboard whose snapshot is stale
+// shows the snapshot first, with its age, while the live refresh loads; then
+// the live answer replaces it, and nothing a user clicks above the failures
+// has moved.
+func TestBrowserDashboardSnapshotThenLive(t *testing.T) {
+	f := newBrowserFixture(t, powerplatform.Demo(time.Now()))
+	f.entra.GrantAllDemoConsent()
+	f.run(t, "first open, live", f.open(""), dashboardLoaded, waitTab(`return d.querySelector('[data-testid="summary"]').dataset.live === "done";`))
+
+	// The week's snapshot, 10 minutes old, says one flow failed 999 times.
+	k, err := sqlstore.NewKeyring(f.m.Config.EncryptionKey, f.m.Config.EncryptionOldKeys...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlstore.Open(t.Context(), sqlstore.Options{URL: f.m.Config.DatabaseURL, Keyring: k})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sn, err := st.GetSnapshot(t.Context(), demo.TenantID, f.user.ID, "dashboard/24h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d ops.Dashboard
+	if err := json.Unmarshal(sn.Body, &d); err != nil || len(d.Failing) == 0 {
+		t.Fatalf("the 24 h snapshot: %d failing, %v", len(d.Failing), err)
+	}
+	d.Window, d.Failing, d.Since = "7d", d.Failing[:1], d.Since.Add(-6*24*time.Hour)
+	d.Failing[0].Count = 999
+	body, _ := json.Marshal(d)
+	if err := st.PutSnapshot(t.Context(), flowdeck.Snapshot{TenantID: demo.TenantID, UserID: f.user.ID, Kind: "dashboard/7d",
+		AsOf: time.Now().Add(-10 * time.Minute), Body: body}); err != nil {
+		t.Fatal(err)
+	}
+	// Each runs call takes 300 ms: the live refresh takes seconds.
+	f.pp.SetFault(powerplatform.RouteRunsList, powerplatform.Fault{Latency: 300 * time.Millisecond})
+
+	var atSnapshot, atLive string
+	f.run(t, "the snapshot first, with its age",
+		goTab("#/?window=7d", `const s = d.querySelector('[data-testid="summary"]'); return !!s && s.dataset.snapshot === "true" && s.dataset.live === "loading"
+ && /^Updated 10 min ago$/.test(d.querySelector('[data-testid="updated"]')?.textContent ?? "");`),
+		evalTab(clickables, &atSnapshot))
+	var snapRuns float64
+	f.run(t, "read the snapshot's failed runs", evalTab(summaryValue("failed runs"), &snapRuns))
+	if snapRuns != 999 {
+		t.Errorf("while loading, the summary shows %v failed runs; the snapshot says 999", snapRuns)
+	}
+	f.run(t, "then the live answer",
+		waitTab(`const s = d.querySelector('[data-testid="summary"]'); return s.dataset.snapshot === "false" && s.dataset.live === "done";`),
+		evalTab(clickables, &atLive))
+	var liveRuns float64
+	var age string
+	f.run(t, "read the live answer", evalTab(summaryValue("failed runs"), &liveRuns),
+		evalTab(`return d.querySelector('[data-testid="updated"]').textContent;`, &age))
+	if liveRuns == 999 || liveRuns < 1 {
+		t.Errorf("after the refresh the summary shows %v failed runs; want the tenant's own", liveRuns)
+	}
+	if age == "Updated 10 min ago" {
+		t.Errorf("after the refresh the age is still the snapshot's: %q", age)
+	}
+	if atSnapshot != atLive {
+		f.screenshot(t, "layout")
+		t.Errorf("clickable elements moved when the live answer came:\n snapshot: %s\n live:     %s", atSnapshot, atLive)
+	}
+}
