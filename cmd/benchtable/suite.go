@@ -66,6 +66,10 @@ func suite() ([]entry, []row) {
 		{id: "throughput", pkg: "./internal/bot", bench: "^BenchmarkHelpThroughput$/^(16|echo-16)$", benchtime: "4000x"},
 		{id: "failures", pkg: "./internal/powerautomate", bench: "^BenchmarkFailures24h$", benchtime: "1x"},
 		{id: "tab", pkg: "./internal/server", bench: "^BenchmarkTabFlows$/^default$", benchtime: "200x"},
+		// Per run: a 10,000-flow tenant three times (a few seconds each), a
+		// live refresh of 1,900 calls at 300 ms, 32 in flight (about 20 s),
+		// and 30 opens of the tab over 5 minutes of simulated time.
+		{id: "scale", pkg: "./internal/server", bench: "^BenchmarkDashboardAtScale$", benchtime: "1x"},
 		{id: "healthz", pkg: "./internal/server", bench: "^Benchmark(Healthz|BareEcho)$", benchtime: "50000x"},
 		{id: "render", pkg: "./internal/systemtest", bench: "^BenchmarkBrowserDashboardFirstRender$", benchtime: "1x",
 			env: []string{"FLOWDECK_BROWSER_TESTS=1"}},
@@ -98,6 +102,12 @@ func suite() ([]entry, []row) {
 		{entry: "failures", what: "failures in the last 24 h, 10 environments × 100 flows, cold cache, 40 ms upstream", metric: m("BenchmarkFailures24h", "median-ms"), show: as("ms"),
 			beside: ptr(m("BenchmarkFailures24h", "bound-ms")), besideWhat: "lower bound: slow calls ÷ 4 × 40 ms", ratio: ptr(m("BenchmarkFailures24h", "x-bound"))},
 		{entry: "failures", what: "… upstream calls per query", metric: m("BenchmarkFailures24h", "calls/op"), show: as("calls")},
+		{entry: "scale", what: "dashboard first render from the snapshot, 10 environments × 1,000 flows, 300 ms upstream (time to the snapshot line)",
+			metric: m("BenchmarkDashboardAtScale/first-render", "first-render-ms"), show: as("ms")},
+		{entry: "scale", what: "… full live refresh, cold caches, 32 calls in flight", metric: m("BenchmarkDashboardAtScale/refresh", "refresh-ms"), show: as("ms"),
+			beside: ptr(m("BenchmarkDashboardAtScale/refresh", "bound-ms")), besideWhat: "lower bound: calls ÷ 32 in flight × 300 ms",
+			ratio: ptr(m("BenchmarkDashboardAtScale/refresh", "x-bound"))},
+		{entry: "scale", what: "… upstream calls per listed flow in 5 minutes, tab opened every 10 s", metric: m("BenchmarkDashboardAtScale/budget", "calls/flow/5min"), show: as("calls")},
 		{entry: "obo", what: "OBO calls for 200 concurrent cold-cache requests of one user", metric: m("BenchmarkOBOConcurrent", "obo/op"), show: as("calls")},
 		{entry: "obo", what: "… time per round of 200", metric: m("BenchmarkOBOConcurrent", "ns/op"), show: millis},
 		{entry: "tab", what: "tab API `GET /api/flows`, 1,002 flows, first page, warm cache (server time)", metric: m("BenchmarkTabFlows/default", "ns/op"), show: millis},

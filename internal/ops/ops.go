@@ -43,6 +43,8 @@ type OverviewAPI interface {
 	Environments(ctx context.Context) ([]flowdeck.Environment, error)
 	AllFlows(ctx context.Context) (flowdeck.FlowsReport, error)
 	Failures(ctx context.Context, since time.Time) (flowdeck.FailureReport, error)
+	// FailuresEach is Failures that hands each flow's failures to each as they arrive.
+	FailuresEach(ctx context.Context, since time.Time, each func(flowdeck.FlowFailures)) (flowdeck.FailureReport, error)
 	FlowsOff(ctx context.Context) (flowdeck.FlowsReport, error)
 	PendingApprovals(ctx context.Context) (flowdeck.ApprovalsReport, error)
 	Approvals(ctx context.Context, role string, active bool) (flowdeck.ApprovalsReport, error)
@@ -76,6 +78,14 @@ type Options struct {
 	Chats    ChatLookup
 	BotID    string
 	TeamsWeb string
+	// Snapshots keeps each user's latest dashboard, shown at once while a
+	// live one loads; nil keeps none (every dashboard is asked live).
+	Snapshots flowdeck.SnapshotStore
+	// SnapshotFresh is the age under which a snapshot answers instead of a
+	// live query (default DefaultSnapshotFresh); RefreshEvery how often a
+	// user's explicit refresh may ask live anyway (default DefaultRefreshEvery).
+	SnapshotFresh time.Duration
+	RefreshEvery  time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -91,6 +101,9 @@ type Service struct {
 	chats    ChatLookup
 	botID    string
 	teamsWeb string
+	snaps    flowdeck.SnapshotStore
+	fresh    time.Duration
+	refresh  time.Duration
 	now      func() time.Time
 }
 
@@ -99,8 +112,14 @@ func New(o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.SnapshotFresh <= 0 {
+		o.SnapshotFresh = DefaultSnapshotFresh
+	}
+	if o.RefreshEvery <= 0 {
+		o.RefreshEvery = DefaultRefreshEvery
+	}
 	return &Service{flows: o.Flows, overview: o.Overview, apps: o.Apps, subs: o.Subscriptions, people: o.People, portal: o.Portal,
-		chats: o.Chats, botID: o.BotID, teamsWeb: o.TeamsWeb, now: o.Now}
+		chats: o.Chats, botID: o.BotID, teamsWeb: o.TeamsWeb, snaps: o.Snapshots, fresh: o.SnapshotFresh, refresh: o.RefreshEvery, now: o.Now}
 }
 
 // principal returns the caller, or ErrUnauthenticated.

@@ -46,6 +46,9 @@ type OverviewOptions struct {
 	// FailedActions is how many flows' latest failure get their failed action
 	// looked up (default 10; < 0: none).
 	FailedActions int
+	// Fresh is how long a finished failure query of a user answers that
+	// user's next ones (default 1 min; see FailuresEach).
+	Fresh time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -55,9 +58,10 @@ const MaxFailuresPerFlow = 2 * MaxPageSize
 
 // Overview answers questions across every environment of the user.
 type Overview struct {
-	c     *Client
-	o     OverviewOptions
-	cache *cache
+	c       *Client
+	o       OverviewOptions
+	cache   *cache
+	flights flights
 }
 
 // NewOverview returns an Overview on c.
@@ -73,6 +77,9 @@ func NewOverview(c *Client, o OverviewOptions) *Overview {
 	}
 	if o.FailedActions == 0 {
 		o.FailedActions = 10
+	}
+	if o.Fresh <= 0 {
+		o.Fresh = time.Minute
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -147,8 +154,15 @@ func acquire(ctx context.Context, sem chan struct{}) error {
 // Failures finds the failed runs since t of every Started flow in every
 // environment: per flow the count and the latest failure, with its failed
 // action for the first FailedActions flows. Environments and flow lists come
-// from the cache when fresh, so a repeat query only asks for runs.
+// from the cache when fresh, so a repeat query only asks for runs; a query
+// shortly after another of the same user shares its answer (FailuresEach).
 func (ov *Overview) Failures(ctx context.Context, since time.Time) (FailureReport, error) {
+	return ov.FailuresEach(ctx, since, nil)
+}
+
+// failures is one upstream pass; arrived, when set, gets each flow's
+// failures as they come.
+func (ov *Overview) failures(ctx context.Context, since time.Time, arrived func(FlowFailures)) (FailureReport, error) {
 	rep := FailureReport{Since: since}
 	var mu sync.Mutex
 	partial, err := ov.forEachEnv(ctx, func(ctx context.Context, e flowdeck.Environment, sem chan struct{}) error {
@@ -191,6 +205,9 @@ func (ov *Overview) Failures(ctx context.Context, since time.Time) (FailureRepor
 					mu.Lock()
 					rep.Flows = append(rep.Flows, ff)
 					mu.Unlock()
+					if arrived != nil {
+						arrived(ff)
+					}
 				}
 			})
 		}

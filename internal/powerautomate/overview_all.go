@@ -79,7 +79,9 @@ func (ov *Overview) Approvals(ctx context.Context, role string, active bool) (Ap
 }
 
 // Forget drops the user's cached environments and flow lists, after a change
-// (a flow turned on or off) that they would otherwise hide for the cache's TTL.
+// (a flow turned on or off) that they would otherwise hide for the cache's
+// TTL, and the failure queries they would share.
 func (ov *Overview) Forget(ctx context.Context) {
 	ov.cache.forget(ctx)
+	ov.flights.forget(principalKey(ctx))
 }

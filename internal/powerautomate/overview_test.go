@@ -12,8 +12,9 @@ import (
 
 func TestFailuresWarmCacheAsksOnlyForRuns(t *testing.T) {
 	fx := newFixture(t, fixtureOpts{})
-	ov := powerautomate.NewOverview(fx.client, powerautomate.OverviewOptions{})
-	since := time.Now().Add(-24 * time.Hour)
+	now := time.Now()
+	ov := powerautomate.NewOverview(fx.client, powerautomate.OverviewOptions{Fresh: time.Minute, CacheTTL: time.Hour, Now: func() time.Time { return now }})
+	since := now.Add(-24 * time.Hour)
 	rep, err := ov.Failures(fx.ctx, since)
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +30,12 @@ func TestFailuresWarmCacheAsksOnlyForRuns(t *testing.T) {
 	if rep.Flows[0].FailedAction == nil || rep.Flows[0].FailedAction.Status != flowdeck.RunFailed {
 		t.Fatalf("latest failure has no failed action: %+v", rep.Flows[0])
 	}
+	// Within Fresh, the same user's next query shares the answer: no call.
 	fx.pp.ResetRequests()
+	if again, err := ov.Failures(fx.ctx, since.Add(time.Second)); err != nil || len(again.Flows) == 0 || len(fx.pp.Requests()) != 0 {
+		t.Fatalf("query within Fresh: %d flows, %v, %d upstream calls; want the shared answer and none", len(again.Flows), err, len(fx.pp.Requests()))
+	}
+	now = now.Add(time.Minute)
 	rep2, err := ov.Failures(fx.ctx, since)
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +81,7 @@ func TestOverviewPartialResults(t *testing.T) {
 	}
 	// Runs failing for one flow: that environment is named, the rest still comes back.
 	fx.pp.SetFault(powerplatform.RouteRunsList, powerplatform.Fault{Status: 404, Times: 1, Code: "FlowNotFound", Message: "Could not find flow."})
+	ov.Forget(fx.ctx) // a pass of its own, not the answer just shared
 	frep, err = ov.Failures(fx.ctx, time.Now().Add(-24*time.Hour))
 	if err != nil || len(frep.Partial) != 1 || len(frep.Flows) == 0 {
 		t.Fatalf("failures: partial %+v, %d flows, %v", frep.Partial, len(frep.Flows), err)

@@ -41,6 +41,8 @@ func TestTabContract(t *testing.T) {
 	routes := []struct{ route, path, tsType string }{
 		{"/api/dashboard", "/api/dashboard", "Dashboard"},
 		{"/api/dashboard", "/api/dashboard?window=7d", "Dashboard"},
+		// NDJSON: every line is checked.
+		{"/api/dashboard/live", "/api/dashboard/live?window=7d", "DashboardEvent"},
 		{"/api/environments", "/api/environments", "EnvironmentList"},
 		{"/api/flows", "/api/flows?limit=200", "FlowList"},
 		{"/api/flows", "/api/flows?failing=true&window=7d&sort=failures", "FlowList"},
@@ -77,10 +79,29 @@ func TestTabContract(t *testing.T) {
 	}
 	for i, r := range routes {
 		t.Run(fmt.Sprintf("%02d-%s", i, r.tsType), func(t *testing.T) {
-			var v any
-			tc.json(t, http.MethodGet, r.path, "", http.StatusOK, &v)
+			var vs []any
+			if strings.HasSuffix(r.route, "/live") {
+				resp, body := tc.call(t, http.MethodGet, r.path, "")
+				if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/x-ndjson" {
+					t.Fatalf("%s: %d %s", r.path, resp.StatusCode, resp.Header.Get("Content-Type"))
+				}
+				for line := range strings.Lines(string(body)) {
+					var v any
+					if err := json.Unmarshal([]byte(line), &v); err != nil {
+						t.Fatalf("line %q: %v", line, err)
+					}
+					vs = append(vs, v)
+				}
+			} else {
+				var v any
+				tc.json(t, http.MethodGet, r.path, "", http.StatusOK, &v)
+				vs = append(vs, v)
+			}
 			var extra []string
-			errs := ts.check(v, tsType{kind: "ref", ref: r.tsType}, r.tsType, &extra)
+			var errs []string
+			for _, v := range vs {
+				errs = append(errs, ts.check(v, tsType{kind: "ref", ref: r.tsType}, r.tsType, &extra)...)
+			}
 			for _, e := range sortedUnique(errs) {
 				t.Error(e)
 			}

@@ -21,6 +21,8 @@ type Operations interface {
 	// Dashboard gathers failures in window ("24h" or "7d"), flows off,
 	// broken connections and pending approvals.
 	Dashboard(ctx context.Context, window string) (ops.Dashboard, error)
+	DashboardSnapshot(ctx context.Context, window string) (ops.Dashboard, bool, error)
+	DashboardLive(ctx context.Context, window string, refresh bool, each func(ops.FailingFlow)) (ops.Dashboard, error)
 	// Environments lists the user's environments.
 	Environments(ctx context.Context) ([]flowdeck.Environment, error)
 	// Flows filters, sorts and pages the flows of every environment.

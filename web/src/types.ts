@@ -158,6 +158,18 @@ export interface Dashboard {
   brokenConnections: Connection[] | null;
   pendingApprovals: Approval[] | null;
   partial?: Partial[];
+  /** When the query that gathered it started (RFC 3339). */
+  asOf: string;
+  /** Kept from an earlier query rather than asked now. */
+  fromSnapshot: boolean;
+}
+
+/** One line of GET /api/dashboard/live (NDJSON). */
+export interface DashboardEvent {
+  kind: "snapshot" | "failing" | "done" | "error";
+  dashboard?: Dashboard;
+  failing?: FailingFlow;
+  error?: { code: string; message: string; detail?: Record<string, string> };
 }
 
 export interface FlowList {

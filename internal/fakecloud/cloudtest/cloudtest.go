@@ -37,6 +37,9 @@ type Options struct {
 	// Cloud is the Microsoft cloud the fakes play and the registry uses
 	// (default public).
 	Cloud string
+	// PerUserInFlight bounds one user's upstream calls in flight, and the
+	// Overview's concurrency with it (0: the defaults, 4 and 8).
+	PerUserInFlight int
 }
 
 // Cloud is a running local cloud with real clients pointed at it.
@@ -91,12 +94,12 @@ func New(tb testing.TB, o Options) *Cloud {
 		tb.Fatal(err)
 	}
 	c.Tokens = &Tokens{entra: c.Entra, registry: c.Registry}
-	c.HTTP = upstream.NewClient(upstream.Options{Tokens: c.Tokens, Audiences: c.Registry, Base: c.CA.Client().Transport})
+	c.HTTP = upstream.NewClient(upstream.Options{Tokens: c.Tokens, Audiences: c.Registry, Base: c.CA.Client().Transport, PerUserInFlight: o.PerUserInFlight})
 	hc := c.HTTP
 	c.Flows = powerautomate.New(powerautomate.Options{BaseURL: mustURL(c.PP.FlowURL()), HTTP: hc, Content: powerautomate.ContentOptions{
 		Hosts: append(powerautomate.RunContentHosts("public"), c.PP.ContentHost()), Transport: c.CA.Client().Transport.(*http.Transport),
 		TokenHosts: c.Registry}})
-	c.Overview = powerautomate.NewOverview(c.Flows, powerautomate.OverviewOptions{Now: o.Now})
+	c.Overview = powerautomate.NewOverview(c.Flows, powerautomate.OverviewOptions{Now: o.Now, Concurrency: o.PerUserInFlight})
 	c.Apps = powerapps.New(powerapps.Options{BaseURL: mustURL(c.PP.PowerAppsURL()), BAPURL: mustURL(c.PP.BAPURL()), HTTP: hc})
 	c.GraphClient = graph.New(graph.Options{BaseURL: mustURL(c.Graph.URL()), HTTP: hc})
 	return c

@@ -26,7 +26,8 @@ function useNow(): number {
 
 /**
  * Freshness is a data view's Refresh button and "Updated N s ago", the age
- * counted from when the data arrived (fetchedAt) and ticking every second.
+ * counted from when the data was gathered (fetchedAt) and ticking every
+ * second — shown also while a refresh loads, after it.
  */
 export function Freshness(props: { fetchedAt: number | undefined; loading: boolean; onRefresh: () => void; what?: string }) {
   const s = useStyles();
@@ -35,11 +36,12 @@ export function Freshness(props: { fetchedAt: number | undefined; loading: boole
     <div className={s.bar} data-testid="freshness">
       <Button size="small" disabled={props.loading} onClick={props.onRefresh}
         aria-label={props.what ? `Refresh ${props.what}` : undefined}>Refresh</Button>
-      {props.loading ? <Spinner size="tiny" label="Refreshing…" /> : props.fetchedAt !== undefined && (
+      {props.fetchedAt !== undefined && (
         <Caption1 data-testid="updated" data-fetched-at={props.fetchedAt}>
           Updated {age(Math.max(0, now - props.fetchedAt))}
         </Caption1>
       )}
+      {props.loading && <Spinner size="tiny" label="Refreshing…" />}
     </div>
   );
 }

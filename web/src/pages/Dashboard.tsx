@@ -2,18 +2,16 @@ import {
   Badge, Caption1, Card, CardHeader, Link, Spinner, Tab, TabList, Title2, Title3, makeStyles, tokens,
 } from "@fluentui/react-components";
 import { useEffect } from "react";
-import { q } from "../api";
 import { ChatOffer } from "../components/ChatOffer";
 import { EmptyState } from "../components/EmptyState";
 import { Freshness } from "../components/Freshness";
 import { Problem } from "../components/Problem";
 import { PartialNotice } from "../components/PartialNotice";
 import { Trend } from "../components/Trend";
-import { useApi } from "../components/useApi";
+import { useLiveDashboard } from "../components/useLiveDashboard";
 import { plural, stateLabel, when } from "../format";
 import { personLabel } from "../people";
 import { defaultFilter, failuresOf, hrefOf, windowLabel } from "../route";
-import type { Dashboard } from "../types";
 
 const useStyles = makeStyles({
   grid: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(150px, 1fr))", gap: "8px" },
@@ -41,13 +39,13 @@ function Stat(props: { label: string; value: number; href: string }) {
 /** DashboardPage: failures across every environment, flows off, broken connections, pending approvals. */
 export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
   const s = useStyles();
-  const { data, error, loading, fetchedAt, reload } = useApi<Dashboard>("/dashboard" + q({ window: props.window }));
+  const { data, error, loading, fetchedAt, reload } = useLiveDashboard(props.window);
 
   useEffect(() => {
     if (data) performance.mark("dashboard-rendered");
   }, [data]);
 
-  if (error) return <Problem error={error} onRetry={reload} />;
+  if (error && !data) return <Problem error={error} onRetry={reload} />;
   if (!data) return <Spinner label="Loading the dashboard…" />;
   const off = data.off ?? [];
   const broken = data.brokenConnections ?? [];
@@ -62,8 +60,10 @@ export function DashboardPage(props: { window: "24h" | "7d"; locale: string }) {
         <Tab value="7d">Last 7 days</Tab>
       </TabList>
       <Freshness fetchedAt={fetchedAt} loading={loading} onRefresh={reload} what="the dashboard" />
+      {error !== undefined && <Problem error={error} onRetry={reload} />}
       <PartialNotice partial={data.partial} />
-      <section aria-label="Summary" className={s.grid} data-testid="summary">
+      <section aria-label="Summary" className={s.grid} data-testid="summary"
+        data-snapshot={data.fromSnapshot ? "true" : "false"} data-live={loading ? "loading" : "done"}>
         <Stat label="failing flows" value={data.failing.length} href={hrefOf(failuresOf(props.window))} />
         <Stat label="failed runs" value={failedRuns} href={hrefOf(failuresOf(props.window))} />
         <Stat label="flows off or suspended" value={off.length} href={hrefOf({ page: "flows", filter: { ...defaultFilter, state: "off" } })} />
