@@ -193,11 +193,23 @@ func TestBrowserRefreshApprovalsAndRun(t *testing.T) {
 	}
 }
 
-// TestBrowserApprovalsEmpty: each approvals tab says why it is empty and
-// links to the tab to look at instead.
-func TestBrowserApprovalsEmpty(t *testing.T) {
-	f := newBrowserFixture(t, quietTenant(time.Now()))
+// TestBrowserApprovalsAndSharedEmpty: each approvals tab says why it is
+// empty and links to the tab to look at instead; so does Shared with me when
+// no one shared a flow with the user.
+func TestBrowserApprovalsAndSharedEmpty(t *testing.T) {
+	tenant := quietTenant(time.Now())
+	me := demo.Users()[0].ID
+	for _, fl := range tenant.Flows {
+		fl.SharedWith = slices.DeleteFunc(fl.SharedWith, func(id string) bool { return id == me })
+	}
+	f := newBrowserFixture(t, tenant)
 	f.entra.GrantAllDemoConsent()
+	t.Run("shared with me", func(t *testing.T) {
+		f.run(t, "open", f.open(""), dashboardLoaded,
+			goTab("#/flows?whose=shared", emptyShows("empty", "No flows are shared with you")),
+			clickText(`[data-testid="empty"] button`, "Show every flow"),
+			waitTab(`return w.location.hash === "#/flows";`), waitTab(rowsOf("Flows")))
+	})
 	for _, c := range []struct{ hash, text, link, next string }{
 		{"#/approvals", "No approvals are waiting for you", "See the ones you answered", "#/approvals?active=false"},
 		{"#/approvals?active=false", "No completed approvals sent to you", "See the ones waiting for you", "#/approvals"},
@@ -214,10 +226,10 @@ func TestBrowserApprovalsEmpty(t *testing.T) {
 	src := webModule(t, "axe-core/axe.min.js")
 	f.run(t, "phone-sized window", emulation.SetDeviceMetricsOverride(360, 740, 1, true))
 	for _, theme := range []string{"default", "dark", "contrast"} {
-		for _, hash := range []string{"#/approvals", "#/approvals?role=sent&active=false"} {
+		for _, hash := range []string{"#/approvals", "#/approvals?role=sent&active=false", "#/flows?whose=shared"} {
 			t.Run("360px/"+theme+"/"+hash, func(t *testing.T) {
 				f.run(t, "open", f.open("?theme="+theme), dashboardLoaded,
-					goTab(hash, `return !!d.querySelector('[data-testid="empty-approvals"]');`), waitTab(settled))
+					goTab(hash, `return !!d.querySelector('[data-testid="empty-approvals"], [data-testid="empty"]');`), waitTab(settled))
 				f.checkView(t, src)
 			})
 		}
