@@ -12,6 +12,7 @@ type Store interface {
 	CardStore
 	LeaseStore
 	ActivityLog
+	BulkJobStore
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
