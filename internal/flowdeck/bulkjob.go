@@ -69,7 +69,10 @@ type BulkJob struct {
 	State   string `json:"state"`
 	// Capped says that a ScopeFailed job found more failed runs than a job
 	// takes and left the oldest out.
-	Capped    bool      `json:"capped"`
+	Capped bool `json:"capped"`
+	// Message says, in words for the user, why a job ended without its runs
+	// (a ScopeFailed job whose runs could not be listed).
+	Message   string    `json:"message,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
 	// Counts of the job's runs, read with the job.
@@ -116,8 +119,8 @@ type BulkJobStore interface {
 	// are left as they are.
 	AddBulkItems(ctx context.Context, jobID string, items []BulkItem) error
 	// SetBulkJobState moves a job to state (capped tells a resolved
-	// ScopeFailed job left runs out).
-	SetBulkJobState(ctx context.Context, jobID, state string, capped bool) error
+	// ScopeFailed job left runs out; message why it ended without its runs).
+	SetBulkJobState(ctx context.Context, jobID, state string, capped bool, message string) error
 	// ClaimBulkItem moves a pending run to ItemWorking and reports whether
 	// this call did; of concurrent claims exactly one wins.
 	ClaimBulkItem(ctx context.Context, jobID, runID string) (bool, error)

@@ -76,6 +76,10 @@ type Options struct {
 	Chats    ChatLookup
 	BotID    string
 	TeamsWeb string
+	// Jobs keeps the tab's bulk jobs, and WakeJobs tells the job worker a
+	// new one is waiting; without Jobs, bulk jobs are unavailable.
+	Jobs     flowdeck.BulkJobStore
+	WakeJobs func()
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -91,6 +95,8 @@ type Service struct {
 	chats    ChatLookup
 	botID    string
 	teamsWeb string
+	jobs     flowdeck.BulkJobStore
+	wakeJobs func()
 	now      func() time.Time
 }
 
@@ -100,7 +106,7 @@ func New(o Options) *Service {
 		o.Now = time.Now
 	}
 	return &Service{flows: o.Flows, overview: o.Overview, apps: o.Apps, subs: o.Subscriptions, people: o.People, portal: o.Portal,
-		chats: o.Chats, botID: o.BotID, teamsWeb: o.TeamsWeb, now: o.Now}
+		chats: o.Chats, botID: o.BotID, teamsWeb: o.TeamsWeb, jobs: o.Jobs, wakeJobs: o.WakeJobs, now: o.Now}
 }
 
 // principal returns the caller, or ErrUnauthenticated.

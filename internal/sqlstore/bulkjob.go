@@ -15,7 +15,7 @@ import (
 // jobColumns are bulk_jobs' columns as jobDest scans them, with the counts
 // of the job's items after them (jobFrom joins and groups).
 const jobColumns = `j.id, j.tenant_id, j.user_id, j.idem_key, j.kind, j.scope, j.env, j.flow_id, j.flow_name,
-	j.window_since, j.window_until, j.retry_of, j.state, j.capped, j.created_at, j.updated_at,
+	j.window_since, j.window_until, j.retry_of, j.state, j.message, j.capped, j.created_at, j.updated_at,
 	COUNT(i.run_id),
 	COALESCE(SUM(CASE WHEN i.state IN ('ok', 'failed', 'unknown') THEN 1 ELSE 0 END), 0),
 	COALESCE(SUM(CASE WHEN i.state = 'ok' THEN 1 ELSE 0 END), 0),
@@ -27,12 +27,12 @@ const jobColumns = `j.id, j.tenant_id, j.user_id, j.idem_key, j.kind, j.scope, j
 const (
 	jobFrom  = ` FROM bulk_jobs j LEFT JOIN bulk_items i ON i.job_id = j.id `
 	jobGroup = ` GROUP BY j.id, j.tenant_id, j.user_id, j.idem_key, j.kind, j.scope, j.env, j.flow_id, j.flow_name,
-	j.window_since, j.window_until, j.retry_of, j.state, j.capped, j.created_at, j.updated_at `
+	j.window_since, j.window_until, j.retry_of, j.state, j.message, j.capped, j.created_at, j.updated_at `
 )
 
 func jobDest(j *flowdeck.BulkJob) []any {
 	return []any{&j.ID, &j.TenantID, &j.UserID, &j.Key, &j.Kind, &j.Scope, &j.Env, &j.FlowID, &j.FlowName,
-		timeValue{&j.Since}, timeValue{&j.Until}, &j.RetryOf, &j.State, &j.Capped, timeValue{&j.CreatedAt}, timeValue{&j.UpdatedAt},
+		timeValue{&j.Since}, timeValue{&j.Until}, &j.RetryOf, &j.State, &j.Message, &j.Capped, timeValue{&j.CreatedAt}, timeValue{&j.UpdatedAt},
 		&j.Total, &j.Done, &j.OK, &j.Failed, &j.Unknown}
 }
 
@@ -211,14 +211,14 @@ func (s *Store) AddBulkItems(ctx context.Context, jobID string, items []flowdeck
 }
 
 // SetBulkJobState moves the job to state.
-func (s *Store) SetBulkJobState(ctx context.Context, jobID, state string, capped bool) error {
+func (s *Store) SetBulkJobState(ctx context.Context, jobID, state string, capped bool, message string) error {
 	switch state {
 	case flowdeck.JobResolving, flowdeck.JobRunning, flowdeck.JobDone:
 	default:
 		return invalid("A bulk job is resolving, running or done.")
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE bulk_jobs SET state = $1, capped = $2, updated_at = $3 WHERE id = $4`,
-		state, capped, s.tv(s.now()), jobID)
+	res, err := s.w.ExecContext(ctx, `UPDATE bulk_jobs SET state = $1, capped = $2, message = $3, updated_at = $4 WHERE id = $5`,
+		state, capped, message, s.tv(s.now()), jobID)
 	if err != nil {
 		return s.dbError("set bulk job state", err)
 	}

@@ -132,19 +132,19 @@ func testBulkJobs(t *testing.T, open Opener) {
 	must(t, "AddBulkItems", s.AddBulkItems(ctx, f.ID, bulkItems(120)))
 	must(t, "AddBulkItems again", s.AddBulkItems(ctx, f.ID, bulkItems(130)))
 	wantKind(t, "AddBulkItems to a missing job", s.AddBulkItems(ctx, "missing", bulkItems(1)), flowdeck.ErrNotFound)
-	must(t, "SetBulkJobState", s.SetBulkJobState(ctx, f.ID, flowdeck.JobRunning, true))
-	wantKind(t, "SetBulkJobState bogus", s.SetBulkJobState(ctx, f.ID, "bogus", false), flowdeck.ErrInvalid)
-	wantKind(t, "SetBulkJobState missing", s.SetBulkJobState(ctx, "missing", flowdeck.JobDone, false), flowdeck.ErrNotFound)
+	must(t, "SetBulkJobState", s.SetBulkJobState(ctx, f.ID, flowdeck.JobRunning, true, ""))
+	wantKind(t, "SetBulkJobState bogus", s.SetBulkJobState(ctx, f.ID, "bogus", false, ""), flowdeck.ErrInvalid)
+	wantKind(t, "SetBulkJobState missing", s.SetBulkJobState(ctx, "missing", flowdeck.JobDone, false, ""), flowdeck.ErrNotFound)
 
 	unfinished, err := s.UnfinishedBulkJobs(ctx, 10)
 	must(t, "UnfinishedBulkJobs", err)
 	if len(unfinished) != 3 || unfinished[0].ID != j.ID {
 		t.Fatalf("UnfinishedBulkJobs = %d jobs, want 3, oldest first", len(unfinished))
 	}
-	must(t, "SetBulkJobState done", s.SetBulkJobState(ctx, j.ID, flowdeck.JobDone, false))
+	must(t, "SetBulkJobState done", s.SetBulkJobState(ctx, j.ID, flowdeck.JobDone, false, "Listing failed."))
 	list, err := s.ListBulkJobs(ctx, "tenant-1", "user-1", 10)
 	must(t, "ListBulkJobs", err)
-	if len(list) != 2 || list[0].ID != f.ID || !list[0].Capped || list[0].Total != 130 || list[0].State != flowdeck.JobRunning || list[1].State != flowdeck.JobDone {
+	if len(list) != 2 || list[0].ID != f.ID || !list[0].Capped || list[0].Total != 130 || list[0].State != flowdeck.JobRunning || list[1].State != flowdeck.JobDone || list[1].Message != "Listing failed." {
 		t.Fatalf("ListBulkJobs = %+v; want the failed-scope job (130 runs, capped) then the done one", list)
 	}
 	unfinished, err = s.UnfinishedBulkJobs(ctx, 10)

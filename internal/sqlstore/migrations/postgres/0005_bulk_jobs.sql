@@ -16,6 +16,7 @@ CREATE TABLE bulk_jobs (
 	window_until TIMESTAMPTZ NOT NULL,
 	retry_of TEXT NOT NULL,
 	state TEXT NOT NULL,
+	message TEXT NOT NULL DEFAULT '',
 	capped BOOLEAN NOT NULL DEFAULT FALSE,
 	created_at TIMESTAMPTZ NOT NULL,
 	updated_at TIMESTAMPTZ NOT NULL,

@@ -16,6 +16,7 @@ CREATE TABLE bulk_jobs (
 	window_until INTEGER NOT NULL,
 	retry_of TEXT NOT NULL,
 	state TEXT NOT NULL,
+	message TEXT NOT NULL DEFAULT '',
 	capped INTEGER NOT NULL DEFAULT 0,
 	created_at INTEGER NOT NULL,
 	updated_at INTEGER NOT NULL,
