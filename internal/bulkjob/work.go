@@ -16,24 +16,23 @@ import (
 // for the calls in flight and returns, the job unfinished, for the next
 // holder.
 func (w *Worker) work(stop context.Context, j flowdeck.BulkJob) {
-	ctx, cancel := context.WithCancel(stop)
+	session, cancel := context.WithCancel(stop)
 	defer cancel()
-	renewed := make(chan struct{})
+	renewed, id := make(chan struct{}), j.ID
 	go func() {
 		defer close(renewed)
-		w.renew(ctx, cancel, j.ID)
+		w.renew(session, cancel, id)
 	}()
 	defer func() {
 		cancel()
 		<-renewed
 		rctx, rcancel := context.WithTimeout(context.WithoutCancel(stop), 5*time.Second)
 		defer rcancel()
-		if err := w.o.Store.ReleaseLease(rctx, leaseName(j.ID), w.o.Replica); err != nil {
+		if err := w.o.Store.ReleaseLease(rctx, leaseName(id), w.o.Replica); err != nil {
 			w.log.LogAttrs(rctx, slog.LevelWarn, "bulkjob: release a job's lease", slog.Any("err", err))
 		}
 	}()
-	p := flowdeck.Principal{TenantID: j.TenantID, UserID: j.UserID}
-	ctx = flowdeck.WithPrincipal(ctx, p)
+	ctx := flowdeck.WithPrincipal(session, flowdeck.Principal{TenantID: j.TenantID, UserID: j.UserID})
 	if n, err := w.o.Store.AbandonBulkItems(ctx, j.ID); err != nil {
 		w.fail(ctx, "abandon the runs of a stopped replica", err)
 		return
