@@ -15,6 +15,9 @@ type Ask =
 /** pendingKey is where a confirmed request waits in sessionStorage until its answer, so a reload sends it again with the same key. */
 const pendingKey = (env: string, flow: string) => `flowdeck.job.${env}.${flow}`;
 
+/** recentDone is how long after it ended a job is shown again on the flow's page. */
+const recentDone = 10 * 60 * 1000;
+
 /** FAILED_WINDOW is the window of "Resubmit all failed". */
 const FAILED_WINDOW = "24h";
 
@@ -60,7 +63,9 @@ export function BulkActions(props: { env: string; flow: string; selection: Selec
     const ctl = new AbortController();
     get<JobList>("/jobs", ctl.signal, true)
       .then((l) => {
-        const j = l.jobs.find((x) => x.environmentId.toLowerCase() === props.env.toLowerCase() && x.flowId.toLowerCase() === props.flow.toLowerCase() && x.state !== "done");
+        // The flow's newest job, while it runs or for a while after, so its results survive a reload.
+        const j = l.jobs.find((x) => x.environmentId.toLowerCase() === props.env.toLowerCase() && x.flowId.toLowerCase() === props.flow.toLowerCase());
+        if (j && j.state === "done" && Date.now() - Date.parse(j.updatedAt) > recentDone) return;
         if (j) props.onJob(j.id);
       })
       .catch(() => undefined);
