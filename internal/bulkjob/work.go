@@ -67,7 +67,10 @@ func (w *Worker) work(stop context.Context, j flowdeck.BulkJob) {
 		if ctx.Err() != nil {
 			break
 		}
-		won, err := w.o.Store.ClaimBulkItem(ctx, j.ID, it.RunID)
+		// The claim is not cut off by a stop: a claim the database made
+		// while its answer was cancelled would leave the run working, and
+		// so unknown, after a graceful restart.
+		won, err := w.claim(ctx, j.ID, it.RunID)
 		if err != nil || !won {
 			<-sem
 			if err != nil {
@@ -88,6 +91,13 @@ func (w *Worker) work(stop context.Context, j flowdeck.BulkJob) {
 	if err := w.o.Store.SetBulkJobState(ctx, j.ID, flowdeck.JobDone, j.Capped, j.Message); err != nil {
 		w.fail(ctx, "finish a job", err)
 	}
+}
+
+// claim claims one run with a context that a stop does not cancel.
+func (w *Worker) claim(ctx context.Context, jobID, runID string) (bool, error) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	return w.o.Store.ClaimBulkItem(cctx, jobID, runID)
 }
 
 // do makes one claimed run's call and records its answer. The call and the

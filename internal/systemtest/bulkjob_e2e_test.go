@@ -14,6 +14,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/ops"
+	"github.com/flowdeck/flowdeck/internal/sqlstore/storetest"
 )
 
 // resubmittedRuns counts the resubmit requests the fake Power Platform
@@ -36,7 +37,12 @@ func (s *stack) resubmittedRuns(u demo.User, since time.Time) map[string]int {
 // resubmitted exactly once upstream, and the job's results list each run
 // by its start time and status.
 func TestBulkJobExactlyOnceAcrossRestart(t *testing.T) {
-	s := newFaultStack(t, faultConfig(t, ""))
+	t.Run("sqlite", func(t *testing.T) { bulkJobAcrossRestart(t, "") })
+	t.Run("postgres", func(t *testing.T) { bulkJobAcrossRestart(t, storetest.PostgresSchema(t)) })
+}
+
+func bulkJobAcrossRestart(t *testing.T, dbURL string) {
+	s := newFaultStack(t, faultConfig(t, dbURL))
 	ctx := faultCtx(t)
 	u := demo.UsersOf(demo.TenantID)[0]
 	s.signIn(ctx, t, u)

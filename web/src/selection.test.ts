@@ -18,7 +18,9 @@ describe("selection across pages", () => {
   });
   it("stops at the job's limit", () => {
     const many = Array.from({ length: MAX_JOB_RUNS + 5 }, (_, i) => run(i));
-    expect(Object.keys(toggleRuns({}, many, 0, true))).toHaveLength(MAX_JOB_RUNS);
+    const full = toggleRuns({}, many, 0, true);
+    expect(Object.keys(full)).toHaveLength(MAX_JOB_RUNS);
+    expect(selectionText(full)).toBe("1,000 runs selected: the most one job takes");
   });
   it("makes a guid per confirmation", () => {
     const a = newKey(), b = newKey();

@@ -23,7 +23,8 @@ export function selectionText(sel: Selection): string {
   const n = items.length;
   const pages = new Set(items.map((x) => x.page)).size;
   const runs = `${n.toLocaleString("en")} ${n === 1 ? "run" : "runs"} selected`;
-  return pages > 1 ? `${runs} across ${pages} pages` : runs;
+  const text = pages > 1 ? `${runs} across ${pages} pages` : runs;
+  return n >= MAX_JOB_RUNS ? `${text}: the most one job takes` : text;
 }
 
 /** newKey is a fresh idempotency key (a guid) for one confirmation. */
