@@ -138,13 +138,15 @@ func (w *Worker) resolve(ctx context.Context, j flowdeck.BulkJob) bool {
 			return false
 		}
 		var items []flowdeck.BulkItem
+		capped := false
 		for _, r := range page.Runs {
 			// The listing's filter is upstream's; the window is checked again here.
 			if r.Status != flowdeck.RunFailed || r.StartTime.Before(j.Since) || !r.StartTime.Before(j.Until) {
 				continue
 			}
 			if found == w.o.MaxRuns {
-				return w.resolved(ctx, j, true)
+				capped = true
+				break
 			}
 			items = append(items, flowdeck.BulkItem{RunID: r.ID, Start: r.StartTime, Status: r.Status})
 			found++
@@ -153,8 +155,8 @@ func (w *Worker) resolve(ctx context.Context, j flowdeck.BulkJob) bool {
 			w.fail(ctx, "add a job's runs", err)
 			return false
 		}
-		if cursor = page.Next; cursor == "" {
-			return w.resolved(ctx, j, false)
+		if cursor = page.Next; capped || cursor == "" {
+			return w.resolved(ctx, j, capped)
 		}
 	}
 }

@@ -34,25 +34,10 @@ func resubmits(pp *powerplatform.Server) map[string]int {
 // job's user. A late answer of the dead replica is still recorded.
 func TestWorkerLeavesACrashedClaimUnknown(t *testing.T) {
 	ctx := t.Context()
-	cloud := cloudtest.New(t, cloudtest.Options{})
-	k, err := sqlstore.NewKeyring(make([]byte, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlstore.Open(ctx, sqlstore.Options{URL: filepath.Join(t.TempDir(), "fd.db"), Keyring: k})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc := ops.New(ops.Options{Flows: cloud.Flows, Overview: cloud.Overview, Apps: cloud.Apps, Subscriptions: st, Jobs: st})
-
+	cloud, st, svc := setup(t)
 	adele := cloudtest.Adele()
 	uctx := cloudtest.As(adele)
-	d, err := svc.Dashboard(uctx, "7d")
-	if err != nil || len(d.Failing) == 0 {
-		t.Fatalf("dashboard: %v, %d failing", err, len(d.Failing))
-	}
-	f := d.Failing[0].Flow
+	f := failingFlow(t, svc)
 	page, err := svc.Runs(uctx, f.EnvironmentID, f.ID, flowdeck.RunFilter{Status: flowdeck.RunFailed, Top: 5}, "")
 	if err != nil || len(page.Runs) < 3 {
 		t.Fatalf("failed runs: %v, %d", err, len(page.Runs))
@@ -69,34 +54,9 @@ func TestWorkerLeavesACrashedClaimUnknown(t *testing.T) {
 	if won, err := st.ClaimBulkItem(ctx, j.ID, crashed); err != nil || !won {
 		t.Fatalf("the dead replica's claim: %v, %v", won, err)
 	}
-
-	w, err := bulkjob.New(bulkjob.Options{Store: st, Runs: svc, Tick: 20 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Start()
-	t.Cleanup(func() { w.Close(ctx) })
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		got, err := st.GetBulkJob(ctx, adele.TenantID, adele.ID, j.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.State == flowdeck.JobDone {
-			if got.OK != 2 || got.Unknown != 1 || got.Failed != 0 {
-				t.Fatalf("job = %+v, want 2 ok and 1 unknown", got)
-			}
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("the job did not finish")
-		case <-tick.C:
-		}
-	}
-	if err := w.Close(ctx); err != nil {
-		t.Fatal(err)
+	got := runJob(t, st, svc, 0, j)
+	if got.OK != 2 || got.Unknown != 1 || got.Failed != 0 {
+		t.Fatalf("job = %+v, want 2 ok and 1 unknown", got)
 	}
 	n := resubmits(cloud.PP)
 	if n[crashed] != 0 || n[page.Runs[1].ID] != 1 || n[page.Runs[2].ID] != 1 {
@@ -108,4 +68,83 @@ func TestWorkerLeavesACrashedClaimUnknown(t *testing.T) {
 	if got, _ := st.GetBulkJob(ctx, adele.TenantID, adele.ID, j.ID); got.OK != 3 || got.Unknown != 0 {
 		t.Fatalf("after the late answer: %+v, want 3 ok", got)
 	}
+}
+
+// TestWorkerCapsEveryFailedRun: a job of every failed run of a window takes
+// the newest MaxRuns of them and says it left the others out.
+func TestWorkerCapsEveryFailedRun(t *testing.T) {
+	cloud, st, svc := setup(t)
+	uctx := cloudtest.As(cloudtest.Adele())
+	f := failingFlow(t, svc)
+	j, err := svc.CreateJob(uctx, ops.JobRequest{Key: uuid.NewString(), Kind: flowdeck.BulkResubmit, Env: f.EnvironmentID, FlowID: f.ID, Window: "28d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := runJob(t, st, svc, 2, j)
+	if got.Total != 2 || got.OK != 2 || !got.Capped || got.Scope != flowdeck.ScopeFailed {
+		t.Fatalf("job = %+v, want 2 runs resubmitted and capped", got)
+	}
+	if n := resubmits(cloud.PP); len(n) != 2 {
+		t.Fatalf("resubmits = %v, want 2 runs", n)
+	}
+}
+
+// failingFlow is one of Adele's failing flows.
+func failingFlow(t *testing.T, svc *ops.Service) flowdeck.Flow {
+	t.Helper()
+	d, err := svc.Dashboard(cloudtest.As(cloudtest.Adele()), "7d")
+	if err != nil || len(d.Failing) == 0 {
+		t.Fatalf("dashboard: %v, %d failing", err, len(d.Failing))
+	}
+	return d.Failing[0].Flow
+}
+
+// runJob runs a worker (maxRuns 0: the default) until job j is done, closes it and returns the job.
+func runJob(t *testing.T, st *sqlstore.Store, svc *ops.Service, maxRuns int, j flowdeck.BulkJob) flowdeck.BulkJob {
+	t.Helper()
+	ctx := t.Context()
+	w, err := bulkjob.New(bulkjob.Options{Store: st, Runs: svc, Tick: 20 * time.Millisecond, MaxRuns: maxRuns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Start()
+	defer func() {
+		if err := w.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	a := cloudtest.Adele()
+	for {
+		got, err := st.GetBulkJob(ctx, a.TenantID, a.ID, j.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.State == flowdeck.JobDone {
+			return got
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("the job did not finish")
+		case <-tick.C:
+		}
+	}
+}
+
+// setup is the local cloud, a SQLite store and the real ops over them.
+func setup(t *testing.T) (*cloudtest.Cloud, *sqlstore.Store, *ops.Service) {
+	t.Helper()
+	ctx := t.Context()
+	cloud := cloudtest.New(t, cloudtest.Options{})
+	k, err := sqlstore.NewKeyring(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlstore.Open(ctx, sqlstore.Options{URL: filepath.Join(t.TempDir(), "fd.db"), Keyring: k})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return cloud, st, ops.New(ops.Options{Flows: cloud.Flows, Overview: cloud.Overview, Apps: cloud.Apps, Subscriptions: st, Jobs: st})
 }
