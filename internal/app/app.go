@@ -122,6 +122,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		}()
 	}
 	m.services.monitor.Start()
+	m.services.jobs.Start()
 	m.Logger.InfoContext(ctx, "flowdeck ready", "addr", m.URL(), "store", m.store.Dialect(), "version", m.Version)
 	return nil
 }
@@ -167,6 +168,11 @@ func (m *Main) Close() error {
 	if m.services != nil && m.services.monitor != nil {
 		if err := m.services.monitor.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("stop the monitor: %w", err))
+		}
+	}
+	if m.services != nil && m.services.jobs != nil {
+		if err := m.services.jobs.Close(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("bulk jobs in flight: %w", err))
 		}
 	}
 	if m.services != nil && m.services.bot != nil {

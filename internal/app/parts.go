@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/bulkjob"
 	"github.com/flowdeck/flowdeck/internal/cardaction"
 	"github.com/flowdeck/flowdeck/internal/identity"
 	"github.com/flowdeck/flowdeck/internal/monitor"
@@ -34,6 +35,8 @@ type Parts struct {
 	Connector *botframework.Client
 	// Monitor is the background monitor.
 	Monitor *monitor.Monitor
+	// Jobs is the bulk-job worker.
+	Jobs *bulkjob.Worker
 }
 
 // Parts returns m's running parts; zero before Run and after Close.
@@ -43,7 +46,7 @@ func (m *Main) Parts() Parts {
 	}
 	s := m.services
 	return Parts{Store: m.store, Broker: s.broker, Verifier: s.verifier, Channel: s.channel, Consent: s.consent, Ops: s.ops,
-		CardActions: s.router, Connector: s.conn, Monitor: s.monitor}
+		CardActions: s.router, Connector: s.conn, Monitor: s.monitor, Jobs: s.jobs}
 }
 
 // ForgetReadiness makes the next /readyz check the sign-in authority again

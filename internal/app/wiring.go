@@ -14,6 +14,7 @@ import (
 
 	"github.com/flowdeck/flowdeck/internal/bot"
 	"github.com/flowdeck/flowdeck/internal/botframework"
+	"github.com/flowdeck/flowdeck/internal/bulkjob"
 	"github.com/flowdeck/flowdeck/internal/cardaction"
 	"github.com/flowdeck/flowdeck/internal/cloud"
 	"github.com/flowdeck/flowdeck/internal/config"
@@ -52,6 +53,8 @@ type services struct {
 	bot       *bot.Bot
 	endpoint  *botframework.Endpoint
 	monitor   *monitor.Monitor
+	// jobs works on the tab's bulk jobs in the background.
+	jobs *bulkjob.Worker
 	// signIns carries the users who must sign in again from the broker to the monitor.
 	signIns *flowdeck.SignInQueue
 	// ipLimit and userLimit are FLOWDECK_RATE_LIMIT_IP and _USER.
@@ -135,7 +138,10 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	s.graph = graph.New(graph.Options{BaseURL: c.GraphAPIURL, HTTP: api})
 	s.names = graph.NewNames(graph.NamesOptions{Client: s.graph, Logger: logger})
 	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs, People: s.names, Portal: Portal(c),
-		Chats: store, BotID: c.ClientID, TeamsWeb: TeamsWeb(c), Snapshots: store})
+		Chats: store, BotID: c.ClientID, TeamsWeb: TeamsWeb(c), Snapshots: store, Jobs: store, WakeJobs: s.wakeJobs})
+	if s.jobs, err = bulkjob.New(bulkjob.Options{Store: store, Runs: s.ops, Logger: logger}); err != nil {
+		return nil, fmt.Errorf("bulk jobs: %w", err)
+	}
 	s.connClock = connClock
 	if err := s.newBot(c, store, reg, cred, hc, logger, wrapChannel); err != nil {
 		return nil, err
@@ -152,6 +158,13 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 		return nil, fmt.Errorf("monitor: %w", err)
 	}
 	return s, nil
+}
+
+// wakeJobs tells the bulk-job worker that a job was made.
+func (s *services) wakeJobs() {
+	if s.jobs != nil {
+		s.jobs.Wake()
+	}
 }
 
 // serverOptions adds the services' routes to the server options.

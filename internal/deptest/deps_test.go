@@ -50,6 +50,8 @@ func TestArchitectureDirection(t *testing.T) {
 	Forbid(t, in("flowdeck"), adapters...)
 	// The monitor sees ports: no store, client, bot or card-action package.
 	Forbid(t, in("monitor"), append(adapters, in("ops"), in("cardaction"), in("bot"), in("botframework"))...)
+	// The bulk-job worker likewise: ports only (ops satisfies its Runs).
+	Forbid(t, in("bulkjob"), append(adapters, in("ops"), in("cardaction"), in("bot"), in("botframework"), in("monitor"))...)
 	// The conversation and the card-action router see ports, and not each
 	// other: the router reaches the bot's commands through its Commands port,
 	// and the endpoint hands each its invokes, so neither is built from the

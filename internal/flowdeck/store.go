@@ -13,6 +13,7 @@ type Store interface {
 	LeaseStore
 	ActivityLog
 	SnapshotStore
+	BulkJobStore
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.

@@ -86,6 +86,10 @@ type Options struct {
 	// user's explicit refresh may ask live anyway (default DefaultRefreshEvery).
 	SnapshotFresh time.Duration
 	RefreshEvery  time.Duration
+	// Jobs keeps the tab's bulk jobs, and WakeJobs tells the job worker a
+	// new one is waiting; without Jobs, bulk jobs are unavailable.
+	Jobs     flowdeck.BulkJobStore
+	WakeJobs func()
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -104,6 +108,8 @@ type Service struct {
 	snaps    flowdeck.SnapshotStore
 	fresh    time.Duration
 	refresh  time.Duration
+	jobs     flowdeck.BulkJobStore
+	wakeJobs func()
 	now      func() time.Time
 }
 
@@ -119,7 +125,8 @@ func New(o Options) *Service {
 		o.RefreshEvery = DefaultRefreshEvery
 	}
 	return &Service{flows: o.Flows, overview: o.Overview, apps: o.Apps, subs: o.Subscriptions, people: o.People, portal: o.Portal,
-		chats: o.Chats, botID: o.BotID, teamsWeb: o.TeamsWeb, snaps: o.Snapshots, fresh: o.SnapshotFresh, refresh: o.RefreshEvery, now: o.Now}
+		chats: o.Chats, botID: o.BotID, teamsWeb: o.TeamsWeb, snaps: o.Snapshots, fresh: o.SnapshotFresh, refresh: o.RefreshEvery,
+		jobs: o.Jobs, wakeJobs: o.WakeJobs, now: o.Now}
 }
 
 // principal returns the caller, or ErrUnauthenticated.

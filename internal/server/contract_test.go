@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/flowdeck/flowdeck/internal/fakecloud/cloudtest"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/ops"
@@ -37,6 +39,8 @@ func TestTabContract(t *testing.T) {
 	}
 	a := appr.Approvals[0]
 	tc.json(t, http.MethodPost, "/api/watches", `{"target":"all"}`, http.StatusCreated, nil)
+	var job flowdeck.BulkJob
+	tc.json(t, http.MethodPost, "/api/jobs", jobBody(uuid.NewString(), ff.Flow.EnvironmentID, ff.Flow.ID, []flowdeck.Run{ff.Latest}), http.StatusOK, &job)
 
 	routes := []struct{ route, path, tsType string }{
 		{"/api/dashboard", "/api/dashboard", "Dashboard"},
@@ -59,6 +63,8 @@ func TestTabContract(t *testing.T) {
 		{"/api/apps", "/api/apps", "AppList"},
 		{"/api/settings", "/api/settings", "SettingsView"},
 		{"/api/chat", "/api/chat", "ChatInvite"},
+		{"/api/jobs", "/api/jobs", "JobList"},
+		{"/api/jobs/:id", "/api/jobs/" + job.ID, "JobView"},
 	}
 	// Every GET route the tab API registers has an entry: a new route
 	// comes with its TypeScript type.

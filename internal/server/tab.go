@@ -63,6 +63,15 @@ type Operations interface {
 	Watch(ctx context.Context, sub flowdeck.Subscription) (flowdeck.Subscription, error)
 	// Unwatch removes one of the user's subscriptions.
 	Unwatch(ctx context.Context, id string) error
+	// CreateJob stores a bulk job for the background worker, or returns the
+	// user's job with the same idempotency key.
+	CreateJob(ctx context.Context, req ops.JobRequest) (flowdeck.BulkJob, error)
+	// Job returns one of the user's bulk jobs with the result of each run.
+	Job(ctx context.Context, id string) (ops.JobView, error)
+	// Jobs lists the user's recent bulk jobs, newest first.
+	Jobs(ctx context.Context) ([]flowdeck.BulkJob, error)
+	// RetryJob makes a job of the runs of a job that failed.
+	RetryJob(ctx context.Context, id, key string) (flowdeck.BulkJob, error)
 	// ChatInvite says whether FlowDeck reaches the user in their personal
 	// chat, and the deep link that opens it when not.
 	ChatInvite(ctx context.Context) (ops.ChatInvite, error)
@@ -105,6 +114,7 @@ func (s *Server) tabRoutes() {
 	t.environmentRoutes(s.api)
 	t.flowRoutes(s.api)
 	t.runRoutes(s.api)
+	t.jobRoutes(s.api)
 	t.approvalRoutes(s.api)
 	t.connectionRoutes(s.api)
 	t.appRoutes(s.api)

@@ -59,7 +59,7 @@ func tabDeps(tb testing.TB, o cloudtest.Options) (*cloudtest.Cloud, Options, str
 	if err != nil {
 		tb.Fatal(err)
 	}
-	svc := ops.New(ops.Options{Flows: cloud.Flows, Overview: cloud.Overview, Apps: cloud.Apps, Subscriptions: st})
+	svc := ops.New(ops.Options{Flows: cloud.Flows, Overview: cloud.Overview, Apps: cloud.Apps, Subscriptions: st, Jobs: st})
 	return cloud, Options{Verifier: v, Ops: svc}, tok
 }
 

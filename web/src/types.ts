@@ -255,3 +255,51 @@ export interface SettingsView {
   settings: Settings;
   watches: Watch[] | null;
 }
+
+/** BulkJob is a bulk action on a flow's runs, worked on server-side (POST /api/jobs). */
+export interface BulkJob {
+  id: string;
+  kind: "resubmit" | "cancel";
+  /** selection: the runs the user selected; failed: every failed run started in since..until. */
+  scope: "selection" | "failed";
+  environmentId: string;
+  flowId: string;
+  flowName: string;
+  since?: string;
+  until?: string;
+  retryOf?: string;
+  state: "resolving" | "running" | "done";
+  /** The job found more failed runs than one job takes, and left the oldest out. */
+  capped: boolean;
+  /** Why the job ended without its runs. */
+  message?: string;
+  createdAt: string;
+  updatedAt: string;
+  total: number;
+  done: number;
+  ok: number;
+  failed: number;
+  unknown: number;
+}
+
+/** BulkItem is one run of a bulk job and its result. */
+export interface BulkItem {
+  runId: string;
+  start: string;
+  status: string;
+  state: "pending" | "working" | "ok" | "failed" | "unknown";
+  code?: string;
+  message?: string;
+  updatedAt: string;
+}
+
+/** JobView is GET /api/jobs/:id. */
+export interface JobView {
+  job: BulkJob;
+  items: BulkItem[];
+}
+
+/** JobList is GET /api/jobs: the user's recent jobs, newest first. */
+export interface JobList {
+  jobs: BulkJob[];
+}

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener, dump Dumper) {
 	t.Run("Activities", func(t *testing.T) { testActivities(t, open) })
 	t.Run("ActivitiesConcurrent", func(t *testing.T) { testActivitiesConcurrent(t, open) })
 	t.Run("Snapshots", func(t *testing.T) { testSnapshots(t, open) })
+	t.Run("BulkJobs", func(t *testing.T) { testBulkJobs(t, open) })
 	t.Run("Ping", func(t *testing.T) {
 		s, _ := setup(t, open)
 		if err := s.Ping(t.Context()); err != nil {

@@ -8,13 +8,15 @@ import { Confirm } from "../components/Confirm";
 import { EmptyState } from "../components/EmptyState";
 import { Freshness } from "../components/Freshness";
 import { Problem } from "../components/Problem";
-import { RunActions } from "../components/RunActions";
+import { JobPanel } from "../components/JobPanel";
+import { BulkActions } from "../components/BulkActions";
 import { useApi } from "../components/useApi";
 import { ApiError, describeError } from "../errors";
 import { stateLabel, when } from "../format";
 import { personLabel, shortId } from "../people";
 import { duration } from "../duration";
 import { hrefOf, runWindows, type RunWindow } from "../route";
+import { toggleRuns, type Selection } from "../selection";
 import type { Flow, RunPage } from "../types";
 
 const useStyles = makeStyles({
@@ -71,15 +73,17 @@ export default function FlowPage(props: { env: string; flow: string; status: str
   const cursor = cursors[cursors.length - 1] ?? "";
   const runsPath = base + "/runs" + q({ status: props.status, window: props.window, cursor, top: 25 });
   const runs = useApi<RunPage>(runsPath);
-  const [selected, setSelected] = useState<string[]>([]);
-  useEffect(() => { setCursors([""]); setSelected([]); }, [props.env, props.flow, props.status, props.window]);
+  // The selection is kept across pages of runs (one filter's pages).
+  const [selection, setSelection] = useState<Selection>({});
+  const [jobId, setJobId] = useState<string>();
+  useEffect(() => { setCursors([""]); setSelection({}); }, [props.env, props.flow, props.status, props.window]);
   useEffect(() => setCurrent(flow.data), [flow.data]);
 
   if (flow.error) return <Problem error={flow.error} onRetry={flow.reload} />;
   if (!current) return <Spinner label="Loading the flow…" />;
-  const toggle = (id: string, on: boolean) => setSelected((x) => (on ? [...x, id] : x.filter((y) => y !== id)));
+  const pageIndex = cursors.length - 1;
   const page = runs.data?.runs ?? [];
-  const allOn = page.length > 0 && page.every((r) => selected.includes(r.id));
+  const allOn = page.length > 0 && page.every((r) => !!selection[r.id]);
   return (
     <>
       <p><Link href="#/flows">← All flows</Link></p>
@@ -107,7 +111,7 @@ export default function FlowPage(props: { env: string; flow: string; status: str
             {runWindows.filter((w) => w !== "28d").map((w) => <option key={w} value={w}>{windowLabels[w]}</option>)}
           </Select>
         </div>
-        <RunActions env={props.env} flow={props.flow} selected={selected} onDone={() => { setSelected([]); runs.reload(); }} />
+        <BulkActions env={props.env} flow={props.flow} selection={selection} onJob={setJobId} onStarted={() => setSelection({})} />
         <Freshness fetchedAt={runs.fetchedAt} loading={runs.loading} onRefresh={runs.reload} what="runs" />
         {runs.error ? <Problem error={runs.error} onRetry={runs.reload} /> : !runs.data ? <Spinner label="Loading runs…" /> : page.length === 0 ? (
           props.status || props.window ? (
@@ -125,7 +129,7 @@ export default function FlowPage(props: { env: string; flow: string; status: str
                 <TableRow>
                   <TableHeaderCell>
                     <Checkbox aria-label="Select every run on this page" checked={allOn}
-                      onChange={(_, d) => setSelected(d.checked ? page.map((r) => r.id) : [])} />
+                      onChange={(_, d) => setSelection((x) => toggleRuns(x, page, pageIndex, !!d.checked))} />
                   </TableHeaderCell>
                   <TableHeaderCell scope="col">Started</TableHeaderCell>
                   <TableHeaderCell scope="col">Status</TableHeaderCell>
@@ -137,8 +141,8 @@ export default function FlowPage(props: { env: string; flow: string; status: str
                 {page.map((r) => (
                   <TableRow key={r.id} data-run={r.id}>
                     <TableCell>
-                      <Checkbox aria-label={`Select run ${r.id}`} checked={selected.includes(r.id)}
-                        onChange={(_, d) => toggle(r.id, !!d.checked)} />
+                      <Checkbox aria-label={`Select the run started ${when(r.startTime, props.locale) || r.id}`} checked={!!selection[r.id]}
+                        onChange={(_, d) => setSelection((x) => toggleRuns(x, [r], pageIndex, !!d.checked))} />
                     </TableCell>
                     <TableCell>
                       <Link href={hrefOf({ page: "run", env: props.env, flow: props.flow, run: r.id })}>
@@ -158,6 +162,8 @@ export default function FlowPage(props: { env: string; flow: string; status: str
           <Button disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>Newer</Button>
           <Button disabled={!runs.data?.next} onClick={() => runs.data?.next && setCursors((c) => [...c, runs.data!.next!])}>Older</Button>
         </nav>
+        {/* Last on the page: a job found after a reload arrives late and moves nothing above it. */}
+        {jobId && <JobPanel key={jobId} jobId={jobId} locale={props.locale} onDone={runs.reload} onJob={setJobId} />}
       </section>
     </>
   );
