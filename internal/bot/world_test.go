@@ -136,7 +136,8 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	client, err := botframework.NewClient(co)
 	must(tb, err)
 	bo := bot.Options{Ops: w.ops, Tokens: w.broker, SSO: sso, Consent: consent, Connector: client, Conversations: w.store,
-		Dedupe: w.store, AppIDURI: demo.AppIDURI, BotID: demo.ClientID, Logger: log, Portal: publicPortal}
+		Dedupe: w.store, AppIDURI: demo.AppIDURI, BotID: demo.ClientID, Logger: log, Portal: publicPortal,
+		PortalHosts: []string{string(publicPortal), "https://flow.microsoft.com"}}
 	w.bot, err = bot.New(bo)
 	must(tb, err)
 	tb.Cleanup(func() { _ = w.bot.Close(context.Background()) })
