@@ -65,7 +65,7 @@ func suite() ([]entry, []row) {
 		{id: "cache", pkg: "./internal/identity", bench: "^BenchmarkCacheMemoryPerUser$", benchtime: "1x"},
 		{id: "throughput", pkg: "./internal/bot", bench: "^BenchmarkHelpThroughput$/^(16|echo-16)$", benchtime: "4000x"},
 		{id: "failures", pkg: "./internal/powerautomate", bench: "^BenchmarkFailures24h$", benchtime: "1x"},
-		{id: "compose", pkg: "./internal/bot", bench: "^BenchmarkComposeSearch1000Flows$", benchtime: "20x"},
+		{id: "compose", pkg: "./internal/bot", bench: "^BenchmarkComposeSearch1000Flows$", benchtime: "40x"},
 		{id: "tab", pkg: "./internal/server", bench: "^BenchmarkTabFlows$/^default$", benchtime: "200x"},
 		{id: "healthz", pkg: "./internal/server", bench: "^Benchmark(Healthz|BareEcho)$", benchtime: "50000x"},
 		{id: "render", pkg: "./internal/systemtest", bench: "^BenchmarkBrowserDashboardFirstRender$", benchtime: "1x",
