@@ -261,4 +261,38 @@ func TestSharedCardActsOnce(t *testing.T) {
 	if strings.Contains(string(res.Body), d.Failing[0].Flow.DisplayName) || !strings.Contains(string(res.Body), "loginRequest") {
 		t.Errorf("Megan's refresh before signing in: %s", res.Body)
 	}
+
+	// Turn off, pressed twice on a shared flow card: once upstream.
+	stops := w.cloud.PP.Calls(powerplatform.RouteFlowsStop)
+	off := map[string]any{"environmentId": run.EnvironmentID, "flowId": run.FlowID, "on": false}
+	for range 2 {
+		if _, text := cardOf(t, press(adele, cards.VerbFlowState, off)); !strings.Contains(text, "Turn on") {
+			t.Errorf("after Turn off the card offers: %s", text)
+		}
+	}
+	if n := w.cloud.PP.Calls(powerplatform.RouteFlowsStop) - stops; n != 1 {
+		t.Errorf("%d stops upstream for two presses, want 1", n)
+	}
+
+	// An approval card inserted from the compose box: Approve pressed from
+	// two clients at once answers once, against the approval's live options.
+	ap, err := w.ops.PendingApprovals(as(adele))
+	must(t, err)
+	if len(ap.Approvals) == 0 {
+		t.Fatal("no pending approval")
+	}
+	a := ap.Approvals[0]
+	respond := map[string]any{"approvalId": a.ID, "environmentId": a.EnvironmentID, "response": a.Options[0], "shared": true}
+	responds := w.cloud.PP.Calls(powerplatform.RouteApprovalsRespond)
+	for range 2 {
+		wg.Go(func() { press(adele, cards.VerbApprovalRespond, respond) })
+	}
+	wg.Wait()
+	if n := w.cloud.PP.Calls(powerplatform.RouteApprovalsRespond) - responds; n != 1 {
+		t.Errorf("%d responses upstream for two presses on a shared approval card, want 1", n)
+	}
+	bad := map[string]any{"approvalId": a.ID, "environmentId": a.EnvironmentID, "response": "Not an option", "shared": true}
+	if _, text := cardOf(t, press(adele, cards.VerbApprovalRespond, bad)); !strings.Contains(text, "not one of this approval's options") {
+		t.Errorf("a forged option: %s", text)
+	}
 }
