@@ -66,6 +66,10 @@ type Options struct {
 	// Commands are the bot's commands, listed for each bot scope (personal,
 	// team, groupChat); at most MaxCommands. May be empty.
 	Commands []Command
+	// LinkDomains are the hosts whose links Teams unfurls through the
+	// message extension (its messageHandlers): the Power Automate portals
+	// of every cloud; at most MaxLinkDomains. None: no link unfurling.
+	LinkDomains []string
 }
 
 // Manifest returns manifest.json for o, indented and ending in a newline. It
@@ -127,8 +131,9 @@ func (r resolved) manifest() manifest {
 			{EntityID: "conversations", Scopes: []string{"personal"}},
 			{EntityID: "about", Scopes: []string{"personal"}},
 		},
-		Permissions:  []string{"identity", "messageTeamMembers"},
-		ValidDomains: []string{r.domain},
+		ComposeExtensions: r.composeExtensions(),
+		Permissions:       []string{"identity", "messageTeamMembers"},
+		ValidDomains:      []string{r.domain},
 		WebApplicationInfo: webApplicationInfo{
 			ID:       r.clientID,
 			Resource: r.appIDURI,
@@ -150,6 +155,7 @@ type (
 		AccentColor        string             `json:"accentColor"`
 		Bots               []bot              `json:"bots"`
 		StaticTabs         []staticTab        `json:"staticTabs"`
+		ComposeExtensions  []composeExtension `json:"composeExtensions"`
 		Permissions        []string           `json:"permissions"`
 		ValidDomains       []string           `json:"validDomains"`
 		WebApplicationInfo webApplicationInfo `json:"webApplicationInfo"`

@@ -35,6 +35,8 @@ func validOptions(t testing.TB) Options {
 		AppIDURI:  "api://flowdeck.contoso.com/botid-" + testClientID,
 		Version:   "1.4.2",
 		Commands:  testCommands,
+		LinkDomains: []string{"make.powerautomate.com", "https://Flow.Microsoft.com", "make.gov.powerautomate.us",
+			"make.high.powerautomate.us", "make.powerautomate.appsplatform.us", "make.powerautomate.cn"},
 	}
 }
 

@@ -37,6 +37,8 @@ type resolved struct {
 	appIDURI string
 	version  string
 	commands []command
+	// linkDomains are the messageHandlers domains, lower-case.
+	linkDomains []string
 }
 
 // Validate reports every problem of o at once, joined with [errors.Join],
@@ -122,6 +124,15 @@ func (o Options) resolve() (resolved, error) {
 	}
 	if len(r.version) > maxVersion || !semverPattern.MatchString(r.version) {
 		add("Version %q must be MAJOR.MINOR.PATCH, e.g. 1.4.2 (no pre-release or build suffix)", o.Version)
+	}
+
+	var bad []string
+	r.linkDomains, bad = checkLinkDomains(o.LinkDomains)
+	for _, d := range bad {
+		add("LinkDomains: %q is not a host name", d)
+	}
+	if len(r.linkDomains) > MaxLinkDomains {
+		add("%d LinkDomains, at most %d are allowed", len(r.linkDomains), MaxLinkDomains)
 	}
 
 	cmds, cmdErrs := checkCommands(o.Commands)

@@ -65,6 +65,7 @@ func suite() ([]entry, []row) {
 		{id: "cache", pkg: "./internal/identity", bench: "^BenchmarkCacheMemoryPerUser$", benchtime: "1x"},
 		{id: "throughput", pkg: "./internal/bot", bench: "^BenchmarkHelpThroughput$/^(16|echo-16)$", benchtime: "4000x"},
 		{id: "failures", pkg: "./internal/powerautomate", bench: "^BenchmarkFailures24h$", benchtime: "1x"},
+		{id: "compose", pkg: "./internal/bot", bench: "^BenchmarkComposeSearch1000Flows$", benchtime: "40x"},
 		{id: "tab", pkg: "./internal/server", bench: "^BenchmarkTabFlows$/^default$", benchtime: "200x"},
 		// Per run: a 10,000-flow tenant three times (a few seconds each), a
 		// live refresh of 1,900 calls at 300 ms, 32 in flight (about 20 s),
@@ -110,6 +111,8 @@ func suite() ([]entry, []row) {
 		{entry: "scale", what: "… upstream calls per listed flow in 5 minutes, tab opened every 10 s", metric: m("BenchmarkDashboardAtScale/budget", "calls/flow/5min"), show: as("calls")},
 		{entry: "obo", what: "OBO calls for 200 concurrent cold-cache requests of one user", metric: m("BenchmarkOBOConcurrent", "obo/op"), show: as("calls")},
 		{entry: "obo", what: "… time per round of 200", metric: m("BenchmarkOBOConcurrent", "ns/op"), show: millis},
+		{entry: "compose", what: "message extension search (`composeExtension/query` through the bot endpoint), 1,000 flows, 40 ms upstream, within the overview cache: p95", metric: m("BenchmarkComposeSearch1000Flows/warm", "p95-ms"), show: as("ms"),
+			beside: ptr(m("BenchmarkComposeSearch1000Flows/cold", "p95-ms")), besideWhat: "first query, cold cache (every environment's flows read)"},
 		{entry: "tab", what: "tab API `GET /api/flows`, 1,002 flows, first page, warm cache (server time)", metric: m("BenchmarkTabFlows/default", "ns/op"), show: millis},
 		{entry: "healthz", what: "`GET /healthz` through the whole middleware chain", metric: m("BenchmarkHealthz", "ns/op"), show: micros,
 			beside: ptr(m("BenchmarkBareEcho", "ns/op")), besideWhat: "bare Echo, no-op handler"},

@@ -33,7 +33,7 @@ const certificateMinLife = 30 * 24 * time.Hour
 // botid- form for bot SSO; a host in upper case breaks Android), the public
 // host must be the only valid domain, and the bot id must be the client id.
 func checkTeamsSSOWiring(c config.Config) error {
-	o := appmanifest.Options{ClientID: c.ClientID, PublicURL: c.PublicURL, AppIDURI: c.AppIDURI, Commands: app.ManifestCommands()}
+	o := appmanifest.Options{ClientID: c.ClientID, PublicURL: c.PublicURL, AppIDURI: c.AppIDURI, Commands: app.ManifestCommands(), LinkDomains: app.ManifestLinkDomains(c)}
 	raw, err := appmanifest.Manifest(o)
 	if err != nil {
 		return fmt.Errorf("%w (check FLOWDECK_APP_ID_URI, FLOWDECK_PUBLIC_URL and FLOWDECK_CLIENT_ID)", err)

@@ -39,7 +39,7 @@ func runManifest(_ context.Context, args []string, e env) int {
 	if !ok {
 		return code
 	}
-	o := appmanifest.Options{AppID: *appID, ClientID: c.ClientID, PublicURL: c.PublicURL, AppIDURI: c.AppIDURI, Version: *ver, Commands: app.ManifestCommands()}
+	o := appmanifest.Options{AppID: *appID, ClientID: c.ClientID, PublicURL: c.PublicURL, AppIDURI: c.AppIDURI, Version: *ver, Commands: app.ManifestCommands(), LinkDomains: app.ManifestLinkDomains(c)}
 	if *print {
 		b, err := appmanifest.Manifest(o)
 		if err != nil {

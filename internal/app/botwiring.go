@@ -68,7 +68,7 @@ func (s *services) newBot(c config.Config, store flowdeck.Store, reg prometheus.
 	o := bot.Options{
 		Ops: s.ops, Tokens: s.broker, SSO: s.verifier, Consent: s.consent, Connector: s.conn,
 		Conversations: store, Dedupe: store, AppIDURI: c.AppIDURI, BotID: c.ClientID, TabLink: tab, Portal: Portal(c),
-		Logger: logger,
+		PortalHosts: PortalHosts(c), Logger: logger,
 		// Room for a command's few upstream calls, each within its own deadline.
 		CommandTimeout: 3 * c.UpstreamTimeout,
 	}

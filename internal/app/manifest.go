@@ -1,8 +1,12 @@
 package app
 
 import (
+	"net/url"
+
 	"github.com/flowdeck/flowdeck/appmanifest"
 	"github.com/flowdeck/flowdeck/internal/bot"
+	"github.com/flowdeck/flowdeck/internal/cloud"
+	"github.com/flowdeck/flowdeck/internal/config"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
@@ -28,6 +32,26 @@ func ManifestCommands() []appmanifest.Command {
 			continue
 		}
 		out = append(out, appmanifest.Command{Title: title, Description: flowdeck.Clip(desc, appmanifest.MaxCommandDescription)})
+	}
+	return out
+}
+
+// PortalHosts are the configured cloud's Power Automate portals (the maker
+// portal and its older host, from the cloud table): the links the message
+// extension unfurls (the bot's PortalHosts) and the manifest's link domains.
+func PortalHosts(c config.Config) []string {
+	cl, _ := cloud.Get(c.Cloud)
+	return []string{cl.FlowPortal, cl.LegacyFlowPortal}
+}
+
+// ManifestLinkDomains are PortalHosts as the manifest's messageHandlers
+// domains (host names).
+func ManifestLinkDomains(c config.Config) []string {
+	var out []string
+	for _, h := range PortalHosts(c) {
+		if u, err := url.Parse(h); err == nil && u.Hostname() != "" {
+			out = append(out, u.Hostname())
+		}
 	}
 	return out
 }

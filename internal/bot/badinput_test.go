@@ -31,8 +31,12 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%s: %d", typ, rec.Code)
 		}
 	}
-	if rec := post(`{"type":"invoke","name":"composeExtension/query",` + env + `}`); rec.Code != http.StatusNotImplemented {
+	if rec := post(`{"type":"invoke","name":"composeExtension/fetchTask",` + env + `}`); rec.Code != http.StatusNotImplemented {
 		t.Errorf("unknown invoke: %d", rec.Code)
+	}
+	// A message-extension query without a value is answered, with a message.
+	if rec := post(`{"type":"invoke","name":"composeExtension/query",` + env + `}`); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"composeExtension"`) {
+		t.Errorf("query without a value: %d %s", rec.Code, rec.Body)
 	}
 	b.Wait()
 	if n := conn.sent.Load(); n != 0 {

@@ -44,6 +44,11 @@ type Options struct {
 	// Portal is the configured cloud's Power Automate portal, where the cards'
 	// "Open in Power Automate" links point; zero leaves them out.
 	Portal flowdeck.Portal
+	// PortalHosts are the hosts of the configured cloud's Power Automate
+	// portals (https://make.powerautomate.com, https://flow.microsoft.com,
+	// …): links to them unfurl into live cards; links to any other host get
+	// the neutral preview. None: every link gets the neutral preview.
+	PortalHosts []string
 	// Logger receives one line per problem (never a token); default discards.
 	Logger *slog.Logger
 	// Now is the clock; default time.Now.

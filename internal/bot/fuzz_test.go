@@ -40,13 +40,20 @@ func FuzzParseCommand(f *testing.F) {
 func FuzzInvokeValue(f *testing.F) {
 	for _, s := range []string{`{}`, `{"action":{"verb":"pick","data":{"command":"runs x","choice":"y"}}}`,
 		`{"action":{"verb":"list.more","data":{"command":"flows","cursor":"-5"}}}`, `{"action":{"verb":"bulk.resubmit","data":{"runs":[{}],"confirm":true}}}`,
-		`{"action":{"verb":"flow.off","data":{"confirm":"yes"}}}`, `{"id":1,"token":["x"]}`, `{"state":null}`, `{"action":"x"}`} {
-		for _, name := range []string{"adaptiveCard/action", "signin/tokenExchange", "signin/verifyState", "signin/failure", "other"} {
+		`{"action":{"verb":"flow.off","data":{"confirm":"yes"}}}`, `{"id":1,"token":["x"]}`, `{"state":null}`, `{"action":"x"}`,
+		`{"commandId":"searchFlows","parameters":[{"name":"query","value":"invoice"}],"queryOptions":{"skip":0,"count":25}}`,
+		`{"commandId":"searchFailed","parameters":[{"name":"initialRun","value":"true"}],"queryOptions":{"skip":-1,"count":1000}}`,
+		`{"url":"https://make.powerautomate.com/environments/Default-72f988bf-86f1-41af-91ab-2d7cd011db47/flows/0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f/runs/08584731882957426511584237717CU12"}`,
+		`{"kind":"approval","environmentId":"Default-72f988bf-86f1-41af-91ab-2d7cd011db47","approvalId":"6f1e2d3c-4b5a-4697-8877-665544332211"}`,
+		`{"url":"https://make.powerautomate.com/x","authentication":{"token":"x"}}`} {
+		for _, name := range []string{"adaptiveCard/action", "signin/tokenExchange", "signin/verifyState", "signin/failure", "other",
+			InvokeComposeQuery, InvokeComposeSelectItem, InvokeComposeQueryLink} {
 			f.Add(name, s)
 		}
 	}
 	b := newStubBot(f)
-	handles := map[string]bool{"signin/tokenExchange": true, "signin/verifyState": true, "signin/failure": true}
+	handles := map[string]bool{"signin/tokenExchange": true, "signin/verifyState": true, "signin/failure": true,
+		InvokeComposeQuery: true, InvokeComposeSelectItem: true, InvokeComposeQueryLink: true}
 	f.Fuzz(func(t *testing.T, name, value string) {
 		var v map[string]any
 		if json.Unmarshal([]byte(value), &v) != nil {
@@ -69,5 +76,40 @@ func FuzzInvokeValue(f *testing.F) {
 			}
 		}
 		b.Wait()
+	})
+}
+
+// FuzzParseSelection: a selectItem value is accepted only with a known kind
+// and exactly the ids that kind needs, each of its form.
+func FuzzParseSelection(f *testing.F) {
+	for _, s := range []string{`{"kind":"flow","environmentId":"Default-72f988bf-86f1-41af-91ab-2d7cd011db47","flowId":"0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f"}`,
+		`{"kind":"run","environmentId":"72f988bf-86f1-41af-91ab-2d7cd011db47","flowId":"0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f","runId":"08584731882957426511584237717CU12"}`,
+		`{"kind":"approval","environmentId":"x","approvalId":"y"}`, `{"kind":["flow"]}`, `{}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		var v map[string]any
+		if json.Unmarshal([]byte(raw), &v) != nil {
+			return
+		}
+		s, err := parseSelection(v)
+		if err != nil {
+			return
+		}
+		if !selEnv.MatchString(s.EnvironmentID) {
+			t.Fatalf("accepted environment %q", s.EnvironmentID)
+		}
+		switch s.Kind {
+		case "flow", "run":
+			if !selGUID.MatchString(s.FlowID) || s.ApprovalID != "" || (s.Kind == "run") != selRun.MatchString(s.RunID) {
+				t.Fatalf("accepted %+v", s)
+			}
+		case "approval":
+			if !selGUID.MatchString(s.ApprovalID) || s.FlowID != "" || s.RunID != "" {
+				t.Fatalf("accepted %+v", s)
+			}
+		default:
+			t.Fatalf("accepted kind %q", s.Kind)
+		}
 	})
 }

@@ -52,6 +52,8 @@ func (b *Bot) onInvoke(ctx context.Context, a *schema.Activity) (*botframework.I
 		b.log.LogAttrs(ctx, slog.LevelWarn, "bot: Teams reported an SSO failure",
 			slog.String("code", flowdeck.Clip(code, 64)), slog.String("message", flowdeck.Clip(msg, 200)))
 		return &botframework.InvokeResponse{Status: 200}, nil
+	case InvokeComposeQuery, InvokeComposeSelectItem, InvokeComposeQueryLink:
+		return b.onMessageExtension(ctx, a), nil
 	}
 	b.log.LogAttrs(ctx, slog.LevelInfo, "bot: invoke not handled", slog.String("invoke", flowdeck.Clip(a.Name, 64)))
 	return nil, nil

@@ -34,6 +34,7 @@ type Ops interface {
 	Settings(ctx context.Context) (flowdeck.UserSettings, error)
 	SetSettings(ctx context.Context, st flowdeck.UserSettings) (flowdeck.UserSettings, error)
 	WatchByDefault(ctx context.Context) (flowdeck.Subscription, bool, error)
+	Search(ctx context.Context, kind, text string, skip, count int) (ops.SearchResult, error)
 }
 
 var _ Ops = (*ops.Service)(nil)

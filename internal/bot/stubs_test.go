@@ -73,6 +73,10 @@ func (stubOps) WatchByDefault(context.Context) (flowdeck.Subscription, bool, err
 	return flowdeck.Subscription{}, false, nil
 }
 
+func (stubOps) Search(context.Context, string, string, int, int) (ops.SearchResult, error) {
+	return ops.SearchResult{}, nil
+}
+
 type stubTokens struct{}
 
 func (stubTokens) Exchange(context.Context, flowdeck.Principal, flowdeck.Assertion) (map[string]error, error) {

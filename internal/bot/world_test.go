@@ -25,6 +25,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/fakecloud/connector"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
+	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 	"github.com/flowdeck/flowdeck/internal/graph"
 	"github.com/flowdeck/flowdeck/internal/identity"
@@ -48,6 +49,8 @@ type worldOptions struct {
 	// brokerTransport, when set, wraps the transport the token broker
 	// reaches the fake Entra ID with (to hold its OBO requests).
 	brokerTransport func(http.RoundTripper) http.RoundTripper
+	// tenant is the Power Platform state; nil: the demo tenant.
+	tenant *powerplatform.Tenant
 }
 
 // publicPortal is the public cloud's Power Automate portal.
@@ -80,7 +83,7 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 		out = io.Discard
 	}
 	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	w.cloud = cloudtest.New(tb, cloudtest.Options{})
+	w.cloud = cloudtest.New(tb, cloudtest.Options{Tenant: o.tenant})
 	w.cloud.Entra.GrantAllDemoConsent()
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
@@ -136,7 +139,8 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	client, err := botframework.NewClient(co)
 	must(tb, err)
 	bo := bot.Options{Ops: w.ops, Tokens: w.broker, SSO: sso, Consent: consent, Connector: client, Conversations: w.store,
-		Dedupe: w.store, AppIDURI: demo.AppIDURI, BotID: demo.ClientID, Logger: log, Portal: publicPortal}
+		Dedupe: w.store, AppIDURI: demo.AppIDURI, BotID: demo.ClientID, Logger: log, Portal: publicPortal,
+		PortalHosts: []string{string(publicPortal), "https://flow.microsoft.com"}}
 	w.bot, err = bot.New(bo)
 	must(tb, err)
 	tb.Cleanup(func() { _ = w.bot.Close(context.Background()) })

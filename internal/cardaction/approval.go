@@ -17,6 +17,10 @@ func (rt *Router) approval(in *invocation) *botframework.InvokeResponse {
 	}
 	key := ApprovalKey(d.EnvironmentID, d.ApprovalID)
 	_, cd, err := rt.cardOf(in, key)
+	if err != nil && d.Shared && flowdeck.KindOf(err) == flowdeck.ErrInvalid {
+		// A card a message extension inserted: FlowDeck never posted it.
+		return rt.sharedApproval(in, d)
+	}
 	if err != nil {
 		return errorCard(err, nil)
 	}

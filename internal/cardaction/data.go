@@ -106,12 +106,13 @@ func (f *fields) match(s string, re *regexp.Regexp, what string) {
 
 // parseApproval validates the data of approval.respond and approval.refresh.
 func parseApproval(verb string, data map[string]any) (cards.ApprovalData, error) {
-	f := newFields(data, "approvalId", "environmentId", "response", "comment")
+	f := newFields(data, "approvalId", "environmentId", "response", "comment", "shared")
 	d := cards.ApprovalData{
 		ApprovalID:    f.str("approvalId", true),
 		EnvironmentID: f.str("environmentId", true),
 		Response:      f.str("response", verb == cards.VerbApprovalRespond),
 		Comment:       f.str("comment", false),
+		Shared:        f.flag("shared"),
 	}
 	f.match(d.ApprovalID, guidRE, "approval id")
 	f.match(d.EnvironmentID, envRE, "environment")

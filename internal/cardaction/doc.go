@@ -5,8 +5,9 @@
 // The Router is the one place card actions go: the botframework endpoint
 // hands it every adaptiveCard/action invoke (EndpointOptions.CardActions)
 // and everything else to the bot. Every verb is a row of one table
-// (table.go): approval.*, alert.*, bulk.*, flow.off, pick, list.more and
-// signin, each marked state-changing or not. pick and list.more run a chat
+// (table.go): approval.*, alert.*, bulk.*, flow.off, pick, list.more,
+// signin, and the live cards of the message extension (live.go:
+// flow.refresh, run.refresh, flow.state), each marked state-changing or not. pick and list.more run a chat
 // command again through the Commands port (*bot.Bot); the router never
 // imports the bot and the bot never sees the router. An unknown verb gets a
 // safe error.

@@ -42,7 +42,11 @@ func (s *stubOps) SetDigestTime(_ context.Context, hhmm string) (flowdeck.UserSe
 	return flowdeck.UserSettings{DigestTime: hhmm}, nil
 }
 
-func (s *stubOps) Approval(context.Context, string, string) (flowdeck.Approval, error) {
+// Approval finds only s.a, as Power Automate finds only approvals that exist.
+func (s *stubOps) Approval(_ context.Context, _, id string) (flowdeck.Approval, error) {
+	if !strings.EqualFold(id, s.a.ID) {
+		return flowdeck.Approval{}, flowdeck.Errorf(flowdeck.ErrNotFound, "no such approval")
+	}
 	return s.a, nil
 }
 func (s *stubOps) Approvals(context.Context, string, bool) (ops.ApprovalsReport, error) {
@@ -116,7 +120,13 @@ func FuzzCardActionData(f *testing.F) {
 		`{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","window":"1y"}`, `{"runs":"x"}`, `{"command":"runs x","choice":"y"}`, `{"command":"flows","cursor":"-5"}`,
 		`{"choice":"approvals"}`, `{"choice":"pause","digestTime":"08:00"}`, `{"choice":"digest","digestTime":"08:00"}`,
 		`{"choice":"digest","digestTime":"25:00"}`, `{"choice":"digest"}`, `{"choice":"everything"}`, `{"choice":["mine"]}`,
-		`{"choice":"mine","digestTime":"08:00","extra":1}`, `{"choice":"digest","digestTime":"<b>8</b>"}`,
+		`{"choice":"mine","digestTime":"08:00","extra":1}`,
+		`{"approvalId":"` + fuzzApproval + `","environmentId":"` + fuzzEnv + `","response":"Approve","shared":true}`,
+		`{"approvalId":"11111111-2222-4333-8444-555555555555","environmentId":"` + fuzzEnv + `","response":"Approve","shared":true}`,
+		`{"approvalId":"` + fuzzApproval + `","environmentId":"` + fuzzEnv + `","shared":"yes"}`,
+		`{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","on":true}`,
+		`{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","on":"off"}`,
+		`{"environmentId":"` + fuzzEnv + `","flowId":"bde9cd15-81a0-4e7a-bac7-e55c5ab8c199","runId":"08582233720368547758000104729CU01"}`, `{"choice":"digest","digestTime":"<b>8</b>"}`,
 	} {
 		for v := range 16 {
 			f.Add(uint8(v), s)
@@ -137,7 +147,8 @@ func FuzzCardActionData(f *testing.F) {
 	check(f, err)
 	verbs := []string{cards.VerbApprovalRespond, cards.VerbApprovalRefresh, cards.VerbAlertResubmit, cards.VerbAlertCancel, cards.VerbAlertTurnOff, cards.VerbAlertMute,
 		cards.VerbBulkResubmit, cards.VerbBulkCancel, cards.VerbFlowOff, cards.VerbPick, cards.VerbListMore, cards.VerbSignIn,
-		cards.VerbApprovalOpen, cards.VerbBulkFailed, cards.VerbRunDetails, cards.VerbDefaultsChoose}
+		cards.VerbApprovalOpen, cards.VerbBulkFailed, cards.VerbRunDetails, cards.VerbDefaultsChoose,
+		cards.VerbFlowRefresh, cards.VerbRunRefresh, cards.VerbFlowState}
 
 	f.Fuzz(func(t *testing.T, v uint8, raw string) {
 		var data map[string]any

@@ -42,6 +42,10 @@ var table = map[string]verb{
 	cards.VerbSignIn:        {run: (*Router).signIn},
 	// defaults.choose sets what arrives with no setup, once per card, user and choice.
 	cards.VerbDefaultsChoose: {changes: true, run: (*Router).defaults},
+	// The live cards of the message extension (live.go).
+	cards.VerbFlowRefresh: {run: (*Router).flowRefresh},
+	cards.VerbRunRefresh:  {run: (*Router).runRefresh},
+	cards.VerbFlowState:   {changes: true, run: (*Router).flowState},
 }
 
 // claim runs do at most once per card and click target: the conversation,

@@ -31,6 +31,9 @@ type ApprovalOptions struct {
 	// Portal is the cloud's Power Automate portal, for "Open in Power
 	// Automate" when the approval carries no Link; zero leaves it out.
 	Portal flowdeck.Portal
+	// Shared is the card a message extension inserts: its buttons and
+	// refresh carry ApprovalData.Shared.
+	Shared bool
 }
 
 // Approval returns the card a viewer should see now: ApprovalCompleted once
@@ -61,7 +64,7 @@ func ApprovalRequest(a flowdeck.Approval, o ApprovalOptions) *AdaptiveCard {
 		ID: "comment", Label: "Comment (optional)", Placeholder: "Add a comment",
 		IsMultiline: true, MaxLength: maxComment, Spacing: "Medium",
 	})
-	data := ApprovalData{ApprovalID: a.ID, EnvironmentID: a.EnvironmentID}
+	data := ApprovalData{ApprovalID: a.ID, EnvironmentID: a.EnvironmentID, Shared: o.Shared}
 	options := a.Options
 	if len(options) <= maxOptionButtons {
 		for _, opt := range options {
@@ -190,7 +193,7 @@ func approvalBase(a flowdeck.Approval, o ApprovalOptions) *AdaptiveCard {
 			ids = ids[:MaxRefreshUsers]
 		}
 		c.Refresh = &Refresh{
-			Action:  &ExecuteAction{Title: "Refresh", Verb: VerbApprovalRefresh, Data: ApprovalData{ApprovalID: a.ID, EnvironmentID: a.EnvironmentID}},
+			Action:  &ExecuteAction{Title: "Refresh", Verb: VerbApprovalRefresh, Data: ApprovalData{ApprovalID: a.ID, EnvironmentID: a.EnvironmentID, Shared: o.Shared}},
 			UserIDs: ids,
 		}
 	}

@@ -32,7 +32,27 @@ const (
 	VerbListMore   = "list.more"
 	VerbPick       = "pick"
 	VerbSignIn     = "signin"
+	// VerbFlowRefresh and VerbRunRefresh are the refresh actions of the live
+	// flow and run cards a message extension inserts (FlowLive, RunLive):
+	// each viewer gets the card as it is now, read with their own tokens.
+	VerbFlowRefresh = "flow.refresh"
+	VerbRunRefresh  = "run.refresh"
+	// VerbFlowState turns a flow on or off from a live flow card (FlowStateData).
+	VerbFlowState = "flow.state"
 )
+
+// FlowStateData is the data of flow.state; FlowRefreshData of flow.refresh.
+type FlowStateData struct {
+	EnvironmentID string `json:"environmentId"`
+	FlowID        string `json:"flowId"`
+	On            bool   `json:"on"`
+}
+
+// FlowRefreshData is the data of flow.refresh.
+type FlowRefreshData struct {
+	EnvironmentID string `json:"environmentId"`
+	FlowID        string `json:"flowId"`
+}
 
 // ApprovalData is the data of the approval.respond and approval.refresh
 // actions. Teams merges the comment box into it as "comment", and, when an
@@ -43,6 +63,10 @@ type ApprovalData struct {
 	EnvironmentID string `json:"environmentId"`
 	Response      string `json:"response,omitempty"`
 	Comment       string `json:"comment,omitempty"`
+	// Shared marks the approval card a message extension inserted into a
+	// conversation (a user's message, so FlowDeck recorded no state for
+	// it): its actions read the approval live as the viewer.
+	Shared bool `json:"shared,omitempty"`
 }
 
 // RunData is the data of the alert.* actions and of flow.off (no RunID). Confirm is true on the button

@@ -147,7 +147,8 @@ func (lc *Cloud) Close() error {
 // host framing the tab, both signed in as u. install greets u in the chat.
 func (lc *Cloud) DevHost(c *config.Config, u demo.User) (h http.Handler, install func(context.Context) error, err error) {
 	mint := func(context.Context) (string, error) { return lc.SSOToken(c, u) }
-	driver, err := connector.NewDriver(connector.DriverOptions{Server: lc.Connector, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck"})
+	driver, err := connector.NewDriver(connector.DriverOptions{Server: lc.Connector, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck",
+		LinkDomains: app.ManifestLinkDomains(*c), SSOToken: func(u demo.User) (string, error) { return lc.SSOToken(c, u) }})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -118,7 +118,9 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	// but new for the server, which waits 5 s for it to send a request.
 	s.HTTP = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 	s.Driver, err = connector.NewDriver(connector.DriverOptions{Server: s.Cloud.Connector, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck",
-		HTTPClient: &http.Client{Transport: s.HTTP.Transport, Timeout: 30 * time.Second}, TokenForm: o.TokenForm})
+		HTTPClient: &http.Client{Transport: s.HTTP.Transport, Timeout: 30 * time.Second}, TokenForm: o.TokenForm,
+		// The manifest's link domains, and Teams' SSO for the message extension.
+		LinkDomains: app.ManifestLinkDomains(c), SSOToken: s.SSOToken})
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,12 @@ type DriverOptions struct {
 	// TokenTenant issues the tenant forms as another tenant (a Microsoft
 	// service tenant); default the bot's tenant.
 	TokenTenant string
+	// LinkDomains are the manifest's messageHandlers link domains: QueryLink
+	// sends composeExtension/queryLink only for URLs on them (msgext.go).
+	LinkDomains []string
+	// SSOToken, when set, gives u's Teams SSO token for the app: the driver
+	// answers a message extension's silentAuth with it, as Teams does.
+	SSOToken func(u demo.User) (string, error)
 }
 
 // Driver plays a Teams client: it sends signed, Teams-shaped activities to

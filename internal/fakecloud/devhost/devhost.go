@@ -45,7 +45,8 @@ type Options struct {
 
 // Handler serves the dev host under the prefix it is mounted at (use
 // http.StripPrefix): GET / (the page), /assets/*, POST /chat/say,
-// GET /chat/events, POST /chat/action.
+// GET /chat/events, POST /chat/action, and the compose box's message
+// extension: POST /compose/search, /compose/select, /compose/unfurl (compose.go).
 type Handler struct {
 	o   Options
 	mux *http.ServeMux
@@ -68,6 +69,9 @@ func New(o Options) (*Handler, error) {
 	h.mux.HandleFunc("POST /chat/say", h.say)
 	h.mux.HandleFunc("GET /chat/events", h.events)
 	h.mux.HandleFunc("POST /chat/action", h.action)
+	h.mux.HandleFunc("POST /compose/search", h.search)
+	h.mux.HandleFunc("POST /compose/select", h.selectItem)
+	h.mux.HandleFunc("POST /compose/unfurl", h.unfurl)
 	return h, nil
 }
 

@@ -87,9 +87,82 @@
     const input = document.getElementById("text");
     const text = input.value.trim();
     if (!text) return;
-    item("me").textContent = text;
     input.value = "";
+    if (/^https:\/\/\S+$/.test(text)) { unfurl(text); return; }
+    item("me").textContent = text;
     fetch("chat/say", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text: text }) });
+  });
+
+  // The compose box's message extension (compose.go): cards inserted from
+  // it are the user's messages; their buttons go to the bot as
+  // adaptiveCard/action invokes on that message.
+  let mine = 0;
+  function insertCard(card, text) {
+    const li = item("me card");
+    const id = "me-" + Date.now() + "-" + (++mine);
+    if (text) { const p = document.createElement("p"); p.className = "unfurl-link"; p.textContent = text; li.appendChild(p); }
+    const holder = document.createElement("div");
+    li.appendChild(holder);
+    renderCard(holder, id, card);
+    cards.set(id, li);
+  }
+  function extension(body) { return (body && body.composeExtension) || {}; }
+  function notice(ce) {
+    const results = document.getElementById("me-results");
+    results.replaceChildren();
+    const li = document.createElement("li");
+    if ((ce.type === "auth" || ce.type === "silentAuth") && ce.suggestedActions) {
+      const a = document.createElement("a");
+      a.href = ce.suggestedActions.actions[0].value; a.target = "_blank"; a.rel = "noopener";
+      a.textContent = ce.suggestedActions.actions[0].title || "Sign in";
+      li.appendChild(a);
+    } else {
+      li.textContent = ce.text || "FlowDeck did not answer.";
+    }
+    results.appendChild(li);
+  }
+  function unfurl(link) {
+    post("compose/unfurl", { url: link }).then(res => {
+      const ce = extension(res.body);
+      const a = (ce.attachments || [])[0];
+      if (ce.type === "result" && a) { insertCard(a.content, link); return; }
+      if (res.status === 0) { item("me").textContent = link; return; }
+      item("me").textContent = link;
+      notice(ce);
+    });
+  }
+  function post(path, body) {
+    return fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).then(r => r.json());
+  }
+  document.getElementById("me-search").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    const command = document.getElementById("me-command").value;
+    const text = document.getElementById("me-text").value.trim();
+    post("compose/search", { command: command, text: text }).then(res => {
+      const ce = extension(res.body);
+      if (ce.type !== "result") { notice(ce); return; }
+      const results = document.getElementById("me-results");
+      results.replaceChildren();
+      for (const a of ce.attachments || []) {
+        const p = (a.preview && a.preview.content) || {};
+        const li = document.createElement("li");
+        const b = document.createElement("button");
+        b.type = "button";
+        b.textContent = p.title || "Result";
+        b.dataset.tap = JSON.stringify((p.tap && p.tap.value) || {});
+        if (p.subtitle) { const s = document.createElement("small"); s.textContent = p.subtitle; b.appendChild(s); }
+        b.addEventListener("click", function () {
+          post("compose/select", { value: (p.tap && p.tap.value) || {} }).then(res => {
+            const sel = extension(res.body);
+            const c = (sel.attachments || [])[0];
+            if (sel.type === "result" && c) { insertCard(c.content, ""); results.replaceChildren(); } else notice(sel);
+          });
+        });
+        li.appendChild(b);
+        results.appendChild(li);
+      }
+      if (!(ce.attachments || []).length) notice({ text: "Nothing matches." });
+    });
   });
 
   // Teams renders the markdown subset of TextBlocks; the Adaptive Cards
