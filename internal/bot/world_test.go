@@ -121,7 +121,7 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	tb.Cleanup(sso.Close)
 	overview := w.cloud.Overview
 	if o.coldCache {
-		overview = powerautomate.NewOverview(w.cloud.Flows, powerautomate.OverviewOptions{CacheTTL: time.Nanosecond})
+		overview = powerautomate.NewOverview(w.cloud.Flows, powerautomate.OverviewOptions{CacheTTL: time.Nanosecond, Fresh: time.Nanosecond})
 	}
 	w.ops = ops.New(ops.Options{Flows: w.cloud.Flows, Overview: overview, Apps: w.cloud.Apps, Subscriptions: w.store,
 		People: graph.NewNames(graph.NamesOptions{Client: w.cloud.GraphClient, Logger: log}), Portal: publicPortal})
