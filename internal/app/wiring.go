@@ -135,7 +135,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	s.graph = graph.New(graph.Options{BaseURL: c.GraphAPIURL, HTTP: api})
 	s.names = graph.NewNames(graph.NamesOptions{Client: s.graph, Logger: logger})
 	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs, People: s.names, Portal: Portal(c),
-		Chats: store, BotID: c.ClientID, TeamsWeb: TeamsWeb(c)})
+		Chats: store, BotID: c.ClientID, TeamsWeb: TeamsWeb(c), Installer: s.graph, CatalogAppID: c.TeamsCatalogAppID})
 	s.connClock = connClock
 	if err := s.newBot(c, store, reg, cred, hc, logger, wrapChannel); err != nil {
 		return nil, err

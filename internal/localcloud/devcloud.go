@@ -85,6 +85,10 @@ func StartWith(c *config.Config, logger *slog.Logger, tenant *powerplatform.Tena
 	if lc.Graph, err = graph.New(graph.Options{CA: lc.CA, Keyfunc: lc.Entra.Keyfunc, Cloud: c.Cloud, Logger: logger.With("fake", "graph")}); err != nil {
 		return nil, fmt.Errorf("fake Graph: %w", err)
 	}
+	// FlowDeck in the tenant's Teams app catalog: the manifest's id is the
+	// client id, the catalog's own id another.
+	lc.Graph.AddCatalogApp(graph.CatalogApp{ID: demo.TeamsCatalogAppID, ExternalID: c.ClientID, DisplayName: "FlowDeck", ClientID: c.ClientID})
+	c.TeamsCatalogAppID = demo.TeamsCatalogAppID
 	bot, err := lc.playBotCloud(c)
 	if err != nil {
 		return nil, err
@@ -155,6 +159,7 @@ func (lc *Cloud) DevHost(c *config.Config, u demo.User) (h http.Handler, install
 	if err != nil {
 		return nil, nil, err
 	}
+	lc.Graph.OnInstall(InstallEvents(driver))
 	chat, err := devhost.New(devhost.Options{Driver: driver, Connector: lc.Connector, User: u, TeamsURL: "/dev/teams/", RendererURL: "/vendor/adaptivecards.min.js"})
 	if err != nil {
 		return nil, nil, err
@@ -181,4 +186,17 @@ func (lc *Cloud) Playground(c *config.Config, u demo.User, listen string, logger
 // client would get it for FlowDeck's Application ID URI.
 func (lc *Cloud) SSOToken(c *config.Config, u demo.User) (string, error) {
 	return lc.Entra.MintSSOToken(entra.SSORequest{TenantID: u.TenantID, UserID: u.ID, Audience: c.AppIDURI})
+}
+
+// InstallEvents is what Teams does when Graph installs FlowDeck for a user:
+// the driver sends the bot installationUpdate and conversationUpdate, as
+// when the user adds the app.
+func InstallEvents(d *connector.Driver) graph.InstallHook {
+	return func(ctx context.Context, u demo.User, _ graph.CatalogApp) error {
+		res, err := d.Install(ctx, u)
+		if err == nil && res.Status/100 != 2 {
+			err = fmt.Errorf("the bot answered the install with %d", res.Status)
+		}
+		return err
+	}
 }

@@ -122,6 +122,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
+	s.Cloud.Graph.OnInstall(InstallEvents(s.Driver))
 	s.Main = &app.Main{Config: c, Logger: logger, Version: "test", Listener: ln, RunContentHosts: []string{s.Cloud.PowerPlatform.ContentHost()},
 		ConnectorClock: o.ConnectorClock}
 	if err := s.Main.Run(ctx); err != nil {

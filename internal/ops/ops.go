@@ -76,6 +76,11 @@ type Options struct {
 	Chats    ChatLookup
 	BotID    string
 	TeamsWeb string
+	// Installer installs FlowDeck in a user's personal scope (graph.Client),
+	// the app catalog's id of FlowDeck being CatalogAppID
+	// (FLOWDECK_TEAMS_CATALOG_APP_ID); either unset, ChatInvite only links.
+	Installer    ChatInstaller
+	CatalogAppID string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -92,6 +97,10 @@ type Service struct {
 	botID    string
 	teamsWeb string
 	now      func() time.Time
+
+	installer    ChatInstaller
+	catalogAppID string
+	attempts     installAttempts
 }
 
 // New returns a Service.
@@ -100,7 +109,8 @@ func New(o Options) *Service {
 		o.Now = time.Now
 	}
 	return &Service{flows: o.Flows, overview: o.Overview, apps: o.Apps, subs: o.Subscriptions, people: o.People, portal: o.Portal,
-		chats: o.Chats, botID: o.BotID, teamsWeb: o.TeamsWeb, now: o.Now}
+		chats: o.Chats, botID: o.BotID, teamsWeb: o.TeamsWeb, now: o.Now,
+		installer: o.Installer, catalogAppID: o.CatalogAppID}
 }
 
 // principal returns the caller, or ErrUnauthenticated.

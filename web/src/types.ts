@@ -236,6 +236,7 @@ export interface ApprovalList {
 /** GET /api/chat: whether FlowDeck reaches the user in their personal chat, and the deep link to it when not. */
 export interface ChatInvite {
   inChat: boolean;
+  installed?: boolean;
   link?: string;
 }
 
