@@ -147,7 +147,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	if s.monitor, err = monitor.New(monitor.Options{
 		Store: store, Source: s.ops, Poster: s.router, Tokens: s.broker, SignIns: s.signIns,
 		Interval: c.MonitorInterval, Shards: c.MonitorShards, IdleDays: c.MonitorIdleDays, ReminderAfter: c.ApprovalReminder,
-		TabLink: teamsTab(c), Portal: Portal(c), Logger: logger, Metrics: monitorMetrics,
+		TabLink: teamsTab(c), Portal: Portal(c), Logger: logger, Metrics: monitorMetrics, Feed: s.graph,
 	}); err != nil {
 		return nil, fmt.Errorf("monitor: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flowdeck/flowdeck/appmanifest"
 	"github.com/flowdeck/flowdeck/internal/app"
 	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/cloud"
@@ -87,7 +88,12 @@ func StartWith(c *config.Config, logger *slog.Logger, tenant *powerplatform.Tena
 	}
 	// FlowDeck in the tenant's Teams app catalog: the manifest's id is the
 	// client id, the catalog's own id another.
-	lc.Graph.AddCatalogApp(graph.CatalogApp{ID: demo.TeamsCatalogAppID, ExternalID: c.ClientID, DisplayName: "FlowDeck", ClientID: c.ClientID})
+	activities := map[string]string{}
+	for _, a := range appmanifest.ActivityTypes() {
+		activities[a.Type] = a.TemplateText
+	}
+	lc.Graph.AddCatalogApp(graph.CatalogApp{ID: demo.TeamsCatalogAppID, ExternalID: c.ClientID, DisplayName: "FlowDeck", ClientID: c.ClientID,
+		ActivityTypes: activities})
 	c.TeamsCatalogAppID = demo.TeamsCatalogAppID
 	bot, err := lc.playBotCloud(c)
 	if err != nil {
@@ -151,7 +157,8 @@ func (lc *Cloud) Close() error {
 // host framing the tab, both signed in as u. install greets u in the chat.
 func (lc *Cloud) DevHost(c *config.Config, u demo.User) (h http.Handler, install func(context.Context) error, err error) {
 	mint := func(context.Context) (string, error) { return lc.SSOToken(c, u) }
-	driver, err := connector.NewDriver(connector.DriverOptions{Server: lc.Connector, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck"})
+	driver, err := connector.NewDriver(connector.DriverOptions{Server: lc.Connector, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck",
+		Installed: lc.markInstalled})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -200,3 +207,7 @@ func InstallEvents(d *connector.Driver) graph.InstallHook {
 		return err
 	}
 }
+
+// markInstalled records in the fake Graph that FlowDeck is installed for u,
+// when the driver plays the user adding it in Teams.
+func (lc *Cloud) markInstalled(u demo.User) { lc.Graph.MarkInstalled(u.ID, demo.TeamsCatalogAppID) }

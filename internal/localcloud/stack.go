@@ -118,7 +118,8 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	// but new for the server, which waits 5 s for it to send a request.
 	s.HTTP = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 	s.Driver, err = connector.NewDriver(connector.DriverOptions{Server: s.Cloud.Connector, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck",
-		HTTPClient: &http.Client{Transport: s.HTTP.Transport, Timeout: 30 * time.Second}, TokenForm: o.TokenForm})
+		HTTPClient: &http.Client{Transport: s.HTTP.Transport, Timeout: 30 * time.Second}, TokenForm: o.TokenForm,
+		Installed: s.Cloud.markInstalled})
 	if err != nil {
 		return nil, err
 	}

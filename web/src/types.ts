@@ -201,7 +201,12 @@ export interface Settings {
   digestTime: string;
   quietStart: string;
   quietEnd: string;
+  /** where failure alerts and new approvals arrive ("" is chat) */
+  delivery: "" | "chat" | "feed" | "both";
 }
+
+/** Delivery is where failure alerts and new approvals arrive ("" is chat). */
+export type Delivery = Settings["delivery"];
 
 export interface Watch {
   id: string;

@@ -44,6 +44,10 @@ type DriverOptions struct {
 	// TokenTenant issues the tenant forms as another tenant (a Microsoft
 	// service tenant); default the bot's tenant.
 	TokenTenant string
+	// Installed, if set, is told of every install the driver plays, before
+	// the bot hears of it: the local cloud records it in the fake Graph, as
+	// Teams' app installations are Graph's.
+	Installed func(u demo.User)
 }
 
 // Driver plays a Teams client: it sends signed, Teams-shaped activities to
@@ -193,6 +197,9 @@ func (d *Driver) Send(ctx context.Context, a map[string]any) (Result, error) {
 // installationUpdate (add), then conversationUpdate with membersAdded (the
 // bot). It returns the answer to the second; a non-2xx answer to the first is an error.
 func (d *Driver) Install(ctx context.Context, u demo.User) (Result, error) {
+	if d.o.Installed != nil {
+		d.o.Installed(u)
+	}
 	a := d.Activity(u, "installationUpdate")
 	a["action"] = "add"
 	cd := a["channelData"].(map[string]any)

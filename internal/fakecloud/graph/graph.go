@@ -79,6 +79,8 @@ type Server struct {
 	catalog   map[string]CatalogApp
 	installs  map[string][]installation
 	onInstall InstallHook
+	// feed is what sendActivityNotification accepted (activity.go).
+	feed []FeedNotification
 }
 
 // New starts the fake on a loopback TLS listener.
@@ -127,6 +129,7 @@ func New(o Options) (*Server, error) {
 	mux.HandleFunc("POST /v1.0/$batch", s.handleBatch)
 	mux.HandleFunc("POST /v1.0/users/{id}/teamwork/installedApps", s.handleInstall)
 	mux.HandleFunc("POST /v1.0/me/teamwork/installedApps", s.handleInstall)
+	mux.HandleFunc("POST /v1.0/users/{id}/teamwork/sendActivityNotification", s.handleActivity)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", strings.Trim(r.URL.Path, "/")))
 	})

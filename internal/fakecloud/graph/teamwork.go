@@ -28,8 +28,8 @@ type CatalogApp struct {
 	DisplayName string
 	// ClientID is the Entra application id of the app's bot and webApplicationInfo.
 	ClientID string
-	// ActivityTypes are the manifest's activities.activityTypes[].type.
-	ActivityTypes []string
+	// ActivityTypes are the manifest's activities.activityTypes: each type's templateText.
+	ActivityTypes map[string]string
 }
 
 // installScopes are the delegated permissions that let the signed-in user's
@@ -95,6 +95,20 @@ func (s *Server) installedLocked(userID, catalogID string) *installation {
 		}
 	}
 	return nil
+}
+
+// MarkInstalled records that the catalog app is installed for the user, as
+// when the user added it in Teams; installed already, nothing changes.
+func (s *Server) MarkInstalled(userID, catalogID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.installedLocked(userID, catalogID) != nil {
+		return
+	}
+	if s.installs == nil {
+		s.installs = map[string][]installation{}
+	}
+	s.installs[strings.ToLower(userID)] = append(s.installs[strings.ToLower(userID)], installation{id: uuid.NewString(), catalogID: catalogID})
 }
 
 // Installs returns how many install requests (POST installedApps) reached
