@@ -138,6 +138,7 @@ func (r resolved) manifest() manifest {
 			ID:       r.clientID,
 			Resource: r.appIDURI,
 		},
+		Activities: activities{ActivityTypes: ActivityTypes()},
 	}
 }
 
@@ -159,6 +160,7 @@ type (
 		Permissions        []string           `json:"permissions"`
 		ValidDomains       []string           `json:"validDomains"`
 		WebApplicationInfo webApplicationInfo `json:"webApplicationInfo"`
+		Activities         activities         `json:"activities"`
 	}
 	developer struct {
 		Name          string `json:"name"`

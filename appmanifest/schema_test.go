@@ -78,6 +78,9 @@ func TestSchemaRejects(t *testing.T) {
 			l["commands"] = cmds
 		}, "/bots/0/commandLists/0/commands must NOT have more than 12 items"},
 		{"not a Teams $schema", func(m map[string]any) { m["$schema"] = "https://example.com/schema.json" }, "not a Teams manifest schema URL"},
+		{"activity type without templateText", func(m map[string]any) {
+			delete(m["activities"].(map[string]any)["activityTypes"].([]any)[0].(map[string]any), "templateText")
+		}, "must have required property 'templateText'"},
 	}
 	valid, err := Manifest(validOptions(t))
 	if err != nil {

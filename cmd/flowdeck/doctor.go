@@ -159,6 +159,16 @@ func registrationChecklist(c config.Config) string {
 	fmt.Fprintf(&b, "  [ ] Azure Bot: messaging endpoint %s; channel Microsoft Teams added\n", c.PublicURL.JoinPath("api", "messages"))
 	b.WriteString("  [ ] Azure Bot: no OAuth connection setting is needed (FlowDeck exchanges the Teams SSO token itself)\n")
 	fmt.Fprintf(&b, "  [ ] Teams app: upload the package of 'flowdeck manifest' (webApplicationInfo.resource %s)\n", c.AppIDURI)
+	b.WriteString("\nOptional (an administrator grants them; FlowDeck never asks users for them):\n")
+	b.WriteString("  [ ] Microsoft Graph (delegated): TeamsActivity.Send, with admin consent: users who choose the activity feed in the\n")
+	b.WriteString("      tab's settings get failure alerts and approvals there (without it, as cards in the chat)\n")
+	b.WriteString("  [ ] Microsoft Graph (delegated): TeamsAppInstallation.ReadWriteSelfForUser, with admin consent: FlowDeck then installs\n")
+	b.WriteString("      itself in the chat of tab users who never opened it, so approvals and failure alerts reach them\n")
+	if c.TeamsCatalogAppID == "" {
+		b.WriteString("      (also set FLOWDECK_TEAMS_CATALOG_APP_ID to FlowDeck's id in your Teams app catalog: not set now, so FlowDeck only links to its chat)\n")
+	} else {
+		fmt.Fprintf(&b, "      (FLOWDECK_TEAMS_CATALOG_APP_ID %s: check it is FlowDeck's id in your Teams app catalog, not the manifest id)\n", c.TeamsCatalogAppID)
+	}
 	if reg, err := identity.NewRegistry(identity.RegistryOptions{Cloud: c.Cloud, FlowAudience: c.FlowAudience, PowerAppsAudience: c.PowerAppsAudience, GraphAudience: c.GraphAudience}); err == nil {
 		b.WriteString("\nScopes FlowDeck asks (each token's aud is the resource exactly, trailing slash included):\n")
 		for _, a := range reg.All() {

@@ -138,7 +138,8 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	s.graph = graph.New(graph.Options{BaseURL: c.GraphAPIURL, HTTP: api})
 	s.names = graph.NewNames(graph.NamesOptions{Client: s.graph, Logger: logger})
 	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs, People: s.names, Portal: Portal(c),
-		Chats: store, BotID: c.ClientID, TeamsWeb: TeamsWeb(c), Snapshots: store, Jobs: store, WakeJobs: s.wakeJobs})
+		Chats: store, BotID: c.ClientID, TeamsWeb: TeamsWeb(c), Snapshots: store, Jobs: store, WakeJobs: s.wakeJobs,
+		Installer: s.graph, CatalogAppID: c.TeamsCatalogAppID})
 	if s.jobs, err = bulkjob.New(bulkjob.Options{Store: store, Runs: s.ops, Logger: logger}); err != nil {
 		return nil, fmt.Errorf("bulk jobs: %w", err)
 	}
@@ -153,7 +154,7 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	if s.monitor, err = monitor.New(monitor.Options{
 		Store: store, Source: s.ops, Poster: s.router, Tokens: s.broker, SignIns: s.signIns,
 		Interval: c.MonitorInterval, Shards: c.MonitorShards, IdleDays: c.MonitorIdleDays, ReminderAfter: c.ApprovalReminder,
-		TabLink: teamsTab(c), Portal: Portal(c), Logger: logger, Metrics: monitorMetrics,
+		TabLink: teamsTab(c), Portal: Portal(c), Logger: logger, Metrics: monitorMetrics, Feed: s.graph,
 	}); err != nil {
 		return nil, fmt.Errorf("monitor: %w", err)
 	}

@@ -41,6 +41,10 @@ type Config struct {
 	AllowedTenants []string
 	// ClientID is the Entra application id, which is also the bot's app id.
 	ClientID string
+	// TeamsCatalogAppID is FlowDeck's id in the organisation's Teams app
+	// catalog (FLOWDECK_TEAMS_CATALOG_APP_ID); empty, FlowDeck never installs
+	// itself for a user.
+	TeamsCatalogAppID string
 	// ClientSecret is the application's client secret (or empty with ClientCertFile).
 	ClientSecret string
 	// ClientCertFile is a PEM file with the application's certificate and private key.

@@ -74,6 +74,7 @@ func (c Config) Settings() []Setting {
 		"FLOWDECK_TRUSTED_PROXIES":         strings.Join(prefixes, ","),
 		"FLOWDECK_RATE_LIMIT_USER":         c.RateLimitUser.String(),
 		"FLOWDECK_RATE_LIMIT_IP":           c.RateLimitIP.String(),
+		"FLOWDECK_TEAMS_CATALOG_APP_ID":    c.TeamsCatalogAppID,
 	}
 	out := make([]Setting, 0, len(vars))
 	for _, v := range vars {

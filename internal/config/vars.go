@@ -117,6 +117,8 @@ var vars = []Var{
 		set: func(l *loader, v string) { l.c.RateLimitUser = l.rateLimit("FLOWDECK_RATE_LIMIT_USER", v) }},
 	{Name: "FLOWDECK_RATE_LIMIT_IP", Default: "100/s burst 500", Doc: "Requests each client address may make, checked before sign-in (the bot endpoint, health and metrics are exempt); same syntax, or off. Generous: a NAT can hide thousands of users.",
 		set: func(l *loader, v string) { l.c.RateLimitIP = l.rateLimit("FLOWDECK_RATE_LIMIT_IP", v) }},
+	{Name: "FLOWDECK_TEAMS_CATALOG_APP_ID", Default: "— (no self-install)", Doc: "The id your Teams app catalog gave FlowDeck (GUID; Teams admin center, or Graph appCatalogs/teamsApps, not the manifest id). With the optional Graph permission TeamsAppInstallation.ReadWriteSelfForUser granted, FlowDeck installs itself for tab users who never opened its chat, so alerts reach them.",
+		set: func(l *loader, v string) { l.c.TeamsCatalogAppID = l.guid("FLOWDECK_TEAMS_CATALOG_APP_ID", v) }},
 }
 
 // defaults fills what was left unset, once everything explicit has been read.

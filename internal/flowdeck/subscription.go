@@ -85,9 +85,12 @@ type UserSettings struct {
 	// DigestTime is the local time of the daily digest as "HH:MM"; empty means off.
 	DigestTime string `json:"digestTime"`
 	// QuietStart and QuietEnd bound the local quiet hours as "HH:MM"; empty means none.
-	QuietStart string    `json:"quietStart"`
-	QuietEnd   string    `json:"quietEnd"`
-	UpdatedAt  time.Time `json:"updatedAt"`
+	QuietStart string `json:"quietStart"`
+	QuietEnd   string `json:"quietEnd"`
+	// Delivery is where failure alerts and new approvals arrive:
+	// DeliveryChat (also when empty), DeliveryFeed or DeliveryBoth.
+	Delivery  string    `json:"delivery"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 // SubscriptionStore keeps subscriptions, their watermarks, and user settings.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flowdeck/flowdeck/appmanifest"
 	"github.com/flowdeck/flowdeck/internal/app"
 	"github.com/flowdeck/flowdeck/internal/botframework"
 	"github.com/flowdeck/flowdeck/internal/cloud"
@@ -85,6 +86,15 @@ func StartWith(c *config.Config, logger *slog.Logger, tenant *powerplatform.Tena
 	if lc.Graph, err = graph.New(graph.Options{CA: lc.CA, Keyfunc: lc.Entra.Keyfunc, Cloud: c.Cloud, Logger: logger.With("fake", "graph")}); err != nil {
 		return nil, fmt.Errorf("fake Graph: %w", err)
 	}
+	// FlowDeck in the tenant's Teams app catalog: the manifest's id is the
+	// client id, the catalog's own id another.
+	activities := map[string]string{}
+	for _, a := range appmanifest.ActivityTypes() {
+		activities[a.Type] = a.TemplateText
+	}
+	lc.Graph.AddCatalogApp(graph.CatalogApp{ID: demo.TeamsCatalogAppID, ExternalID: c.ClientID, DisplayName: "FlowDeck", ClientID: c.ClientID,
+		ActivityTypes: activities})
+	c.TeamsCatalogAppID = demo.TeamsCatalogAppID
 	bot, err := lc.playBotCloud(c)
 	if err != nil {
 		return nil, err
@@ -148,7 +158,8 @@ func (lc *Cloud) Close() error {
 func (lc *Cloud) DevHost(c *config.Config, u demo.User) (h http.Handler, install func(context.Context) error, err error) {
 	mint := func(context.Context) (string, error) { return lc.SSOToken(c, u) }
 	driver, err := connector.NewDriver(connector.DriverOptions{Server: lc.Connector, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck",
-		LinkDomains: app.ManifestLinkDomains(*c), SSOToken: func(u demo.User) (string, error) { return lc.SSOToken(c, u) }})
+		LinkDomains: app.ManifestLinkDomains(*c), SSOToken: func(u demo.User) (string, error) { return lc.SSOToken(c, u) },
+		Installed: lc.markInstalled})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -156,6 +167,7 @@ func (lc *Cloud) DevHost(c *config.Config, u demo.User) (h http.Handler, install
 	if err != nil {
 		return nil, nil, err
 	}
+	lc.Graph.OnInstall(InstallEvents(driver))
 	chat, err := devhost.New(devhost.Options{Driver: driver, Connector: lc.Connector, User: u, TeamsURL: "/dev/teams/", RendererURL: "/vendor/adaptivecards.min.js"})
 	if err != nil {
 		return nil, nil, err
@@ -183,3 +195,20 @@ func (lc *Cloud) Playground(c *config.Config, u demo.User, listen string, logger
 func (lc *Cloud) SSOToken(c *config.Config, u demo.User) (string, error) {
 	return lc.Entra.MintSSOToken(entra.SSORequest{TenantID: u.TenantID, UserID: u.ID, Audience: c.AppIDURI})
 }
+
+// InstallEvents is what Teams does when Graph installs FlowDeck for a user:
+// the driver sends the bot installationUpdate and conversationUpdate, as
+// when the user adds the app.
+func InstallEvents(d *connector.Driver) graph.InstallHook {
+	return func(ctx context.Context, u demo.User, _ graph.CatalogApp) error {
+		res, err := d.Install(ctx, u)
+		if err == nil && res.Status/100 != 2 {
+			err = fmt.Errorf("the bot answered the install with %d", res.Status)
+		}
+		return err
+	}
+}
+
+// markInstalled records in the fake Graph that FlowDeck is installed for u,
+// when the driver plays the user adding it in Teams.
+func (lc *Cloud) markInstalled(u demo.User) { lc.Graph.MarkInstalled(u.ID, demo.TeamsCatalogAppID) }

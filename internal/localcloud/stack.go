@@ -120,10 +120,12 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	s.Driver, err = connector.NewDriver(connector.DriverOptions{Server: s.Cloud.Connector, BotURL: c.PublicURL.JoinPath("api", "messages").String(), BotName: "FlowDeck",
 		HTTPClient: &http.Client{Transport: s.HTTP.Transport, Timeout: 30 * time.Second}, TokenForm: o.TokenForm,
 		// The manifest's link domains, and Teams' SSO for the message extension.
-		LinkDomains: app.ManifestLinkDomains(c), SSOToken: s.SSOToken})
+		LinkDomains: app.ManifestLinkDomains(c), SSOToken: s.SSOToken,
+		Installed: s.Cloud.markInstalled})
 	if err != nil {
 		return nil, err
 	}
+	s.Cloud.Graph.OnInstall(InstallEvents(s.Driver))
 	s.Main = &app.Main{Config: c, Logger: logger, Version: "test", Listener: ln, RunContentHosts: []string{s.Cloud.PowerPlatform.ContentHost()},
 		ConnectorClock: o.ConnectorClock}
 	if err := s.Main.Run(ctx); err != nil {

@@ -103,6 +103,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Metrics, if set, counts cycles, notifications and failures.
 	Metrics *Metrics
+	// Feed, if set with TabLink, sends the activity-feed notifications of
+	// the users who chose them (UserSettings.Delivery feed or both) instead
+	// of or beside the card.
+	Feed Feed
 	// SignIns, if set, are the users the token broker found must sign in
 	// again (their refresh token died): the monitor takes them as they come
 	// and at every Tick, and calls SignInNeeded for each.
@@ -133,6 +137,13 @@ func New(o Options) (*Monitor, error) {
 	}
 	if o.Audience == "" {
 		o.Audience = "flow"
+	}
+	if o.Feed != nil && o.TabLink != nil {
+		logger := o.Logger
+		if logger == nil {
+			logger = slog.New(slog.DiscardHandler)
+		}
+		o.Poster = &feedPoster{Poster: o.Poster, feed: o.Feed, store: o.Store, tab: o.TabLink, log: logger}
 	}
 	if o.Interval <= 0 {
 		o.Interval = DefaultInterval

@@ -90,6 +90,11 @@ type Options struct {
 	// new one is waiting; without Jobs, bulk jobs are unavailable.
 	Jobs     flowdeck.BulkJobStore
 	WakeJobs func()
+	// Installer installs FlowDeck in a user's personal scope (graph.Client),
+	// the app catalog's id of FlowDeck being CatalogAppID
+	// (FLOWDECK_TEAMS_CATALOG_APP_ID); either unset, ChatInvite only links.
+	Installer    ChatInstaller
+	CatalogAppID string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -111,6 +116,10 @@ type Service struct {
 	jobs     flowdeck.BulkJobStore
 	wakeJobs func()
 	now      func() time.Time
+
+	installer    ChatInstaller
+	catalogAppID string
+	attempts     installAttempts
 }
 
 // New returns a Service.
@@ -126,7 +135,8 @@ func New(o Options) *Service {
 	}
 	return &Service{flows: o.Flows, overview: o.Overview, apps: o.Apps, subs: o.Subscriptions, people: o.People, portal: o.Portal,
 		chats: o.Chats, botID: o.BotID, teamsWeb: o.TeamsWeb, snaps: o.Snapshots, fresh: o.SnapshotFresh, refresh: o.RefreshEvery,
-		jobs: o.Jobs, wakeJobs: o.WakeJobs, now: o.Now}
+		jobs: o.Jobs, wakeJobs: o.WakeJobs, now: o.Now,
+		installer: o.Installer, catalogAppID: o.CatalogAppID}
 }
 
 // principal returns the caller, or ErrUnauthenticated.

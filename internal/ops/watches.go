@@ -128,6 +128,9 @@ func fieldError(field, format string, args ...any) error {
 // checkSettings judges what the settings mean: an IANA time zone, times as
 // HH:MM, and quiet hours with both ends, which differ.
 func checkSettings(st flowdeck.UserSettings) error {
+	if !flowdeck.ValidDelivery(st.Delivery) {
+		return fieldError("delivery", "Alerts arrive in the chat, the activity feed, or both: pick chat, feed or both.")
+	}
 	if _, err := time.LoadLocation(st.TimeZone); err != nil || len(st.TimeZone) > 64 || st.TimeZone == "Local" {
 		return fieldError("timeZone", "Unknown time zone; pick one from the list, such as Europe/Paris.")
 	}

@@ -14,7 +14,7 @@ const maxSettingRunes = 64
 // settingsRoutes:
 //
 //	GET /api/settings                                          → {"settings":UserSettings,"watches":[Subscription]}
-//	PUT /api/settings {"timeZone","digestTime","quietStart","quietEnd"} → UserSettings
+//	PUT /api/settings {"timeZone","digestTime","quietStart","quietEnd","delivery"} → UserSettings
 func (t *tab) settingsRoutes(g *echo.Group) {
 	g.GET("/settings", t.getSettings, noStore)
 	g.PUT("/settings", t.putSettings, noStore)
@@ -49,6 +49,8 @@ type settingsRequest struct {
 	DigestTime string `json:"digestTime"`
 	QuietStart string `json:"quietStart"`
 	QuietEnd   string `json:"quietEnd"`
+	// Delivery is where alerts and approvals arrive: chat (also ""), feed or both.
+	Delivery string `json:"delivery"`
 }
 
 func (t *tab) putSettings(c echo.Context) error {
@@ -56,13 +58,13 @@ func (t *tab) putSettings(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	for _, v := range []string{req.TimeZone, req.DigestTime, req.QuietStart, req.QuietEnd} {
+	for _, v := range []string{req.TimeZone, req.DigestTime, req.QuietStart, req.QuietEnd, req.Delivery} {
 		if !printable(v, maxSettingRunes) {
 			return invalid("Each setting is at most %d printable characters.", maxSettingRunes)
 		}
 	}
 	st, err := t.ops.SetSettings(ctxOf(c), flowdeck.UserSettings{
-		TimeZone: req.TimeZone, DigestTime: req.DigestTime, QuietStart: req.QuietStart, QuietEnd: req.QuietEnd,
+		TimeZone: req.TimeZone, DigestTime: req.DigestTime, QuietStart: req.QuietStart, QuietEnd: req.QuietEnd, Delivery: req.Delivery,
 	})
 	if err != nil {
 		return err

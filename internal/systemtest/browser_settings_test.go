@@ -103,14 +103,16 @@ func TestBrowserSettings(t *testing.T) {
 		}
 		f.run(t, "axe with a field error", f.checkViewAction(t, src))
 		f.run(t, "valid settings are saved", setInput(`input[name="quietEnd"]`, "07:00"),
+			evalTab(`const r = d.querySelector('input[name="delivery"][value="feed"]'); r.click(); return r.checked;`, nil),
 			save, waitTab(`return d.body.textContent.includes("Settings saved.") && !d.querySelector('[aria-invalid="true"]');`))
 		st, err := f.m.Parts().Ops.Settings(ctx)
-		if err != nil || st.TimeZone != "Europe/Paris" || st.DigestTime != "08:30" || st.QuietStart != "22:00" || st.QuietEnd != "07:00" {
+		if err != nil || st.TimeZone != "Europe/Paris" || st.DigestTime != "08:30" || st.QuietStart != "22:00" || st.QuietEnd != "07:00" || st.Delivery != flowdeck.DeliveryFeed {
 			t.Fatalf("stored settings %+v (%v)", st, err)
 		}
 		f.run(t, "they come back", f.open(""), dashboardLoaded,
 			goTab("#/settings", `const v = n => d.querySelector('input[name="' + n + '"]')?.value;
- return v("timeZone") === "Europe/Paris" && v("digestTime") === "08:30" && v("quietStart") === "22:00" && v("quietEnd") === "07:00";`))
+ return v("timeZone") === "Europe/Paris" && v("digestTime") === "08:30" && v("quietStart") === "22:00" && v("quietEnd") === "07:00" &&
+  d.querySelector('input[name="delivery"][value="feed"]')?.checked === true;`))
 	})
 
 	for _, theme := range []string{"dark", "contrast"} {

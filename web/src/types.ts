@@ -213,7 +213,12 @@ export interface Settings {
   digestTime: string;
   quietStart: string;
   quietEnd: string;
+  /** where failure alerts and new approvals arrive ("" is chat) */
+  delivery: "" | "chat" | "feed" | "both";
 }
+
+/** Delivery is where failure alerts and new approvals arrive ("" is chat). */
+export type Delivery = Settings["delivery"];
 
 export interface Watch {
   id: string;
@@ -248,6 +253,7 @@ export interface ApprovalList {
 /** GET /api/chat: whether FlowDeck reaches the user in their personal chat, and the deep link to it when not. */
 export interface ChatInvite {
   inChat: boolean;
+  installed?: boolean;
   link?: string;
 }
 

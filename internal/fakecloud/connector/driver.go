@@ -50,6 +50,10 @@ type DriverOptions struct {
 	// SSOToken, when set, gives u's Teams SSO token for the app: the driver
 	// answers a message extension's silentAuth with it, as Teams does.
 	SSOToken func(u demo.User) (string, error)
+	// Installed, if set, is told of every install the driver plays, before
+	// the bot hears of it: the local cloud records it in the fake Graph, as
+	// Teams' app installations are Graph's.
+	Installed func(u demo.User)
 }
 
 // Driver plays a Teams client: it sends signed, Teams-shaped activities to
@@ -199,6 +203,9 @@ func (d *Driver) Send(ctx context.Context, a map[string]any) (Result, error) {
 // installationUpdate (add), then conversationUpdate with membersAdded (the
 // bot). It returns the answer to the second; a non-2xx answer to the first is an error.
 func (d *Driver) Install(ctx context.Context, u demo.User) (Result, error) {
+	if d.o.Installed != nil {
+		d.o.Installed(u)
+	}
 	a := d.Activity(u, "installationUpdate")
 	a["action"] = "add"
 	cd := a["channelData"].(map[string]any)

@@ -20,6 +20,9 @@ const (
 const (
 	// ClientID is the application (client) id, which is also the bot id.
 	ClientID = "5a8f3c2e-1d4b-4e6f-9a7c-2b1d0e3f4a5b"
+	// TeamsCatalogAppID is the id the demo tenant's Teams app catalog gave
+	// FlowDeck (the manifest's id is ClientID).
+	TeamsCatalogAppID = "c47a1f0e-8b2d-4e3a-9f6c-1a2b3c4d5e6f"
 	// ClientSecret is the demo app's client secret. It exists only in the local cloud.
 	ClientSecret = "demo-secret-not-for-production"
 	// Host is the demo public host; the Application ID URI derives from it.

@@ -119,6 +119,9 @@ func firstPartyResources(cl cloud.Cloud) []Resource {
 		{ID: gr, AppID: "00000003-0000-0000-c000-000000000000", Name: "Microsoft Graph", Scopes: map[string]string{
 			"User.Read":          "Sign you in and read your profile",
 			"User.ReadBasic.All": "Read the basic profiles of people in your organisation",
+			// Optional permissions an administrator may grant FlowDeck.
+			"TeamsAppInstallation.ReadWriteSelfForUser": "Allow the Teams app to read, install, upgrade, and uninstall itself for you",
+			"TeamsActivity.Send":                        "Send a teamwork activity as you",
 		}},
 		// The Bot Framework's resource app id is not in the references; this one is made up.
 		{ID: BotFrameworkResource, AppID: "7e4e2d70-2e0f-4fea-8ae2-8d3a0e1a0a36", Name: "Bot Framework", Scopes: map[string]string{}},

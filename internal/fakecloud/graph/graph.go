@@ -73,6 +73,14 @@ type Server struct {
 	arrived     chan struct{} // a held look-up announces itself here
 	// revoked holds the users whose sessions RevokeTokens revoked.
 	revoked revocation.List
+	// catalog is the Teams app catalog by lower-cased catalog id; installs
+	// the apps installed per user (lower-cased oid); onInstall plays Teams
+	// after an install (teamwork.go).
+	catalog   map[string]CatalogApp
+	installs  map[string][]installation
+	onInstall InstallHook
+	// feed is what sendActivityNotification accepted (activity.go).
+	feed []FeedNotification
 }
 
 // New starts the fake on a loopback TLS listener.
@@ -119,6 +127,9 @@ func New(o Options) (*Server, error) {
 	mux.HandleFunc("GET /v1.0/users/{id}", s.handleUser)
 	mux.HandleFunc("POST /v1.0/directoryObjects/getByIds", s.handleGetByIDs)
 	mux.HandleFunc("POST /v1.0/$batch", s.handleBatch)
+	mux.HandleFunc("POST /v1.0/users/{id}/teamwork/installedApps", s.handleInstall)
+	mux.HandleFunc("POST /v1.0/me/teamwork/installedApps", s.handleInstall)
+	mux.HandleFunc("POST /v1.0/users/{id}/teamwork/sendActivityNotification", s.handleActivity)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", strings.Trim(r.URL.Path, "/")))
 	})
@@ -187,7 +198,9 @@ func (s *Server) SetUnavailable(on bool) {
 // caller is the verified identity of a request.
 type caller struct {
 	tenant, oid string
-	scopes      []string
+	// app is the client id the token was issued to (appid in v1 tokens, azp in v2).
+	app    string
+	scopes []string
 }
 
 func (c caller) has(any ...string) bool {
@@ -230,6 +243,9 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, b
 	c := caller{}
 	c.tenant, _ = claims["tid"].(string)
 	c.oid, _ = claims["oid"].(string)
+	if c.app, _ = claims["appid"].(string); c.app == "" {
+		c.app, _ = claims["azp"].(string)
+	}
 	scp, _ := claims["scp"].(string)
 	c.scopes = strings.Fields(scp)
 	if len(c.scopes) == 0 {

@@ -235,7 +235,8 @@ func testSettings(t *testing.T, open Opener) {
 	ctx := t.Context()
 	_, err := s.GetSettings(ctx, "tenant-1", "user-1")
 	wantKind(t, "GetSettings before Put", err, flowdeck.ErrNotFound)
-	in := flowdeck.UserSettings{TenantID: "tenant-1", UserID: "user-1", TimeZone: "Europe/Paris", DigestTime: "08:30", QuietStart: "20:00", QuietEnd: "07:00"}
+	in := flowdeck.UserSettings{TenantID: "tenant-1", UserID: "user-1", TimeZone: "Europe/Paris", DigestTime: "08:30", QuietStart: "20:00", QuietEnd: "07:00",
+		Delivery: flowdeck.DeliveryBoth}
 	must(t, "PutSettings", s.PutSettings(ctx, in))
 	got, err := s.GetSettings(ctx, "tenant-1", "user-1")
 	must(t, "GetSettings", err)
@@ -251,7 +252,7 @@ func testSettings(t *testing.T, open Opener) {
 	checkSettings(t, digests[0], in, clk.Now())
 
 	now := clk.Advance(time.Hour)
-	in.DigestTime, in.QuietStart, in.QuietEnd = "", "", ""
+	in.DigestTime, in.QuietStart, in.QuietEnd, in.Delivery = "", "", "", flowdeck.DeliveryFeed
 	must(t, "PutSettings replace", s.PutSettings(ctx, in))
 	got, err = s.GetSettings(ctx, "tenant-1", "user-1")
 	must(t, "GetSettings after replace", err)
@@ -263,6 +264,7 @@ func testSettings(t *testing.T, open Opener) {
 	_, err = s.GetSettings(ctx, "tenant-1", "user-2")
 	wantKind(t, "GetSettings other user", err, flowdeck.ErrNotFound)
 	wantKind(t, "PutSettings without user", s.PutSettings(ctx, flowdeck.UserSettings{TenantID: "t"}), flowdeck.ErrInvalid)
+	wantKind(t, "PutSettings with an unknown delivery", s.PutSettings(ctx, flowdeck.UserSettings{TenantID: "t", UserID: "u", Delivery: "pager"}), flowdeck.ErrInvalid)
 }
 
 func checkSettings(t *testing.T, got, want flowdeck.UserSettings, now time.Time) {

@@ -1,5 +1,5 @@
 import {
-  Body1, Button, Field, Input, MessageBar, MessageBarBody, Spinner, Title2, Title3, makeStyles,
+  Body1, Button, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Spinner, Title2, Title3, makeStyles,
 } from "@fluentui/react-components";
 import { useEffect, useRef, useState } from "react";
 import { del, post, put, seg } from "../api";
@@ -10,7 +10,7 @@ import { Problem } from "../components/Problem";
 import { TimeZoneField } from "../components/TimeZoneField";
 import { useApi } from "../components/useApi";
 import { ApiError, describeError } from "../errors";
-import type { FlowRow, Settings, SettingsView, Watch } from "../types";
+import type { Delivery, FlowRow, Settings, SettingsView, Watch } from "../types";
 
 const useStyles = makeStyles({
   form: { display: "flex", flexDirection: "column", gap: "8px", maxWidth: "360px" },
@@ -19,7 +19,7 @@ const useStyles = makeStyles({
   section: { display: "flex", flexDirection: "column", gap: "8px" },
 });
 
-type SettingKey = "timeZone" | "digestTime" | "quietStart" | "quietEnd";
+type SettingKey = "timeZone" | "digestTime" | "quietStart" | "quietEnd" | "delivery";
 
 /** watchLabel names what a watch watches. */
 function watchLabel(w: Watch): string {
@@ -54,7 +54,7 @@ export default function SettingsPage() {
       d.reload();
     } catch (e) {
       const field = e instanceof ApiError ? e.detail["field"] : undefined;
-      if (field === "timeZone" || field === "digestTime" || field === "quietStart" || field === "quietEnd") {
+      if (field === "timeZone" || field === "digestTime" || field === "quietStart" || field === "quietEnd" || field === "delivery") {
         setFieldError({ field, text: describeError(e) });
       }
       setNote({ ok: false, text: describeError(e) });
@@ -63,7 +63,7 @@ export default function SettingsPage() {
     }
   };
   const errorOf = (k: SettingKey) => (fieldError?.field === k ? fieldError.text : undefined);
-  const time = (k: SettingKey, label: string, hint: string) => (
+  const time = (k: "digestTime" | "quietStart" | "quietEnd", label: string, hint: string) => (
     <Field label={label} hint={hint} validationState={errorOf(k) ? "error" : "none"} validationMessage={errorOf(k)}>
       <Input type="time" name={k} value={st[k]} onChange={(_, v) => setSt({ ...st, [k]: v.value })} />
     </Field>
@@ -106,11 +106,20 @@ export default function SettingsPage() {
         <form ref={form} className={s.form} aria-labelledby="notify-h" noValidate
           onSubmit={(e) => { e.preventDefault(); void act(() => put("/settings", {
             timeZone: st.timeZone, digestTime: st.digestTime, quietStart: st.quietStart, quietEnd: st.quietEnd,
+            delivery: st.delivery || "chat",
           }), "Settings saved."); }}>
           <TimeZoneField value={st.timeZone} onChange={(v) => setSt({ ...st, timeZone: v })} error={errorOf("timeZone")} />
           {time("digestTime", "Daily digest at", "Empty: no daily digest.")}
           {time("quietStart", "Quiet hours from", "No alerts between these times; empty: none.")}
           {time("quietEnd", "Quiet hours until", "Alerts held in quiet hours come after them.")}
+          <Field label="Failure alerts and new approvals arrive" hint="The activity feed needs a permission your administrator grants; without it they come in chat."
+            validationState={errorOf("delivery") ? "error" : "none"} validationMessage={errorOf("delivery")}>
+            <RadioGroup name="delivery" value={st.delivery || "chat"} onChange={(_, v) => setSt({ ...st, delivery: v.value as Delivery })}>
+              <Radio value="chat" label="As a card in FlowDeck's chat" />
+              <Radio value="feed" label="In the Teams activity feed" />
+              <Radio value="both" label="Both" />
+            </RadioGroup>
+          </Field>
           <Button type="submit" appearance="primary" disabled={busy}>Save</Button>
         </form>
       </section>
