@@ -359,7 +359,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	f.entra.GrantAllDemoConsent()
 	src := webModule(t, "axe-core/axe.min.js")
 	pages := []struct{ name, hash, ready string }{
-		{"dashboard", "#/", `return !!d.querySelector('[data-testid="summary"]');`},
+		{"dashboard", "#/", `return d.querySelector('[data-testid="summary"]')?.dataset.live === "done";`},
 		{"flows", "#/flows", `return !!d.querySelector('table[aria-label="Flows"] tbody tr');`},
 		{"approvals", "#/approvals", `return !!d.querySelector('[data-approval]');`},
 	}

@@ -256,8 +256,10 @@ func (f *browserFixture) open(query string) chromedp.Action {
 	return chromedp.Navigate(f.host.HostURL() + query)
 }
 
-// dashboardLoaded waits for the dashboard's summary.
-var dashboardLoaded = waitTab(`return !!d.querySelector('[data-testid="summary"]');`)
+// dashboardLoaded waits for the dashboard's summary, complete: a snapshot
+// shows first and the live refresh streams in, so the summary is only whole
+// once it says data-live="done".
+var dashboardLoaded = waitTab(`return d.querySelector('[data-testid="summary"]')?.dataset.live === "done";`)
 
 func summaryValue(label string) string {
 	return fmt.Sprintf(`const a = [...d.querySelectorAll('[data-testid="summary"] a')].find(a => (a.getAttribute("aria-label") || "").endsWith(%q)); return a ? Number(a.textContent) : -1;`, " "+label)

@@ -77,7 +77,8 @@ func TestBrowserEmptyStates(t *testing.T) {
 			waitTab(emptyShows("empty-approvals", "You have no pending approvals")),
 			waitTab(emptyShows("empty-broken", "All connections work")))
 		f.run(t, "follow the link to 7 days", clickText("a", "Look at the last 7 days"),
-			waitTab(`return w.location.hash === "#/?window=7d" && !!d.querySelector('[data-testid="failing"] li');`))
+			waitTab(`return w.location.hash === "#/?window=7d" && !!d.querySelector('[data-testid="failing"] li') &&
+d.querySelector('[data-testid="summary"]').dataset.live === "done";`))
 		var failing float64
 		f.run(t, "read the 7-day summary", evalTab(summaryValue("failing flows"), &failing))
 		if failing < 1 {
