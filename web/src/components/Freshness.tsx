@@ -27,14 +27,15 @@ function useNow(): number {
 /**
  * Freshness is a data view's Refresh button and "Updated N s ago", the age
  * counted from when the data was gathered (fetchedAt) and ticking every
- * second — shown also while a refresh loads, after it.
+ * second — shown also while a refresh loads, after it. Refresh stays
+ * enabled (and legible) while loading: pressing it starts over.
  */
 export function Freshness(props: { fetchedAt: number | undefined; loading: boolean; onRefresh: () => void; what?: string }) {
   const s = useStyles();
   const now = useNow();
   return (
     <div className={s.bar} data-testid="freshness">
-      <Button size="small" disabled={props.loading} onClick={props.onRefresh}
+      <Button size="small" onClick={props.onRefresh}
         aria-label={props.what ? `Refresh ${props.what}` : undefined}>Refresh</Button>
       {props.fetchedAt !== undefined && (
         <Caption1 data-testid="updated" data-fetched-at={props.fetchedAt}>
