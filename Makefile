@@ -43,7 +43,7 @@ test-setup: ## Install Debian's Chromium and start PostgreSQL when missing (what
 
 .PHONY: test
 test: test-setup web ## Set up (Chromium, PostgreSQL), build the tab UI, then run every test with the race detector; fail on a secret in any test log
-	set -o pipefail; FLOWDECK_BROWSER_TESTS=1 $(GO) test -race -count=1 -json ./... | $(GO) run ./cmd/testlog -secrets cmd/testlog/secrets.txt
+	set -o pipefail; FLOWDECK_BROWSER_TESTS=1 $(GO) test -race -count=1 -timeout 30m -json ./... | $(GO) run ./cmd/testlog -secrets cmd/testlog/secrets.txt
 
 .PHONY: lint
 lint: ## gofmt and go mod tidy leave no diff; go vet; staticcheck

@@ -278,10 +278,6 @@ func TestBulkResubmitRunsInTheBackground(t *testing.T) {
 	// user's failure queries share one for a minute): start afresh.
 	w.cloud.Overview.Forget(as(adele))
 
-	// The dashboard's failure pass answers the user's queries for a minute
-	// (powerautomate's shared passes); the 40 new failures are seen once it
-	// is forgotten, as they would be a minute later.
-	w.cloud.Overview.Forget(as(adele))
 	r := w.ask(t, adele, "failed")
 	var all map[string]any
 	for _, x := range actionsWith(t, r.Activity().Attachments[0].Content, cards.VerbBulkFailed) {

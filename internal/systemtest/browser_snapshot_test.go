@@ -28,7 +28,6 @@ const clickables = `return [...d.querySelectorAll('[role="tab"], [data-testid="f
 // has moved. Both states are axe-clean, in the default theme, dark and high
 // contrast at 360 px, with no sideways scrolling.
 func TestBrowserDashboardSnapshotThenLive(t *testing.T) {
-	src := webModule(t, "axe-core/axe.min.js")
 	for _, v := range []struct {
 		theme string
 		width int64
@@ -36,6 +35,7 @@ func TestBrowserDashboardSnapshotThenLive(t *testing.T) {
 		t.Run(fmt.Sprintf("%s-%d", v.theme, v.width), func(t *testing.T) {
 			f := newBrowserFixture(t, powerplatform.Demo(time.Now()))
 			f.entra.GrantAllDemoConsent()
+			src := webModule(t, "axe-core/axe.min.js") // after the fixture, which skips without a built UI
 			var size chromedp.Action = chromedp.Tasks{}
 			if v.width > 0 {
 				size = emulation.SetDeviceMetricsOverride(v.width, 740, 1, true)
