@@ -1,0 +1,160 @@
+package ops
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/flowdeck/flowdeck/internal/flowdeck"
+)
+
+// The message extension's search answers as the user types, so it must not
+// wait for a pass over every environment (31 calls for 1,000 flows in 10
+// environments) or over every flow's runs (1,000 calls). When the overview's
+// cache is cold — the first search, after its TTL, or on another replica —
+// it answers from the user's stored snapshot and refreshes that snapshot in
+// the background (stale-while-revalidate).
+
+const (
+	// flowsSnapshotKind is the store's name of a user's list of every flow.
+	flowsSnapshotKind = "flows"
+	// searchSnapshotMaxAge is the age under which a snapshot answers a search
+	// whose live answer is not at hand; an older one is ignored.
+	searchSnapshotMaxAge = 24 * time.Hour
+	// refreshTimeout bounds one background refresh.
+	refreshTimeout = 2 * time.Minute
+)
+
+// allFlows is the overview's AllFlows that keeps a list read live (not from
+// the overview's cache) and complete as the user's flows snapshot.
+func (s *Service) allFlows(ctx context.Context) (flowdeck.FlowsReport, error) {
+	if rep, ok := s.overview.CachedFlows(ctx); ok {
+		return rep, nil
+	}
+	start := s.now()
+	rep, err := s.overview.AllFlows(ctx)
+	if err == nil && len(rep.Partial) == 0 {
+		s.keepSnapshot(ctx, flowsSnapshotKind, start, rep)
+	}
+	return rep, err
+}
+
+// searchFlows is every flow of the user for a search: from the overview's
+// cache when warm, else from a snapshot younger than searchSnapshotMaxAge
+// (refreshed in the background), else live.
+func (s *Service) searchFlows(ctx context.Context) (flowdeck.FlowsReport, error) {
+	if rep, ok := s.overview.CachedFlows(ctx); ok {
+		return rep, nil
+	}
+	var rep flowdeck.FlowsReport
+	if _, ok := s.snapshot(ctx, flowsSnapshotKind, &rep); ok {
+		s.refreshInBackground(ctx, flowsSnapshotKind, func(ctx context.Context) { _, _ = s.allFlows(ctx) })
+		return rep, nil
+	}
+	return s.allFlows(ctx)
+}
+
+// searchFailures is the user's failing flows of the last 7 days for a
+// search: from the 7-day dashboard snapshot when younger than
+// searchSnapshotMaxAge (refreshed in the background once older than
+// Options.SnapshotFresh), else a live dashboard, which keeps one.
+func (s *Service) searchFailures(ctx context.Context) (Dashboard, error) {
+	const window = "7d"
+	d, ok, err := s.DashboardSnapshot(ctx, window)
+	if err != nil && !errors.Is(err, flowdeck.ErrUnavailable) {
+		return Dashboard{}, err
+	}
+	if age := s.now().Sub(d.AsOf); ok && age >= 0 && age < searchSnapshotMaxAge {
+		if age >= s.fresh || len(d.Partial) > 0 {
+			s.refreshInBackground(ctx, snapshotKind(window), func(ctx context.Context) { _, _ = s.DashboardLive(ctx, window, false, nil) })
+		}
+		return d, nil
+	}
+	return s.DashboardLive(ctx, window, false, nil)
+}
+
+// snapshot reads the user's snapshot of kind into v; ok is false when there
+// is none younger than searchSnapshotMaxAge, or it cannot be read.
+func (s *Service) snapshot(ctx context.Context, kind string, v any) (asOf time.Time, ok bool) {
+	p, err := principal(ctx)
+	if s.snaps == nil || err != nil {
+		return time.Time{}, false
+	}
+	sn, err := s.snaps.GetSnapshot(ctx, p.TenantID, p.UserID, kind)
+	if err != nil {
+		return time.Time{}, false
+	}
+	if age := s.now().Sub(sn.AsOf); age < 0 || age >= searchSnapshotMaxAge || json.Unmarshal(sn.Body, v) != nil {
+		return time.Time{}, false
+	}
+	return sn.AsOf, true
+}
+
+// keepSnapshot stores v as the user's snapshot of kind, gathered from asOf;
+// a store that fails only costs a later search its instant answer.
+func (s *Service) keepSnapshot(ctx context.Context, kind string, asOf time.Time, v any) {
+	p, err := principal(ctx)
+	if s.snaps == nil || err != nil {
+		return
+	}
+	body, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	_ = s.snaps.PutSnapshot(ctx, flowdeck.Snapshot{TenantID: p.TenantID, UserID: p.UserID, Kind: kind, AsOf: asOf, Body: body})
+}
+
+// refreshInBackground runs fn as the user in ctx, detached from ctx's end
+// and bounded by refreshTimeout, unless a refresh of the user's kind is in
+// flight already: one at a time per user and kind, however many searches ask.
+func (s *Service) refreshInBackground(ctx context.Context, kind string, fn func(context.Context)) {
+	p, err := principal(ctx)
+	if err != nil {
+		return
+	}
+	key := p.TenantID + "/" + p.UserID + "/" + kind
+	if !s.background.start(key) {
+		return
+	}
+	go func() {
+		defer s.background.done(key)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+		defer cancel()
+		fn(ctx)
+	}()
+}
+
+// WaitRefreshes returns when the background refreshes started so far have
+// ended (at shutdown, and in tests).
+func (s *Service) WaitRefreshes() { s.background.wg.Wait() }
+
+// background tracks the refreshes in flight, by user and kind.
+type background struct {
+	mu      sync.Mutex
+	running map[string]bool
+	wg      sync.WaitGroup
+}
+
+// start reports whether a refresh of key may start, marking it running.
+func (b *background) start(key string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.running[key] {
+		return false
+	}
+	if b.running == nil {
+		b.running = map[string]bool{}
+	}
+	b.running[key] = true
+	b.wg.Add(1)
+	return true
+}
+
+func (b *background) done(key string) {
+	b.mu.Lock()
+	delete(b.running, key)
+	b.mu.Unlock()
+	b.wg.Done()
+}
