@@ -115,6 +115,8 @@ func suite() ([]entry, []row) {
 			beside: ptr(m("BenchmarkComposeSearch1000Flows/cold", "p95-ms")), besideWhat: "first query, cold cache (every environment's flows read)"},
 		{entry: "compose", what: "… overview cache cold (TTL passed, or another replica), the user's flows snapshot in the store: p95", metric: m("BenchmarkComposeSearch1000Flows/cold-snapshot", "p95-ms"), show: as("ms"),
 			beside: ptr(m("BenchmarkComposeSearch1000Flows/warm", "p95-ms")), besideWhat: "warm cache, same run"},
+		{entry: "compose", what: "… failed-runs search, cold overview cache, the user's 7-day dashboard snapshot in the store: p95", metric: m("BenchmarkComposeSearch1000Flows/failed-snapshot", "p95-ms"), show: as("ms")},
+		{entry: "compose", what: "… approvals search, always live (1 environments call + 10 approval lists, 4 in flight per user): p95", metric: m("BenchmarkComposeSearch1000Flows/approvals-cold", "p95-ms"), show: as("ms")},
 		{entry: "tab", what: "tab API `GET /api/flows`, 1,002 flows, first page, warm cache (server time)", metric: m("BenchmarkTabFlows/default", "ns/op"), show: millis},
 		{entry: "healthz", what: "`GET /healthz` through the whole middleware chain", metric: m("BenchmarkHealthz", "ns/op"), show: micros,
 			beside: ptr(m("BenchmarkBareEcho", "ns/op")), besideWhat: "bare Echo, no-op handler"},

@@ -115,41 +115,74 @@ func (s *Service) refreshInBackground(ctx context.Context, kind string, fn func(
 		return
 	}
 	key := p.TenantID + "/" + p.UserID + "/" + kind
-	if !s.background.start(key) {
+	closing, ok := s.background.start(key)
+	if !ok {
 		return
 	}
 	go func() {
 		defer s.background.done(key)
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
 		defer cancel()
+		defer context.AfterFunc(closing, cancel)()
 		fn(ctx)
 	}()
 }
 
 // WaitRefreshes returns when the background refreshes started so far have
-// ended (at shutdown, and in tests).
+// ended (in tests).
 func (s *Service) WaitRefreshes() { s.background.wg.Wait() }
+
+// CloseRefreshes cancels the background refreshes in flight, starts no
+// more, and waits until they have ended or ctx ends (at shutdown, before
+// the store closes).
+func (s *Service) CloseRefreshes(ctx context.Context) error {
+	s.background.close()
+	done := make(chan struct{})
+	go func() { s.background.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // background tracks the refreshes in flight, by user and kind.
 type background struct {
 	mu      sync.Mutex
 	running map[string]bool
 	wg      sync.WaitGroup
+	// closing ends when CloseRefreshes is called.
+	closing context.Context
+	closed  context.CancelFunc
 }
 
-// start reports whether a refresh of key may start, marking it running.
-func (b *background) start(key string) bool {
+// start reports whether a refresh of key may start, marking it running; the
+// refresh must stop when closing ends.
+func (b *background) start(key string) (closing context.Context, ok bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.running[key] {
-		return false
-	}
-	if b.running == nil {
-		b.running = map[string]bool{}
+	b.init()
+	if b.running[key] || b.closing.Err() != nil {
+		return nil, false
 	}
 	b.running[key] = true
 	b.wg.Add(1)
-	return true
+	return b.closing, true
+}
+
+func (b *background) init() {
+	if b.running == nil {
+		b.running = map[string]bool{}
+		b.closing, b.closed = context.WithCancel(context.Background())
+	}
+}
+
+func (b *background) close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.init()
+	b.closed()
 }
 
 func (b *background) done(key string) {

@@ -246,3 +246,36 @@ func TestSearchFailedFromDashboardSnapshot(t *testing.T) {
 		t.Errorf("the stale 7-day snapshot was not refreshed: %v %v %v", again.AsOf, ok, err)
 	}
 }
+
+func TestCloseRefreshesCancelsAndStartsNoMore(t *testing.T) {
+	w := newSnapshotWorld(t)
+	adele := cloudtest.Adele()
+	ctx := cloudtest.As(adele)
+	if _, err := w.warm.Search(ctx, ops.SearchFlows, "", 0, ops.MaxSearchResults); err != nil {
+		t.Fatal(err)
+	}
+	first, err := w.store.GetSnapshot(ctx, adele.TenantID, adele.ID, "flows")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.clock.add(time.Hour)
+	// The refresh this search starts waits at the shut gate until cancelled.
+	if _, err := w.cold.Search(bounded(t, ctx), ops.SearchFlows, "", 0, ops.MaxSearchResults); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.cold.CloseRefreshes(bounded(t, t.Context())); err != nil {
+		t.Fatalf("CloseRefreshes = %v, want the held refresh cancelled", err)
+	}
+	w.openGate()
+	w.cloud.PP.ResetRequests()
+	if got, err := w.cold.Search(ctx, ops.SearchFlows, "", 0, ops.MaxSearchResults); err != nil || len(got.Hits) == 0 {
+		t.Fatalf("search after close: %v", err)
+	}
+	w.cold.WaitRefreshes()
+	if n := len(w.cloud.PP.Requests()); n != 0 {
+		t.Errorf("%d upstream requests: a refresh started after CloseRefreshes", n)
+	}
+	if sn, err := w.store.GetSnapshot(ctx, adele.TenantID, adele.ID, "flows"); err != nil || !sn.AsOf.Equal(first.AsOf) {
+		t.Errorf("snapshot %v, %v; the cancelled refresh should keep none", sn.AsOf, err)
+	}
+}
