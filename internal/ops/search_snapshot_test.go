@@ -53,12 +53,11 @@ func (c *clock) add(d time.Duration) {
 // is warm and a replica (another FlowDeck instance, same store) whose
 // overview starts cold and whose upstream calls wait at g.
 type snapshotWorld struct {
-	cloud       *cloudtest.Cloud
-	store       *sqlstore.Store
-	clock       *clock
-	warm, cold  *ops.Service
-	g           *gate
-	envs, flows int
+	cloud      *cloudtest.Cloud
+	store      *sqlstore.Store
+	clock      *clock
+	warm, cold *ops.Service
+	g          *gate
 }
 
 func newSnapshotWorld(t *testing.T) *snapshotWorld {
