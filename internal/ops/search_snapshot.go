@@ -28,14 +28,24 @@ const (
 )
 
 // allFlows is the overview's AllFlows that keeps a list read live (not from
-// the overview's cache) and complete as the user's flows snapshot.
+// the overview's cache) and complete as the user's flows snapshot, at most
+// once per Options.SnapshotFresh per user and replica (the monitor reads
+// every watching user's flows each cycle; a list of 1,000 flows is about
+// half a megabyte).
 func (s *Service) allFlows(ctx context.Context) (flowdeck.FlowsReport, error) {
+	return s.readFlows(ctx, false)
+}
+
+// readFlows is allFlows; always keeps the snapshot regardless of when this
+// replica last kept one (a refresh).
+func (s *Service) readFlows(ctx context.Context, always bool) (flowdeck.FlowsReport, error) {
 	if rep, ok := s.overview.CachedFlows(ctx); ok {
 		return rep, nil
 	}
 	start := s.now()
 	rep, err := s.overview.AllFlows(ctx)
-	if err == nil && len(rep.Partial) == 0 {
+	if p, perr := principal(ctx); err == nil && perr == nil && len(rep.Partial) == 0 &&
+		s.background.due(p.TenantID+"/"+p.UserID+"/"+flowsSnapshotKind, start, s.fresh, always) {
 		s.keepSnapshot(ctx, flowsSnapshotKind, start, rep)
 	}
 	return rep, err
@@ -50,7 +60,7 @@ func (s *Service) searchFlows(ctx context.Context) (flowdeck.FlowsReport, error)
 	}
 	var rep flowdeck.FlowsReport
 	if _, ok := s.snapshot(ctx, flowsSnapshotKind, &rep); ok {
-		s.refreshInBackground(ctx, flowsSnapshotKind, func(ctx context.Context) { _, _ = s.allFlows(ctx) })
+		s.refreshInBackground(ctx, flowsSnapshotKind, func(ctx context.Context) { _, _ = s.readFlows(ctx, true) })
 		return rep, nil
 	}
 	return s.allFlows(ctx)
@@ -155,6 +165,33 @@ type background struct {
 	// closing ends when CloseRefreshes is called.
 	closing context.Context
 	closed  context.CancelFunc
+	// kept is when this replica last kept each snapshot, by user and kind.
+	kept map[string]time.Time
+}
+
+// maxKept bounds the entries of background.kept before the old ones are dropped.
+const maxKept = 10000
+
+// due reports whether the snapshot key, gathered at now, should be kept:
+// always, or when this replica kept none within every; it then notes now.
+func (b *background) due(key string, now time.Time, every time.Duration, always bool) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if last, ok := b.kept[key]; ok && !always && now.Sub(last) >= 0 && now.Sub(last) < every {
+		return false
+	}
+	if b.kept == nil {
+		b.kept = map[string]time.Time{}
+	}
+	if len(b.kept) >= maxKept {
+		for k, t := range b.kept {
+			if now.Sub(t) >= every {
+				delete(b.kept, k)
+			}
+		}
+	}
+	b.kept[key] = now
+	return true
 }
 
 // start reports whether a refresh of key may start, marking it running; the

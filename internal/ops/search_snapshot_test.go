@@ -278,3 +278,32 @@ func TestCloseRefreshesCancelsAndStartsNoMore(t *testing.T) {
 		t.Errorf("snapshot %v, %v; the cancelled refresh should keep none", sn.AsOf, err)
 	}
 }
+
+func TestLiveFlowListsKeepTheSnapshotOncePerSnapshotFresh(t *testing.T) {
+	w := newSnapshotWorld(t)
+	adele := cloudtest.Adele()
+	ctx := cloudtest.As(adele)
+	// A replica whose overview caches nothing: every list is read live (the monitor's cycles).
+	nocache := ops.New(ops.Options{Flows: w.cloud.Flows, Apps: w.cloud.Apps, Subscriptions: w.store, Snapshots: w.store, Now: w.clock.now,
+		Overview: powerautomate.NewOverview(w.cloud.Flows, powerautomate.OverviewOptions{CacheTTL: time.Nanosecond, Fresh: time.Nanosecond})})
+	asOf := func() time.Time {
+		t.Helper()
+		if _, err := nocache.AllFlows(ctx); err != nil {
+			t.Fatal(err)
+		}
+		sn, err := w.store.GetSnapshot(ctx, adele.TenantID, adele.ID, "flows")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sn.AsOf
+	}
+	first := asOf()
+	w.clock.add(ops.DefaultSnapshotFresh - time.Second)
+	if got := asOf(); !got.Equal(first) {
+		t.Errorf("kept again after %v: %v, want %v", ops.DefaultSnapshotFresh-time.Second, got, first)
+	}
+	w.clock.add(time.Second)
+	if got := asOf(); !got.After(first) {
+		t.Errorf("not kept after %v: %v", ops.DefaultSnapshotFresh, got)
+	}
+}
