@@ -185,6 +185,11 @@ func (m *Main) Close() error {
 			errs = append(errs, fmt.Errorf("card updates in flight: %w", err))
 		}
 	}
+	if m.services != nil && m.services.ops != nil {
+		if err := m.services.ops.CloseRefreshes(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("search snapshot refreshes in flight: %w", err))
+		}
+	}
 	m.services.Close()
 	m.services = nil
 	if m.store != nil {

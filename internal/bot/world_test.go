@@ -40,6 +40,8 @@ type worldOptions struct {
 	fast bool
 	// coldCache makes the Power Automate overview cache nothing.
 	coldCache bool
+	// snapshots gives ops the store's snapshots (Options.Snapshots).
+	snapshots bool
 	quiet     bool
 	// echo puts the no-op echo handler behind the endpoint instead of the
 	// bot: the ceiling of the benchmarks (see echoHandler).
@@ -123,8 +125,13 @@ func newWorld(tb testing.TB, o worldOptions) *world {
 	if o.coldCache {
 		overview = powerautomate.NewOverview(w.cloud.Flows, powerautomate.OverviewOptions{CacheTTL: time.Nanosecond, Fresh: time.Nanosecond})
 	}
+	var snapshots flowdeck.SnapshotStore
+	if o.snapshots {
+		snapshots = w.store
+	}
 	w.ops = ops.New(ops.Options{Flows: w.cloud.Flows, Overview: overview, Apps: w.cloud.Apps, Subscriptions: w.store,
-		People: graph.NewNames(graph.NamesOptions{Client: w.cloud.GraphClient, Logger: log}), Portal: publicPortal})
+		People: graph.NewNames(graph.NamesOptions{Client: w.cloud.GraphClient, Logger: log}), Portal: publicPortal, Snapshots: snapshots})
+	tb.Cleanup(w.ops.WaitRefreshes)
 	w.conn, err = connector.New(connector.Options{CA: w.cloud.CA, Keyfunc: w.cloud.Entra.Keyfunc, DisableRateLimit: o.fast})
 	must(tb, err)
 	tb.Cleanup(func() { _ = w.conn.Close() })

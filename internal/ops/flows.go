@@ -118,7 +118,7 @@ func (s *Service) flowPage(ctx context.Context, q FlowQuery) (FlowList, error) {
 		}
 		me = p.UserID
 	}
-	rep, err := s.overview.AllFlows(ctx)
+	rep, err := s.allFlows(ctx)
 	if err != nil {
 		return FlowList{}, err
 	}

@@ -7,9 +7,10 @@ import (
 )
 
 // AllFlows lists the user's flows in every environment (from the short
-// overview cache when fresh), with the environments that failed.
+// overview cache when fresh), with the environments that failed; a list
+// read live is kept as the user's flows snapshot, for Search.
 func (s *Service) AllFlows(ctx context.Context) (flowdeck.FlowsReport, error) {
-	return s.overview.AllFlows(ctx)
+	return s.allFlows(ctx)
 }
 
 // PendingApprovals lists the approvals waiting for the user's answer, in

@@ -42,6 +42,9 @@ type FlowAPI interface {
 type OverviewAPI interface {
 	Environments(ctx context.Context) ([]flowdeck.Environment, error)
 	AllFlows(ctx context.Context) (flowdeck.FlowsReport, error)
+	// CachedFlows is AllFlows from the overview's short-lived cache alone;
+	// ok is false when that cache is cold. It asks nothing upstream.
+	CachedFlows(ctx context.Context) (flowdeck.FlowsReport, bool)
 	Failures(ctx context.Context, since time.Time) (flowdeck.FailureReport, error)
 	// FailuresEach is Failures that hands each flow's failures to each as they arrive.
 	FailuresEach(ctx context.Context, since time.Time, each func(flowdeck.FlowFailures)) (flowdeck.FailureReport, error)
@@ -120,6 +123,8 @@ type Service struct {
 	installer    ChatInstaller
 	catalogAppID string
 	attempts     installAttempts
+	// background runs the refreshes of stale snapshots (search_snapshot.go).
+	background background
 }
 
 // New returns a Service.

@@ -23,8 +23,6 @@ const (
 	MaxSearchResults = 25
 	// MaxSearchText is the longest search text read, in bytes; the rest is ignored.
 	MaxSearchText = 200
-	// searchFailedWindow is how far back failed runs are searched.
-	searchFailedWindow = 7 * 24 * time.Hour
 )
 
 // SearchHit is one result of Search: a flow, a flow's latest failed run (with
@@ -50,8 +48,11 @@ type SearchResult struct {
 // approvals waiting for their answer, whose name (or title) contains text
 // (case-insensitive; "" matches all), best first: names that start with text
 // before names that contain it, then newest. It pages with skip and count
-// (count at most MaxSearchResults). It reads the overview (cached briefly),
-// so typing in the compose box costs no upstream call per key.
+// (count at most MaxSearchResults). Flows come from the overview (cached
+// briefly), so typing in the compose box costs no upstream call per key, or
+// when that cache is cold from the user's stored snapshot (refreshed in the
+// background); failed runs from the user's 7-day dashboard snapshot; the
+// approvals are asked live, so that they are current (search_snapshot.go).
 func (s *Service) Search(ctx context.Context, kind, text string, skip, count int) (SearchResult, error) {
 	if skip < 0 || count <= 0 || count > MaxSearchResults {
 		return SearchResult{}, flowdeck.Errorf(flowdeck.ErrInvalid, "Ask for 1 to %d results.", MaxSearchResults)
@@ -64,7 +65,7 @@ func (s *Service) Search(ctx context.Context, kind, text string, skip, count int
 	var partial []Partial
 	switch kind {
 	case SearchFlows:
-		rep, err := s.overview.AllFlows(ctx)
+		rep, err := s.searchFlows(ctx)
 		if err != nil {
 			return SearchResult{}, err
 		}
@@ -76,18 +77,16 @@ func (s *Service) Search(ctx context.Context, kind, text string, skip, count int
 		}
 		partial = rep.Partial
 	case SearchFailed:
-		rep, err := s.overview.Failures(ctx, s.now().Add(-searchFailedWindow))
+		d, err := s.searchFailures(ctx)
 		if err != nil {
 			return SearchResult{}, err
 		}
-		for _, ff := range rep.Flows {
-			if r, ok := rank(ff.Flow.DisplayName, q); ok {
-				f, run := ff.Flow, ff.Latest
-				f.Link, run.Link = s.portal.Flow(f), s.portal.Run(run)
-				hits = append(hits, scoredHit{SearchHit{Kind: kind, Flow: f, Run: run, Failed: ff.FailedAction, Count: ff.Count}, r, run.StartTime})
+		for _, ff := range d.Failing {
+			if r, ok := rank(ff.Flow.DisplayName, q); ok && ff.Latest.ID != "" {
+				hits = append(hits, scoredHit{SearchHit{Kind: kind, Flow: ff.Flow, Run: ff.Latest, Failed: ff.FailedAction, Count: ff.Count}, r, ff.Latest.StartTime})
 			}
 		}
-		partial = rep.Partial
+		partial = d.Partial
 	case SearchApprovals:
 		rep, err := s.overview.PendingApprovals(ctx)
 		if err != nil {

@@ -40,9 +40,7 @@ func (ov *Overview) AllFlows(ctx context.Context) (FlowsReport, error) {
 		return FlowsReport{}, err
 	}
 	rep.Partial = partial
-	slices.SortFunc(rep.Flows, func(a, b flowdeck.Flow) int {
-		return cmp.Or(cmp.Compare(a.EnvironmentID, b.EnvironmentID), cmp.Compare(a.DisplayName, b.DisplayName), cmp.Compare(a.ID, b.ID))
-	})
+	sortFlows(rep.Flows)
 	return rep, nil
 }
 
