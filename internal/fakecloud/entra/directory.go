@@ -304,7 +304,7 @@ func demoApp(res []Resource) App {
 		Required: []RequiredResource{
 			{Resource: flow, Scopes: []string{"Flows.Read.All", "Flows.Manage.All", "Activity.Read.All", "Approvals.Read.All", "Approvals.Manage.All"}},
 			{Resource: pa, Scopes: []string{"User"}},
-			{Resource: gr, Scopes: []string{"User.Read", "User.ReadBasic.All"}},
+			{Resource: gr, Scopes: []string{"User.Read", "User.ReadBasic.All"}, Roles: []string{"TeamsActivity.Send"}},
 			{Resource: BotFrameworkResource},
 		},
 		PreAuthorized: []string{

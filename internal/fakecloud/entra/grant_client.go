@@ -2,7 +2,6 @@ package entra
 
 import (
 	"net/http"
-	"slices"
 )
 
 // grantClientCredentials issues an app-only token: scope=<resource>/.default.
@@ -17,9 +16,15 @@ func (s *Server) grantClientCredentials(req *tokenRequest) (map[string]any, *aad
 	if len(q.names) != 1 || q.names[0] != ".default" {
 		return nil, newErr(http.StatusBadRequest, "invalid_scope", 1002012, "The provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).", q.echo[0])
 	}
+	// roles are the application permissions the app requires on the
+	// resource AND an administrator of this tenant granted (an
+	// appRoleAssignment on the app's service principal): a required but
+	// unconsented application permission is absent from the token
+	// (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow,
+	// "Application permissions", "Request the permissions from a directory admin").
 	var roles []string
 	if rr, ok := req.app.required(q.res); ok {
-		roles = slices.Clone(rr.Roles)
+		roles = s.grantedRoles(req.tenant.ID, req.app.ClientID, q.res.ID, rr.Roles)
 	}
 	return s.issue(issuance{tenant: req.tenant.ID, app: req.app, res: q.res, roles: roles, q: q})
 }

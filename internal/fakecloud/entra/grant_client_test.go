@@ -56,17 +56,33 @@ func TestClientCredentialsRoles(t *testing.T) {
 	if err := f.srv.AddApp(app); err != nil {
 		t.Fatal(err)
 	}
-	status, body := f.post(t, demo.TenantID, url.Values{
-		"grant_type": {GrantClientCredentials}, "client_id": {app.ClientID}, "client_secret": {"s3"},
-		"scope": {"https://graph.microsoft.com/.default"},
-	})
-	if status != http.StatusOK {
-		t.Fatalf("status %d: %v", status, body)
+	roles := func() any {
+		t.Helper()
+		status, body := f.post(t, demo.TenantID, url.Values{
+			"grant_type": {GrantClientCredentials}, "client_id": {app.ClientID}, "client_secret": {"s3"},
+			"scope": {"https://graph.microsoft.com/.default"},
+		})
+		if status != http.StatusOK {
+			t.Fatalf("status %d: %v", status, body)
+		}
+		return f.parseClaims(t, body["access_token"].(string))["roles"]
 	}
-	claims := f.parseClaims(t, body["access_token"].(string))
-	roles, _ := claims["roles"].([]any)
-	if len(roles) != 1 || roles[0] != "User.Read.All" {
-		t.Errorf("roles = %v, want [User.Read.All]", claims["roles"])
+	if r := roles(); r != nil {
+		t.Errorf("roles before admin consent = %v, want none", r)
+	}
+	// A grant in another tenant, or of a role the app does not require, adds nothing.
+	f.srv.GrantAppRoles(demo.OtherTenantID, app.ClientID, GraphResource, "User.Read.All")
+	f.srv.GrantAppRoles(demo.TenantID, app.ClientID, GraphResource, "Mail.Send")
+	if r := roles(); r != nil {
+		t.Errorf("roles with foreign grants = %v, want none", r)
+	}
+	f.srv.GrantAppRoles(demo.TenantID, app.ClientID, GraphResource, "User.Read.All")
+	if r, _ := roles().([]any); len(r) != 1 || r[0] != "User.Read.All" {
+		t.Errorf("roles after admin consent = %v, want [User.Read.All]", r)
+	}
+	f.srv.RevokeAppRoles(demo.TenantID, app.ClientID, GraphResource)
+	if r := roles(); r != nil {
+		t.Errorf("roles after revocation = %v, want none", r)
 	}
 }
 

@@ -74,7 +74,10 @@ type Server struct {
 	apps      map[string]*App // by lower-case client id
 	resources map[string]*Resource
 	consents  map[consentKey]map[string]bool
-	mfa       map[mfaKey]bool
+	// appRoles are the admin-consented application permissions
+	// (appRoleAssignments), keyed with user "" (approles.go).
+	appRoles map[consentKey]map[string]bool
+	mfa      map[mfaKey]bool
 	// adminOnly are the tenants whose users cannot consent (RequireAdminConsent).
 	adminOnly map[string]bool
 	refresh   map[string]*refreshGrant
@@ -99,6 +102,7 @@ func New(opts Options) (*Server, error) {
 		apps:       map[string]*App{},
 		resources:  map[string]*Resource{},
 		consents:   map[consentKey]map[string]bool{},
+		appRoles:   map[consentKey]map[string]bool{},
 		mfa:        map[mfaKey]bool{},
 		adminOnly:  map[string]bool{},
 		refresh:    map[string]*refreshGrant{},

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/flowdeck/flowdeck/internal/cloud"
@@ -16,6 +17,12 @@ import (
 // https://learn.microsoft.com/graph/api/userteamwork-sendactivitynotification).
 var feedScopes = []string{"TeamsActivity.Send"}
 
+// feedRole is the Application permission of sendActivityNotification
+// (same page, "Permissions": Application TeamsActivity.Send). An app-only
+// token carries it in roles; its tid must be the recipient's tenant. The
+// 403 text for a token without it is unverified.
+const feedRole = "TeamsActivity.Send"
+
 // maxWebURL: a topic webUrl longer than 1024 characters is refused 400
 // BadRequest "UnknownError" (Microsoft Tech Community, "Activity Feed
 // Notifications Fail Due to WebUrl Length Limit"; undocumented).
@@ -23,8 +30,10 @@ const maxWebURL = 1024
 
 // FeedNotification is one activity-feed notification the fake accepted.
 type FeedNotification struct {
-	// TenantID and UserID are the recipient's; SenderID the signed-in user's.
+	// TenantID and UserID are the recipient's; SenderID the signed-in user's
+	// (empty for an app-only token); AppID the calling app's client id.
 	TenantID, UserID, SenderID string
+	AppID                      string
 	ActivityType               string
 	TopicSource, Topic, WebURL string
 	Preview                    string
@@ -55,12 +64,27 @@ var templateParam = regexp.MustCompile(`\{([A-Za-z0-9_]+)\}`)
 // "Request body", "Response"; https://learn.microsoft.com/graph/teams-send-activityfeednotifications,
 // "Requirements"). The codes and texts of the 400 and 404 answers are unverified.
 func (s *Server) handleActivity(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.authenticate(w, r)
+	c, ok := s.authenticateAs(w, r, true)
 	if !ok {
 		return
 	}
-	if !c.has(feedScopes...) {
+	switch {
+	case c.appOnly() && !slices.Contains(c.roles, feedRole):
+		writeError(w, http.StatusForbidden, "Forbidden", "Missing role permissions on the request. API requires one of '"+feedRole+"'.")
+		return
+	case !c.appOnly() && !c.has(feedScopes...):
 		writeAnswer(w, missingScope(feedScopes, c.scopes))
+		return
+	case !c.appOnly() && strings.EqualFold(c.oid, r.PathValue("id")):
+		// Teams does not deliver a notification whose sender is its
+		// recipient: "ensure that the recipient of the notification is not
+		// the same as the sender"; sending to oneself is "currently not
+		// possible" (Microsoft Tech Community, "Send notification for user",
+		// https://techcommunity.microsoft.com/discussions/teamsdeveloper/send-notification-for-user/3870027,
+		// replies 3870687 and 3916452). Graph's status and text for it are
+		// unverified: the fake takes the stricter reading, a 403 Forbidden,
+		// rather than a 204 for a notification nobody sees.
+		writeError(w, http.StatusForbidden, "Forbidden", "The sender of an activity feed notification cannot be its recipient.")
 		return
 	}
 	var body struct {
@@ -122,7 +146,7 @@ func (s *Server) handleActivity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.feed = append(s.feed, FeedNotification{TenantID: c.tenant, UserID: recipient.ID, SenderID: c.oid, ActivityType: body.ActivityType,
+	s.feed = append(s.feed, FeedNotification{TenantID: c.tenant, UserID: recipient.ID, SenderID: senderOf(c), AppID: c.app, ActivityType: body.ActivityType,
 		TopicSource: body.Topic.Source, Topic: body.Topic.Value, WebURL: body.Topic.WebURL, Preview: body.PreviewText.Content, Parameters: params})
 	s.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
@@ -150,4 +174,13 @@ func (s *Server) checkTopic(source, value, webURL string) *answer {
 		return errAnswer(http.StatusBadRequest, "BadRequest", "The topic source must be entityUrl or text.")
 	}
 	return nil
+}
+
+// senderOf is the notification's sending user: none for an app-only token
+// (whose oid is the service principal's).
+func senderOf(c caller) string {
+	if c.appOnly() {
+		return ""
+	}
+	return c.oid
 }

@@ -201,7 +201,12 @@ type caller struct {
 	// app is the client id the token was issued to (appid in v1 tokens, azp in v2).
 	app    string
 	scopes []string
+	// roles are an app-only token's application permissions (no scp).
+	roles []string
 }
+
+// appOnly reports whether the token is app-only: no scp claim.
+func (c caller) appOnly() bool { return len(c.scopes) == 0 }
 
 func (c caller) has(any ...string) bool {
 	for _, s := range any {
@@ -214,6 +219,13 @@ func (c caller) has(any ...string) bool {
 
 // authenticate checks the bearer token as Graph does, writing the error itself.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, bool) {
+	return s.authenticateAs(w, r, false)
+}
+
+// authenticateAs is authenticate; with appOnly it also accepts app-only
+// tokens (no scp, roles instead), for the endpoints that have an
+// Application permission.
+func (s *Server) authenticateAs(w http.ResponseWriter, r *http.Request, appOnly bool) (caller, bool) {
 	s.mu.Lock()
 	s.calls[r.URL.Path]++
 	s.mu.Unlock()
@@ -248,7 +260,14 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, b
 	}
 	scp, _ := claims["scp"].(string)
 	c.scopes = strings.Fields(scp)
-	if len(c.scopes) == 0 {
+	if rr, ok := claims["roles"].([]any); ok {
+		for _, x := range rr {
+			if v, ok := x.(string); ok {
+				c.roles = append(c.roles, v)
+			}
+		}
+	}
+	if len(c.scopes) == 0 && !appOnly {
 		// App-only tokens carry roles; this fake serves delegated calls only.
 		writeError(w, http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
 		return caller{}, false
