@@ -135,7 +135,18 @@ func newServices(ctx context.Context, c config.Config, store flowdeck.Store, reg
 	s.flows = powerautomate.New(powerautomate.Options{BaseURL: c.FlowAPIURL, HTTP: api, Content: runContent(c, hc, s.registry, localRunHosts)})
 	s.overview = powerautomate.NewOverview(s.flows, powerautomate.OverviewOptions{})
 	s.apps = powerapps.New(powerapps.Options{BaseURL: c.PowerAppsAPIURL, BAPURL: c.BAPAPIURL, HTTP: api})
-	s.graph = graph.New(graph.Options{BaseURL: c.GraphAPIURL, HTTP: api})
+	// Activity-feed notifications go out as FlowDeck (app-only, the
+	// recipient's tenant): Teams does not deliver one whose sender is its
+	// recipient, which a delegated call would make it.
+	graphAud, _ := s.registry.Get(identity.Graph)
+	feedTokens, err := identity.NewTenantAppTokens(identity.AppTokenOptions{
+		Authority: c.AuthorityURL.String(), ClientID: c.ClientID, Credential: cred, HTTPClient: hc,
+		Scope: graphAud.DefaultScope(), APIName: "Microsoft Graph", Logger: logger, DisableInstanceDiscovery: !MicrosoftAuthority(c.AuthorityURL),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph app-only token: %w", err)
+	}
+	s.graph = graph.New(graph.Options{BaseURL: c.GraphAPIURL, HTTP: api, AppTokens: feedTokens, AppHTTP: hc})
 	s.names = graph.NewNames(graph.NamesOptions{Client: s.graph, Logger: logger})
 	s.ops = ops.New(ops.Options{Flows: s.flows, Overview: s.overview, Apps: s.apps, Subscriptions: subs, People: s.names, Portal: Portal(c),
 		Chats: store, BotID: c.ClientID, TeamsWeb: TeamsWeb(c), Snapshots: store, Jobs: store, WakeJobs: s.wakeJobs,

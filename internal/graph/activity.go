@@ -11,10 +11,15 @@ import (
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
-// FeedPermission is the delegated permission of sendActivityNotification
+// FeedPermission is the Microsoft Graph APPLICATION permission FlowDeck
+// sends activity-feed notifications with
 // (https://learn.microsoft.com/graph/api/userteamwork-sendactivitynotification,
-// "Permissions"). Like InstallPermission it is optional: an administrator
-// grants it, and without it alerts arrive in the chat only.
+// "Permissions": Application TeamsActivity.Send). Not the delegated one: the
+// sender would be the recipient, and Teams does not deliver a notification
+// whose sender is its recipient (Microsoft Tech Community,
+// https://techcommunity.microsoft.com/discussions/teamsdeveloper/send-notification-for-user/3870027).
+// Like InstallPermission it is optional: an administrator grants it (admin
+// consent), and without it alerts arrive in the chat only.
 const FeedPermission = "TeamsActivity.Send"
 
 type activityBody struct {
@@ -39,17 +44,24 @@ type keyValuePair struct {
 	Value string `json:"value"`
 }
 
-// SendActivity sends n to userID's Teams activity feed as the signed-in user:
-// POST /v1.0/users/{id}/teamwork/sendActivityNotification with a text topic
-// whose webUrl is the Teams deep link into the tab; 204 No Content.
-// FlowDeck must be installed for the user (its personal chat exists).
+// SendActivity sends n to the activity feed of userID, of tenant tenantID,
+// as FlowDeck itself: an app-only Graph token for that tenant (the
+// application permission TeamsActivity.Send), sent with the plain outbound
+// client, never the user's delegated token. POST
+// /v1.0/users/{id}/teamwork/sendActivityNotification with a text topic whose
+// webUrl is the Teams deep link into the tab; 204 No Content. FlowDeck must
+// be installed for the user (its personal chat exists).
 //
-// Errors: flowdeck.ErrForbidden when the token lacks TeamsActivity.Send;
-// flowdeck.ErrNotFound when the app is not installed for the user; a Graph
+// Errors: flowdeck.ErrForbidden when the administrator has not granted the
+// application permission TeamsActivity.Send; flowdeck.ErrNotFound when the
+// app is not installed for the user; the token's failure kind; a Graph
 // failure's kind otherwise.
-func (c *Client) SendActivity(ctx context.Context, userID string, n flowdeck.FeedNotification) error {
-	if !ValidID(userID) {
-		return flowdeck.Errorf(flowdeck.ErrInvalid, "FlowDeck can only notify a user id that is a GUID.")
+func (c *Client) SendActivity(ctx context.Context, tenantID, userID string, n flowdeck.FeedNotification) error {
+	if !ValidID(userID) || !ValidID(tenantID) {
+		return flowdeck.Errorf(flowdeck.ErrInvalid, "FlowDeck can only notify a user and tenant whose ids are GUIDs.")
+	}
+	if c.app == nil {
+		return flowdeck.Errorf(flowdeck.ErrMisconfigured, "FlowDeck has no app-only Microsoft Graph token to post to the activity feed with.")
 	}
 	b := activityBody{
 		Topic:        activityTopic{Source: "text", Value: flowdeck.Clip(n.Topic, 200), WebURL: n.WebURL},
@@ -68,13 +80,18 @@ func (c *Client) SendActivity(ctx context.Context, userID string, n flowdeck.Fee
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	err = c.post(req)
+	tok, err := c.app.Token(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	err = c.postWith(c.appHTTP, req)
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, flowdeck.ErrForbidden):
-		return flowdeck.Wrap(flowdeck.ErrForbidden, err, "FlowDeck may not post to your Teams activity feed: the Microsoft Graph permission "+FeedPermission+
-			" has not been granted. Your alerts arrive in FlowDeck's chat instead.")
+		return flowdeck.Wrap(flowdeck.ErrForbidden, err, "FlowDeck may not post to your Teams activity feed: the administrator has not granted the Microsoft Graph application permission "+FeedPermission+
+			" (admin consent). Your alerts arrive in FlowDeck's chat instead.")
 	case errors.Is(err, flowdeck.ErrNotFound):
 		return flowdeck.Wrap(flowdeck.ErrNotFound, err, "FlowDeck is not installed for you in Teams, so it cannot post to your activity feed.")
 	}

@@ -26,16 +26,37 @@ type Options struct {
 	BaseURL *url.URL
 	// HTTP must come from upstream.NewClient.
 	HTTP *http.Client
+	// AppTokens gives app-only Graph tokens per tenant for the calls FlowDeck
+	// makes as itself (SendActivity); nil leaves those calls ErrMisconfigured.
+	AppTokens AppTokens
+	// AppHTTP is a plain outbound client (no delegated token transport) for
+	// those calls; default http.DefaultClient.
+	AppHTTP *http.Client
 }
 
-// Client calls Microsoft Graph as the principal in each call's context.
+// AppTokens hands out app-only (client credentials) Graph tokens for a
+// tenant; identity.TenantAppTokens is the implementation.
+type AppTokens interface {
+	Token(ctx context.Context, tenantID string) (string, error)
+}
+
+// Client calls Microsoft Graph as the principal in each call's context, or
+// as FlowDeck itself (app-only) where a call says so.
 type Client struct {
-	base *url.URL
-	http *http.Client
+	base    *url.URL
+	http    *http.Client
+	app     AppTokens
+	appHTTP *http.Client
 }
 
 // New returns a client.
-func New(o Options) *Client { return &Client{base: o.BaseURL, http: o.HTTP} }
+func New(o Options) *Client {
+	ah := o.AppHTTP
+	if ah == nil {
+		ah = http.DefaultClient
+	}
+	return &Client{base: o.BaseURL, http: o.HTTP, app: o.AppTokens, appHTTP: ah}
+}
 
 type user struct {
 	ID                string `json:"id"`

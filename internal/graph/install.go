@@ -65,8 +65,11 @@ func (c *Client) InstallForUser(ctx context.Context, userID, catalogAppID string
 }
 
 // post sends a request whose success answer has no body (201, 204).
-func (c *Client) post(req *http.Request) error {
-	resp, err := c.http.Do(req)
+func (c *Client) post(req *http.Request) error { return c.postWith(c.http, req) }
+
+// postWith is post through hc.
+func (c *Client) postWith(hc *http.Client, req *http.Request) error {
+	resp, err := hc.Do(req)
 	if err != nil {
 		var fe *flowdeck.Error
 		if errors.As(err, &fe) {

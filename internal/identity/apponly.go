@@ -28,6 +28,8 @@ type AppTokenOptions struct {
 	HTTPClient *http.Client
 	// Scope is the .default scope to ask for; default BotFrameworkScope.
 	Scope string
+	// APIName names the scope's API in messages; default "the Bot Framework".
+	APIName string
 	// Logger receives failures (never a token); default discards.
 	Logger *slog.Logger
 	// DisableInstanceDiscovery turns MSAL's instance discovery off: only for
@@ -74,11 +76,15 @@ func NewAppTokenSource(o AppTokenOptions) (*AppTokenSource, error) {
 	if scope == "" {
 		scope = BotFrameworkScope
 	}
+	name := o.APIName
+	if name == "" {
+		name = "the Bot Framework"
+	}
 	log := o.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &AppTokenSource{client: client, scopes: []string{scope}, aud: Audience{Key: "app", Name: "the Bot Framework", Resource: scope}, log: log}, nil
+	return &AppTokenSource{client: client, scopes: []string{scope}, aud: Audience{Key: "app", Name: name, Resource: scope}, log: log}, nil
 }
 
 // Token returns the app-only access token, from MSAL's cache when it is

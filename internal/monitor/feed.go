@@ -12,10 +12,10 @@ import (
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
-// Feed sends Teams activity-feed notifications as the signed-in user
-// (graph.Client.SendActivity).
+// Feed sends Teams activity-feed notifications to a user of a tenant as
+// FlowDeck itself, app-only (graph.Client.SendActivity).
 type Feed interface {
-	SendActivity(ctx context.Context, userID string, n flowdeck.FeedNotification) error
+	SendActivity(ctx context.Context, tenantID, userID string, n flowdeck.FeedNotification) error
 }
 
 // feedPoster delivers failure alerts and new approvals of a user's personal
@@ -67,7 +67,7 @@ func (p *feedPoster) deliver(ctx context.Context, conv flowdeck.ConversationRef,
 	if !feed {
 		return id, nil
 	}
-	if err := p.feed.SendActivity(ctx, conv.UserID, n); err != nil {
+	if err := p.feed.SendActivity(ctx, conv.TenantID, conv.UserID, n); err != nil {
 		if !chat && refused(err) {
 			// The feed is not allowed (no TeamsActivity.Send, or the app is
 			// not installed): the card, so that nothing is lost.
