@@ -49,7 +49,9 @@ func wantTabDeepLink(t *testing.T, f fakegraph.FeedNotification, sub string) {
 	}
 }
 
-// TestFeedDelivery: with TeamsActivity.Send granted, a user who chose "feed"
+// TestFeedDelivery: with the application permission TeamsActivity.Send
+// granted by the tenant's administrator (FlowDeck sends app-only: Teams does
+// not deliver a notification whose sender is its recipient), a user who chose "feed"
 // in the tab's settings gets a failed run and a new approval as Teams
 // activity-feed notifications (declared activity types, the template's
 // parameters, a deep link into the tab's run or approvals) and no card in
@@ -57,7 +59,7 @@ func wantTabDeepLink(t *testing.T, f fakegraph.FeedNotification, sub string) {
 func TestFeedDelivery(t *testing.T) {
 	s := newFaultStack(t, faultConfig(t, ""))
 	ctx := faultCtx(t)
-	s.Cloud.Entra.GrantAdminConsent(demo.TenantID, demo.ClientID, entra.GraphResource, "TeamsActivity.Send")
+	s.Cloud.Entra.GrantAppRoles(demo.TenantID, demo.ClientID, entra.GraphResource, "TeamsActivity.Send")
 	feedUser, bothUser := demo.Users()[3], demo.Users()[4]
 	for _, c := range []struct {
 		u        demo.User
@@ -111,15 +113,22 @@ func TestFeedDelivery(t *testing.T) {
 		if n := len(s.Cloud.Graph.Feed(u.ID)); n != 2 {
 			t.Errorf("%s has %d notifications, want 2 (one failure, one approval)", u.Name, n)
 		}
+		for _, f := range s.Cloud.Graph.Feed(u.ID) {
+			if f.SenderID != "" || f.AppID != demo.ClientID {
+				t.Errorf("a notification sent by user %q, app %q; want FlowDeck, app-only", f.SenderID, f.AppID)
+			}
+		}
 	}
 }
 
 // TestFeedRefusedFallsBackToChat: a user who chose the feed in a tenant that
-// did not grant TeamsActivity.Send still gets the failure alert, as a card
-// in the chat, once.
+// did not grant the application permission TeamsActivity.Send (only the
+// delegated one, which would make each user the sender of their own
+// notification) still gets the failure alert, as a card in the chat, once.
 func TestFeedRefusedFallsBackToChat(t *testing.T) {
 	s := newFaultStack(t, faultConfig(t, ""))
 	ctx := faultCtx(t)
+	s.Cloud.Entra.GrantAdminConsent(demo.TenantID, demo.ClientID, entra.GraphResource, "TeamsActivity.Send")
 	u := demo.Users()[3]
 	s.signIn(ctx, t, u)
 	s.chooseDelivery(ctx, t, u, "feed")
