@@ -160,8 +160,9 @@ func registrationChecklist(c config.Config) string {
 	b.WriteString("  [ ] Azure Bot: no OAuth connection setting is needed (FlowDeck exchanges the Teams SSO token itself)\n")
 	fmt.Fprintf(&b, "  [ ] Teams app: upload the package of 'flowdeck manifest' (webApplicationInfo.resource %s)\n", c.AppIDURI)
 	b.WriteString("\nOptional (an administrator grants them; FlowDeck never asks users for them):\n")
-	b.WriteString("  [ ] Microsoft Graph (delegated): TeamsActivity.Send, with admin consent: users who choose the activity feed in the\n")
-	b.WriteString("      tab's settings get failure alerts and approvals there (without it, as cards in the chat)\n")
+	b.WriteString("  [ ] Microsoft Graph (APPLICATION permission, not delegated): TeamsActivity.Send, with admin consent: users who choose\n")
+	b.WriteString("      the activity feed in the tab's settings get failure alerts and approvals there (without it, as cards in the chat).\n")
+	b.WriteString("      FlowDeck sends them as itself: Teams does not deliver a notification whose sender is its recipient\n")
 	b.WriteString("  [ ] Microsoft Graph (delegated): TeamsAppInstallation.ReadWriteSelfForUser, with admin consent: FlowDeck then installs\n")
 	b.WriteString("      itself in the chat of tab users who never opened it, so approvals and failure alerts reach them\n")
 	if c.TeamsCatalogAppID == "" {

@@ -69,7 +69,8 @@ func (p *feedPoster) deliver(ctx context.Context, conv flowdeck.ConversationRef,
 	}
 	if err := p.feed.SendActivity(ctx, conv.TenantID, conv.UserID, n); err != nil {
 		if !chat && refused(err) {
-			// The feed is not allowed (no TeamsActivity.Send, or the app is
+			// The feed is not allowed (the application permission
+			// TeamsActivity.Send not granted, or the app is
 			// not installed): the card, so that nothing is lost.
 			p.log.LogAttrs(ctx, slog.LevelWarn, "monitor: activity feed refused; sending the card instead", slog.String("kind", flowdeck.Code(err)))
 			return post()
