@@ -67,6 +67,7 @@ func TestSendActivity(t *testing.T) {
 	c, g, e := setupFeed(t)
 	g.AddCatalogApp(app)
 	g.MarkInstalled(adele.ID, demo.TeamsCatalogAppID)
+	e.GrantAppRoles(demo.OtherTenantID, demo.ClientID, entra.GraphResource, graph.FeedPermission) // another tenant's grant counts for nothing
 	err := c.SendActivity(as(adele), adele.TenantID, adele.ID, n)
 	if !errors.Is(err, flowdeck.ErrForbidden) || !strings.Contains(flowdeck.Message(err), graph.FeedPermission) ||
 		!strings.Contains(flowdeck.Message(err), "application permission") {
