@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -20,34 +19,6 @@ import (
 // These tests drive the chat that acts (issue 18): the approvals list's
 // Answer button, approvals sent, and the run rows of failed and runs, with
 // their bulk resubmit, through the real endpoint against the fakes.
-
-// actionsWith returns the data of every Action.Execute with verb in card.
-func actionsWith(tb testing.TB, card any, verb string) []map[string]any {
-	tb.Helper()
-	var out []map[string]any
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			if x["verb"] == verb {
-				d, _ := x["data"].(map[string]any)
-				out = append(out, d)
-			}
-			for _, k := range sortedKeys(x) {
-				walk(x[k])
-			}
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		}
-	}
-	var generic any
-	b, _ := json.Marshal(card)
-	must(tb, json.Unmarshal(b, &generic))
-	walk(generic)
-	return out
-}
 
 // messageOf is the text of a message answer to an invoke.
 func messageOf(t *testing.T, res connector.Result) string {
@@ -87,7 +58,7 @@ func TestApprovalFromTheListAnsweredOnce(t *testing.T) {
 	w.signIn(t, adele)
 	personal := w.drv.ConversationID(adele)
 	list := w.ask(t, adele, "approvals")
-	answers := actionsWith(t, list.Activity().Attachments[0].Content, cards.VerbApprovalOpen)
+	answers := allActionData(t, list.Activity().Attachments[0].Content, cards.VerbApprovalOpen)
 	if len(answers) == 0 {
 		t.Fatalf("no Answer button on the approvals list: %s", content(list))
 	}
@@ -202,7 +173,7 @@ func TestFailedRunsHaveIdsAndButtons(t *testing.T) {
 		t.Fatalf("failed shows no short id, Details or time note: %s", text)
 	}
 	var resubmit map[string]any
-	for _, x := range actionsWith(t, r.Activity().Attachments[0].Content, cards.VerbAlertResubmit) {
+	for _, x := range allActionData(t, r.Activity().Attachments[0].Content, cards.VerbAlertResubmit) {
 		if x["runId"] == latest.ID {
 			resubmit = x
 		}
@@ -280,7 +251,7 @@ func TestBulkResubmitRunsInTheBackground(t *testing.T) {
 
 	r := w.ask(t, adele, "failed")
 	var all map[string]any
-	for _, x := range actionsWith(t, r.Activity().Attachments[0].Content, cards.VerbBulkFailed) {
+	for _, x := range allActionData(t, r.Activity().Attachments[0].Content, cards.VerbBulkFailed) {
 		if x["flowId"] == flow.ID {
 			all = x
 		}
