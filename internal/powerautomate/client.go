@@ -192,12 +192,21 @@ func getPage[T any](ctx context.Context, c *Client, u *url.URL, cursor string) (
 
 // all follows every page from u (at most maxPages) and returns the items.
 func all[T any](ctx context.Context, c *Client, u *url.URL) ([]T, error) {
+	return allEach[T](ctx, c, u, nil)
+}
+
+// allEach is all that also hands each page's items to each, when set, as
+// the page arrives (before the next one is asked for).
+func allEach[T any](ctx context.Context, c *Client, u *url.URL, each func([]T)) ([]T, error) {
 	var out []T
 	cursor := ""
 	for range maxPages {
 		p, err := getPage[T](ctx, c, u, cursor)
 		if err != nil {
 			return out, err
+		}
+		if each != nil {
+			each(p.Value)
 		}
 		out = append(out, p.Value...)
 		if cursor = p.next(); cursor == "" {

@@ -80,6 +80,8 @@ type fixtureOpts struct {
 	inFlight int
 	// contentMax is the content reader's cap (0: the default).
 	contentMax int64
+	// onRequest sees every request the fake answered.
+	onRequest func(powerplatform.LoggedRequest)
 }
 
 func newFixture(tb testing.TB, o fixtureOpts) *fixture {
@@ -92,7 +94,7 @@ func newFixture(tb testing.TB, o fixtureOpts) *fixture {
 	if o.tenant == nil {
 		o.tenant = powerplatform.Generate(powerplatform.Spec{Environments: 3, FlowsPerEnvironment: 40, RunsPerFlow: 60, Approvals: 12, Seed: 7, Now: time.Now()})
 	}
-	pp, err := powerplatform.New(powerplatform.Options{Keyfunc: e.Keyfunc, Tenant: o.tenant, PageSize: o.pageSize})
+	pp, err := powerplatform.New(powerplatform.Options{Keyfunc: e.Keyfunc, Tenant: o.tenant, PageSize: o.pageSize, OnRequest: o.onRequest})
 	if err != nil {
 		tb.Fatal(err)
 	}

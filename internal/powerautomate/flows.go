@@ -34,6 +34,14 @@ func (c *Client) Environments(ctx context.Context) ([]flowdeck.Environment, erro
 // holds the user's own flows shared with others, which the unfiltered one
 // lists too: each flow counts once, and Shared marks those of the team list.
 func (c *Client) Flows(ctx context.Context, env string) ([]flowdeck.Flow, error) {
+	return c.FlowsEach(ctx, env, nil)
+}
+
+// FlowsEach is Flows that also hands each, when set, the flows of every page
+// as the page arrives, each flow once (the first time either listing holds
+// it, before its Shared mark is final), so that a caller can start on the
+// first flows while the rest load. each is never called twice at once.
+func (c *Client) FlowsEach(ctx context.Context, env string, each func([]flowdeck.Flow)) ([]flowdeck.Flow, error) {
 	if err := ValidEnvironment(env); err != nil {
 		return nil, err
 	}
@@ -44,8 +52,29 @@ func (c *Client) Flows(ctx context.Context, env string) ([]flowdeck.Flow, error)
 	lists := make([][]wireFlow, len(queries))
 	errs := make([]error, len(queries))
 	var wg sync.WaitGroup
+	var (
+		emu     sync.Mutex
+		arrived = map[string]bool{}
+	)
+	page := func(ws []wireFlow) {
+		emu.Lock()
+		defer emu.Unlock()
+		var fresh []flowdeck.Flow
+		for _, w := range ws {
+			if f := w.domain(env); !arrived[strings.ToLower(f.ID)] {
+				arrived[strings.ToLower(f.ID)] = true
+				fresh = append(fresh, f)
+			}
+		}
+		if len(fresh) > 0 {
+			each(fresh)
+		}
+	}
+	if each == nil {
+		page = nil
+	}
 	for i, q := range queries {
-		wg.Go(func() { lists[i], errs[i] = all[wireFlow](ctx, c, c.endpoint(q, "environments", env, "flows")) })
+		wg.Go(func() { lists[i], errs[i] = allEach(ctx, c, c.endpoint(q, "environments", env, "flows"), page) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {

@@ -115,6 +115,22 @@ func (ov *Overview) flows(ctx context.Context, env string) ([]flowdeck.Flow, err
 	return fs, nil
 }
 
+// flowsEach is flows that hands each the flows as they arrive: the cached
+// list at once, or each page of a live listing (which it then caches).
+func (ov *Overview) flowsEach(ctx context.Context, env string, each func([]flowdeck.Flow)) ([]flowdeck.Flow, error) {
+	e := ov.cache.entry(ctx)
+	if fs, ok := e.getFlows(env); ok {
+		each(fs)
+		return fs, nil
+	}
+	fs, err := ov.c.FlowsEach(ctx, env, each)
+	if err != nil {
+		return nil, err
+	}
+	e.putFlows(env, fs)
+	return fs, nil
+}
+
 // forEachEnv runs fn for every environment concurrently and collects the
 // failed ones.
 func (ov *Overview) forEachEnv(ctx context.Context, fn func(ctx context.Context, e flowdeck.Environment, sem chan struct{}) error) ([]EnvError, error) {
@@ -161,58 +177,81 @@ func (ov *Overview) Failures(ctx context.Context, since time.Time) (FailureRepor
 }
 
 // failures is one upstream pass; arrived, when set, gets each flow's
-// failures as they come.
+// failures as they come. The runs of a page of flows are asked as soon as
+// the page arrives, while the environment's next page loads.
 func (ov *Overview) failures(ctx context.Context, since time.Time, arrived func(FlowFailures)) (FailureReport, error) {
 	rep := FailureReport{Since: since}
 	var mu sync.Mutex
 	partial, err := ov.forEachEnv(ctx, func(ctx context.Context, e flowdeck.Environment, sem chan struct{}) error {
-		if err := acquire(ctx, sem); err != nil {
-			return err
-		}
-		fs, err := ov.flows(ctx, e.ID)
-		<-sem
-		if err != nil {
-			return err
-		}
 		var (
 			wg    sync.WaitGroup
 			first error
 			fmu   sync.Mutex
 		)
-		for _, f := range fs {
-			if f.State == flowdeck.FlowSuspended && f.SuspensionReason == "AlwaysFailingDetected" {
-				mu.Lock()
-				rep.Failing = append(rep.Failing, f)
-				mu.Unlock()
-				continue
-			}
-			if f.State != flowdeck.FlowStarted {
-				continue
-			}
-			if err := acquire(ctx, sem); err != nil {
-				return err
-			}
+		fail := func(err error) {
+			fmu.Lock()
+			defer fmu.Unlock()
+			first = cmp.Or(first, err)
+		}
+		// page queues the runs of a page's Started flows; it does not wait
+		// for a slot, so the next page is asked meanwhile.
+		page := func(fs []flowdeck.Flow) {
 			wg.Go(func() {
-				defer func() { <-sem }()
-				ff, ok, err := ov.flowFailures(ctx, f, since)
-				fmu.Lock()
-				defer fmu.Unlock()
-				if err != nil {
-					first = cmp.Or(first, err)
-					return
-				}
-				if ok {
-					mu.Lock()
-					rep.Flows = append(rep.Flows, ff)
-					mu.Unlock()
-					if arrived != nil {
-						arrived(ff)
+				for _, f := range fs {
+					if f.State == flowdeck.FlowSuspended && f.SuspensionReason == "AlwaysFailingDetected" {
+						mu.Lock()
+						rep.Failing = append(rep.Failing, f)
+						mu.Unlock()
+						continue
 					}
+					if f.State != flowdeck.FlowStarted {
+						continue
+					}
+					if err := acquire(ctx, sem); err != nil {
+						fail(err)
+						return
+					}
+					wg.Go(func() {
+						defer func() { <-sem }()
+						ff, ok, err := ov.flowFailures(ctx, f, since)
+						if err != nil {
+							fail(err)
+							return
+						}
+						if ok {
+							mu.Lock()
+							rep.Flows = append(rep.Flows, ff)
+							mu.Unlock()
+							if arrived != nil {
+								arrived(ff)
+							}
+						}
+					})
 				}
 			})
 		}
+		final, err := ov.flowsEach(ctx, e.ID, page)
 		wg.Wait()
-		return first
+		if err != nil {
+			return err
+		}
+		if first != nil {
+			return first
+		}
+		// A flow met on the first listing learns only now whether the
+		// second (shared with the user) holds it too.
+		byID := make(map[string]flowdeck.Flow, len(final))
+		for _, f := range final {
+			byID[f.ID] = f
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for i, ff := range rep.Flows {
+			if f, ok := byID[ff.Flow.ID]; ok && ff.Flow.EnvironmentID == e.ID {
+				rep.Flows[i].Flow = f
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return FailureReport{}, err

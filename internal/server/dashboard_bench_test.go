@@ -109,7 +109,7 @@ func (st *scaleTab) open(b *testing.B, query string) (first, last time.Duration,
 // slowAll puts the latency on every route the dashboard uses.
 func slowAll(pp *powerplatform.Server, d time.Duration) {
 	for _, r := range []string{powerplatform.RouteEnvironmentsList, powerplatform.RouteFlowsList, powerplatform.RouteRunsList,
-		powerplatform.RouteActionsList, powerplatform.RouteActionsGet, powerplatform.RouteApprovalsList, powerplatform.RouteConnectionsList,
+		powerplatform.RouteActionsList, powerplatform.RouteActionsGet, powerplatform.RouteContentGet, powerplatform.RouteApprovalsList, powerplatform.RouteConnectionsList,
 		powerplatform.RoutePAEnvironmentsList, powerplatform.RouteBAPEnvironmentsList} {
 		pp.SetFault(r, powerplatform.Fault{Latency: d})
 	}

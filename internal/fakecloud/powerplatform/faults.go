@@ -20,6 +20,12 @@ type Fault struct {
 	// status 0.
 	Latency    time.Duration
 	LatencyMax time.Duration
+	// Hold, when set, keeps every answer after the route's first HoldAfter
+	// calls (since SetFault) waiting until it is closed, or the request's
+	// context ends (then it is aborted as under Latency): a test's way to
+	// order what happens without a clock.
+	Hold      <-chan struct{}
+	HoldAfter int
 	// Status injects an error status: for the next Times calls, else at Rate
 	// (0..1), else on every call. 429 carries Retry-After and the throttling
 	// body, 500 the bare {"code":"UnexpectedError"} body, 502 an HTML page,
@@ -52,6 +58,7 @@ type faultState struct {
 	f         Fault
 	remaining int
 	calls     int
+	arrived   int // calls that reached the hold check
 }
 
 // faults holds the fault of each route.
@@ -96,6 +103,20 @@ func (fs *faults) get(route string) (Fault, *faultState) {
 		return Fault{}, nil
 	}
 	return st.f, st
+}
+
+// hold returns the channel this call waits on under f, or nil.
+func (fs *faults) hold(f Fault, st *faultState) <-chan struct{} {
+	if st == nil || f.Hold == nil {
+		return nil
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	st.arrived++
+	if st.arrived <= f.HoldAfter {
+		return nil
+	}
+	return f.Hold
 }
 
 // latency is the delay of one answer under f.

@@ -130,6 +130,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, api, route string
 	}()
 	s.rl.count(route)
 	f, st := s.faults.get(route)
+	if hold := s.faults.hold(f, st); hold != nil {
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+			panic(http.ErrAbortHandler) // as under latency, below
+		}
+	}
 	if d := s.faults.latency(f); d > 0 {
 		t := time.NewTimer(d)
 		select {
