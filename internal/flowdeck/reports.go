@@ -32,6 +32,9 @@ type FailureReport struct {
 	// Failing are flows suspended for failing continuously (not scanned for runs).
 	Failing []Flow     `json:"failing,omitempty"`
 	Partial []EnvError `json:"partial,omitempty"`
+	// AsOf is when the oldest part of the answer was read: the query's
+	// start, or earlier where it reused what another query of the user read.
+	AsOf time.Time `json:"asOf"`
 }
 
 // FlowsReport lists flows across environments.

@@ -12,8 +12,11 @@ import (
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
 
-// failedPage is how many failed runs one cycle reads per flow: one call.
-const failedPage = 50
+// sharedWindow is how far back a cycle reads a flow's failed runs at least:
+// the window of the tab's dashboard and the bot's failed, so that a read of
+// either, made less than a minute before, answers the cycle, and the cycle's
+// read answers theirs (one call, the first page, either way).
+const sharedWindow = 24 * time.Hour
 
 // targetFlow is a flow as one target watches it: through its most specific
 // subscription (a flow's before its environment's before all flows').
@@ -81,13 +84,14 @@ type flowFailures struct {
 	latest flowdeck.Run
 }
 
-// flow reads the flow's failed runs since since (one call) when query is
-// set, and brings every target's record of it up to date.
+// flow reads the flow's failed runs since since (or sharedWindow back, if
+// that is earlier: one call, or none when the user's other queries just read
+// them) when query is set, and brings every target's record of it up to date.
 func (c *cycle) flow(f flowdeck.Flow, since time.Time, query bool, ts []*targetFlow) error {
 	var page flowdeck.RunPage
 	if query {
 		var err error
-		page, err = c.m.o.Source.Runs(c.ctx, f.EnvironmentID, f.ID, flowdeck.RunFilter{Status: flowdeck.RunFailed, Since: since, Top: failedPage}, "")
+		page, err = c.m.o.Source.FailedRuns(c.ctx, f.EnvironmentID, f.ID, minTime(since, c.now.Add(-sharedWindow)))
 		if errors.Is(err, flowdeck.ErrNotFound) {
 			return nil // deleted, or no longer shared with the user
 		}

@@ -20,6 +20,9 @@ type Source interface {
 	Environments(ctx context.Context) ([]flowdeck.Environment, error)
 	AllFlows(ctx context.Context) (flowdeck.FlowsReport, error)
 	Runs(ctx context.Context, env, flowID string, f flowdeck.RunFilter, cursor string) (flowdeck.RunPage, error)
+	// FailedRuns is the first page of a flow's failed runs since a time,
+	// shared with the user's other queries of the last minute (the tab's).
+	FailedRuns(ctx context.Context, env, flowID string, since time.Time) (flowdeck.RunPage, error)
 	FailedAction(ctx context.Context, env, flowID, runID string) (flowdeck.Action, bool, error)
 	PendingApprovals(ctx context.Context) (flowdeck.ApprovalsReport, error)
 }

@@ -59,9 +59,10 @@ func windowLength(window string) (time.Duration, error) {
 	return length, nil
 }
 
-// dashboard asks upstream now; each, when set, gets every failing flow as it
+// dashboard asks upstream now, reusing the user's reads of flows' failed runs
+// younger than maxAge; each, when set, gets every failing flow as it
 // arrives (without its failed action, which the answer adds).
-func (s *Service) dashboard(ctx context.Context, window string, each func(FailingFlow)) (Dashboard, error) {
+func (s *Service) dashboard(ctx context.Context, window string, maxAge time.Duration, each func(FailingFlow)) (Dashboard, error) {
 	length, err := windowLength(window)
 	if err != nil {
 		return Dashboard{}, err
@@ -104,9 +105,12 @@ func (s *Service) dashboard(ctx context.Context, window string, each func(Failin
 	if each != nil {
 		arrived = func(ff flowdeck.FlowFailures) { each(failing(ff)) }
 	}
-	fr, err := s.overview.FailuresEach(ctx, d.Since, arrived)
+	fr, err := s.overview.FailuresWithin(ctx, d.Since, maxAge, arrived)
 	if err != nil {
 		return Dashboard{}, err
+	}
+	if fr.AsOf.Before(d.AsOf) {
+		d.AsOf = fr.AsOf
 	}
 	for _, ff := range fr.Flows {
 		d.Failing = append(d.Failing, failing(ff))

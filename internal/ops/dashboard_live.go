@@ -52,7 +52,9 @@ func (s *Service) DashboardSnapshot(ctx context.Context, window string) (d Dashb
 // DashboardLive returns the dashboard of the window: the user's snapshot when
 // it is younger than Options.SnapshotFresh (or, with refresh, than
 // Options.RefreshEvery) and complete, else a live answer, which it keeps as
-// the new snapshot. each, when set, gets the failing flows of a live answer
+// the new snapshot. The live answer reuses the flows' failed runs that the
+// user's other queries (the monitor's cycle among them) read within the same
+// bound, and its AsOf is when its oldest part was read. each, when set, gets the failing flows of a live answer
 // as they arrive. The failure query is shared with the user's other queries
 // (the bot's `failed`, the flows list) of the same moments.
 func (s *Service) DashboardLive(ctx context.Context, window string, refresh bool, each func(FailingFlow)) (Dashboard, error) {
@@ -60,16 +62,16 @@ func (s *Service) DashboardLive(ctx context.Context, window string, refresh bool
 	if err != nil && !errors.Is(err, flowdeck.ErrUnavailable) {
 		return Dashboard{}, err
 	}
+	fresh := s.fresh
+	if refresh {
+		fresh = min(fresh, s.refresh)
+	}
 	if ok && len(snap.Partial) == 0 {
-		age, fresh := s.now().Sub(snap.AsOf), s.fresh
-		if refresh {
-			fresh = min(fresh, s.refresh)
-		}
-		if age >= 0 && age < fresh {
+		if age := s.now().Sub(snap.AsOf); age >= 0 && age < fresh {
 			return snap, nil
 		}
 	}
-	d, err := s.dashboard(ctx, window, each)
+	d, err := s.dashboard(ctx, window, fresh, each)
 	if err != nil {
 		return Dashboard{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
 )
@@ -24,6 +25,16 @@ func (s *Service) Runs(ctx context.Context, env, flowID string, f flowdeck.RunFi
 		return RunPage{}, flowdeck.Errorf(flowdeck.ErrInvalid, "Pages hold at most 50 runs.")
 	}
 	page, err := s.flows.Runs(ctx, env, flowID, f, cursor)
+	page.Runs = s.linkRuns(page.Runs)
+	return page, err
+}
+
+// FailedRuns returns the first page of the flow's failed runs that started
+// at since or later, newest first: what the user's other queries (the tab's
+// failure pass, the bot's failed) read of the flow less than a minute ago
+// over a window covering since, else one call, kept for them in turn.
+func (s *Service) FailedRuns(ctx context.Context, env, flowID string, since time.Time) (RunPage, error) {
+	page, err := s.overview.FailedRuns(ctx, env, flowID, since)
 	page.Runs = s.linkRuns(page.Runs)
 	return page, err
 }

@@ -28,6 +28,8 @@ type cacheEntry struct {
 	envsAt  time.Time
 	flows   map[string][]flowdeck.Flow
 	flowsAt map[string]time.Time
+	// failed are the reads of flows' failed runs (failedruns.go).
+	failed map[string]failedRead
 }
 
 func newCache(size int, ttl time.Duration, now func() time.Time) *cache {

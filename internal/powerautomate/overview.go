@@ -179,8 +179,8 @@ func (ov *Overview) Failures(ctx context.Context, since time.Time) (FailureRepor
 // failures is one upstream pass; arrived, when set, gets each flow's
 // failures as they come. The runs of a page of flows are asked as soon as
 // the page arrives, while the environment's next page loads.
-func (ov *Overview) failures(ctx context.Context, since time.Time, arrived func(FlowFailures)) (FailureReport, error) {
-	rep := FailureReport{Since: since}
+func (ov *Overview) failures(ctx context.Context, since time.Time, maxAge time.Duration, arrived func(FlowFailures)) (FailureReport, error) {
+	rep := FailureReport{Since: since, AsOf: ov.o.Now()}
 	var mu sync.Mutex
 	partial, err := ov.forEachEnv(ctx, func(ctx context.Context, e flowdeck.Environment, sem chan struct{}) error {
 		var (
@@ -213,11 +213,16 @@ func (ov *Overview) failures(ctx context.Context, since time.Time, arrived func(
 					}
 					wg.Go(func() {
 						defer func() { <-sem }()
-						ff, ok, err := ov.flowFailures(ctx, f, since)
+						ff, ok, at, err := ov.flowFailures(ctx, f, since, maxAge)
 						if err != nil {
 							fail(err)
 							return
 						}
+						mu.Lock()
+						if at.Before(rep.AsOf) {
+							rep.AsOf = at
+						}
+						mu.Unlock()
 						if ok {
 							mu.Lock()
 							rep.Flows = append(rep.Flows, ff)
@@ -265,19 +270,22 @@ func (ov *Overview) failures(ctx context.Context, since time.Time, arrived func(
 	return rep, nil
 }
 
-func (ov *Overview) flowFailures(ctx context.Context, f flowdeck.Flow, since time.Time) (FlowFailures, bool, error) {
-	filter := flowdeck.RunFilter{Status: flowdeck.RunFailed, Since: since}
-	p, err := ov.c.Runs(ctx, f.EnvironmentID, f.ID, filter, "")
+// flowFailures counts f's failures since since from its first page of
+// failed runs (a read of the user's other queries younger than maxAge, or a
+// call) and the pages after it; at is when the first page was read.
+func (ov *Overview) flowFailures(ctx context.Context, f flowdeck.Flow, since time.Time, maxAge time.Duration) (ff FlowFailures, ok bool, at time.Time, err error) {
+	p, at, err := ov.failedRuns(ctx, f.EnvironmentID, f.ID, since, maxAge)
 	if err != nil || len(p.Runs) == 0 {
-		return FlowFailures{}, false, err
+		return FlowFailures{}, false, at, err
 	}
-	ff := FlowFailures{Flow: f, Count: len(p.Runs), Latest: p.Runs[0]}
+	ff = FlowFailures{Flow: f, Count: len(p.Runs), Latest: p.Runs[0]}
 	for _, r := range p.Runs {
 		ff.Starts = append(ff.Starts, r.StartTime)
 	}
+	filter := flowdeck.RunFilter{Status: flowdeck.RunFailed, Since: since}
 	for p.Next != "" && ff.Count < MaxFailuresPerFlow {
 		if p, err = ov.c.Runs(ctx, f.EnvironmentID, f.ID, filter, p.Next); err != nil {
-			return FlowFailures{}, false, err
+			return FlowFailures{}, false, at, err
 		}
 		ff.Count += len(p.Runs)
 		for _, r := range p.Runs {
@@ -285,7 +293,7 @@ func (ov *Overview) flowFailures(ctx context.Context, f flowdeck.Flow, since tim
 		}
 	}
 	ff.More = p.Next != ""
-	return ff, true, nil
+	return ff, true, at, nil
 }
 
 // addFailedActions looks up the failed action of the newest failures; a

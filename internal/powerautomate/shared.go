@@ -19,10 +19,12 @@ import (
 // started it goes away, so that the others waiting on it get their answer.
 const flightTimeout = 5 * time.Minute
 
-// flight is one upstream pass over a user's failures since a time.
+// flight is one upstream pass over a user's failures since a time, reusing
+// reads of flows younger than maxAge.
 type flight struct {
-	since time.Time
-	start time.Time
+	since  time.Time
+	start  time.Time
+	maxAge time.Duration
 
 	mu      sync.Mutex
 	got     []FlowFailures // as they arrive
@@ -56,8 +58,9 @@ type flights struct {
 }
 
 // join returns a pass of the principal (key) that covers since and is running
-// or fresh, or starts one with run.
-func (fl *flights) join(key string, since, now time.Time, fresh time.Duration, run func(*flight)) *flight {
+// (reusing nothing older than maxAge) or fresh (started less than fresh ago,
+// its oldest part younger than maxAge), or starts one with run.
+func (fl *flights) join(key string, since, now time.Time, fresh, maxAge time.Duration, run func(*flight)) *flight {
 	fl.mu.Lock()
 	defer fl.mu.Unlock()
 	if fl.m == nil {
@@ -71,14 +74,25 @@ func (fl *flights) join(key string, since, now time.Time, fresh time.Duration, r
 		return f.done && (f.err != nil || len(f.rep.Partial) > 0 || now.Sub(f.start) >= fresh)
 	})
 	for _, f := range fl.m[key] {
-		if !f.since.After(since) {
+		if !f.since.After(since) && f.serves(now, maxAge) {
 			return f
 		}
 	}
-	f := &flight{since: since, start: now, changed: make(chan struct{})}
+	f := &flight{since: since, start: now, maxAge: maxAge, changed: make(chan struct{})}
 	fl.m[key] = append(fl.m[key], f)
 	go run(f)
 	return f
+}
+
+// serves reports whether the pass is no older than maxAge allows: when
+// running, it reuses nothing older; when done, its oldest part is younger.
+func (f *flight) serves(now time.Time, maxAge time.Duration) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.done {
+		return now.Sub(f.rep.AsOf) < maxAge
+	}
+	return f.maxAge <= maxAge
 }
 
 // forget drops the principal's passes.
@@ -103,14 +117,25 @@ func principalKey(ctx context.Context) string {
 // of the user's other queries (see Fresh); each is called from the caller's
 // goroutine only. A nil each only waits for the report.
 func (ov *Overview) FailuresEach(ctx context.Context, since time.Time, each func(FlowFailures)) (FailureReport, error) {
+	return ov.FailuresWithin(ctx, since, ov.o.Fresh, each)
+}
+
+// FailuresWithin is FailuresEach that may also answer from what the user's
+// other queries (the monitor's cycle among them) read less than maxAge ago —
+// at most FailedRunsKeep: a flow's failed runs, or a whole pass. The report's
+// AsOf says how old its oldest part is. A caller that would serve an answer
+// up to 5 minutes old anyway (the tab's snapshot) passes that, and Refresh
+// its shorter bound.
+func (ov *Overview) FailuresWithin(ctx context.Context, since time.Time, maxAge time.Duration, each func(FlowFailures)) (FailureReport, error) {
+	maxAge = min(max(maxAge, 0), FailedRunsKeep)
 	key := principalKey(ctx)
 	if key == "" {
-		return ov.failures(ctx, since, nil)
+		return ov.failures(ctx, since, maxAge, nil)
 	}
-	f := ov.flights.join(key, since, ov.o.Now(), ov.o.Fresh, func(f *flight) {
+	f := ov.flights.join(key, since, ov.o.Now(), ov.o.Fresh, maxAge, func(f *flight) {
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flightTimeout)
 		defer cancel()
-		rep, err := ov.failures(fctx, f.since, f.add)
+		rep, err := ov.failures(fctx, f.since, f.maxAge, f.add)
 		f.finish(rep, err)
 	})
 	next := 0
