@@ -71,6 +71,9 @@ func suite() ([]entry, []row) {
 		// live refresh of 1,900 calls at 300 ms, 32 in flight (about 20 s),
 		// and 30 opens of the tab over 5 minutes of simulated time.
 		{id: "scale", pkg: "./internal/server", bench: "^BenchmarkDashboardAtScale$", benchtime: "1x"},
+		// Per run: the same tenant and a monitor fixture three times, and
+		// 20 minutes of fake time each (a few seconds).
+		{id: "share", pkg: "./internal/monitor", bench: "^BenchmarkTabAndMonitorBudget$", benchtime: "1x"},
 		{id: "healthz", pkg: "./internal/server", bench: "^Benchmark(Healthz|BareEcho)$", benchtime: "50000x"},
 		{id: "render", pkg: "./internal/systemtest", bench: "^BenchmarkBrowserDashboardFirstRender$", benchtime: "1x",
 			env: []string{"FLOWDECK_BROWSER_TESTS=1"}},
@@ -109,6 +112,10 @@ func suite() ([]entry, []row) {
 			beside: ptr(m("BenchmarkDashboardAtScale/refresh", "bound-ms")), besideWhat: "lower bound: calls ÷ 32 in flight × 300 ms",
 			ratio: ptr(m("BenchmarkDashboardAtScale/refresh", "x-bound"))},
 		{entry: "scale", what: "… upstream calls per listed flow in 5 minutes, tab opened every 10 s", metric: m("BenchmarkDashboardAtScale/budget", "calls/flow/5min"), show: as("calls")},
+		{entry: "share", what: "… the same with every flow watched by the monitor (its cycle every 5 minutes): upstream calls per listed flow in 5 minutes",
+			metric: m("BenchmarkTabAndMonitorBudget/tab+monitor", "calls/flow/5min"), show: as("calls"),
+			beside: ptr(m("BenchmarkTabAndMonitorBudget/tab", "calls/flow/5min")), besideWhat: "the tab alone, same run"},
+		{entry: "share", what: "… the tab and the default subscription (the flows the user owns)", metric: m("BenchmarkTabAndMonitorBudget/tab+mine", "calls/flow/5min"), show: as("calls")},
 		{entry: "obo", what: "OBO calls for 200 concurrent cold-cache requests of one user", metric: m("BenchmarkOBOConcurrent", "obo/op"), show: as("calls")},
 		{entry: "obo", what: "… time per round of 200", metric: m("BenchmarkOBOConcurrent", "ns/op"), show: millis},
 		{entry: "compose", what: "message extension search (`composeExtension/query` through the bot endpoint), 1,000 flows, 40 ms upstream, within the overview cache: p95", metric: m("BenchmarkComposeSearch1000Flows/warm", "p95-ms"), show: as("ms"),

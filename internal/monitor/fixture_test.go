@@ -56,6 +56,8 @@ type fixtureOptions struct {
 	storeURL string // "" is a fresh SQLite file
 	replicas int    // default 1
 	opts     monitor.Options
+	// snapshots keeps the tab's snapshots in the store (ops.Options.Snapshots).
+	snapshots bool
 }
 
 // start is the fixture clock's start: real time, so that the bot's app
@@ -102,6 +104,11 @@ func (f *fixture) newReplica(tb testing.TB, o fixtureOptions, name string) *repl
 	r.ops = ops.New(ops.Options{Flows: flows, Overview: powerautomate.NewOverview(flows, powerautomate.OverviewOptions{Now: f.clk.Now}),
 		Apps:          powerapps.New(powerapps.Options{BaseURL: mustURL(c.PP.PowerAppsURL()), BAPURL: mustURL(c.PP.BAPURL()), HTTP: hc}),
 		Subscriptions: r.store, Now: f.clk.Now})
+	if o.snapshots {
+		r.ops = ops.New(ops.Options{Flows: flows, Overview: powerautomate.NewOverview(flows, powerautomate.OverviewOptions{Now: f.clk.Now}),
+			Apps:          powerapps.New(powerapps.Options{BaseURL: mustURL(c.PP.PowerAppsURL()), BAPURL: mustURL(c.PP.BAPURL()), HTTP: hc}),
+			Subscriptions: r.store, Snapshots: r.store, Now: f.clk.Now})
+	}
 	ts, err := identity.NewAppTokenSource(identity.AppTokenOptions{Authority: c.Entra.URL(), TenantID: demo.TenantID, ClientID: demo.ClientID,
 		Credential: cred, HTTPClient: c.Entra.Client(), Scope: identity.BotFrameworkScope, DisableInstanceDiscovery: true})
 	check(tb, err)

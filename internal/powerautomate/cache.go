@@ -28,8 +28,10 @@ type cacheEntry struct {
 	envsAt  time.Time
 	flows   map[string][]flowdeck.Flow
 	flowsAt map[string]time.Time
-	// failed are the reads of flows' failed runs (failedruns.go).
-	failed map[string]failedRead
+	// failed are the reads of flows' failed runs (failedruns.go), swept of
+	// the old ones at failedSwept.
+	failed      map[string]failedRead
+	failedSwept time.Time
 }
 
 func newCache(size int, ttl time.Duration, now func() time.Time) *cache {

@@ -45,13 +45,13 @@ func (e *cacheEntry) putFailed(key string, r failedRead) {
 	if e.failed == nil {
 		e.failed = map[string]failedRead{}
 	}
-	now := e.now()
-	if len(e.failed)%256 == 0 { // now and then, not on every put
+	if now := e.now(); now.Sub(e.failedSwept) >= FailedRunsKeep { // once per keep, not on every put
 		for k, old := range e.failed {
 			if now.Sub(old.at) >= FailedRunsKeep {
 				delete(e.failed, k)
 			}
 		}
+		e.failedSwept = now
 	}
 	if old, ok := e.failed[key]; ok && old.at.After(r.at) {
 		return
