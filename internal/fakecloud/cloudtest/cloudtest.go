@@ -9,6 +9,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -93,7 +94,7 @@ func New(tb testing.TB, o Options) *Cloud {
 		FlowURL: c.PP.FlowURL(), PowerAppsURL: c.PP.PowerAppsURL(), BAPURL: c.PP.BAPURL(), GraphURL: c.Graph.URL()}); err != nil {
 		tb.Fatal(err)
 	}
-	c.Tokens = &Tokens{entra: c.Entra, registry: c.Registry}
+	c.Tokens = &Tokens{entra: c.Entra, registry: c.Registry, now: o.Now}
 	c.HTTP = upstream.NewClient(upstream.Options{Tokens: c.Tokens, Audiences: c.Registry, Base: c.CA.Client().Transport, PerUserInFlight: o.PerUserInFlight})
 	hc := c.HTTP
 	c.Flows = powerautomate.New(powerautomate.Options{BaseURL: mustURL(c.PP.FlowURL()), HTTP: hc, Content: powerautomate.ContentOptions{
@@ -123,12 +124,25 @@ func mustURL(s string) *url.URL {
 
 // Tokens is an upstream.TokenSource that mints, at the fake Entra ID, a token
 // for exactly the audience the transport asks for, with the audience's
-// scopes (or the test's).
+// scopes (or the test's), and reuses it for tokenReuse of the cloud's clock,
+// as the broker reuses its cached tokens (minting signs with RSA: per call,
+// it was most of a big benchmark's CPU).
 type Tokens struct {
 	entra    *entra.Server
 	registry *identity.Registry
+	now      func() time.Time
 	mu       sync.Mutex
 	scopes   map[string][]string
+	minted   map[string]mintedToken
+}
+
+// tokenReuse is how long a minted token is handed out again: well within
+// the fake Entra ID's token lifetime.
+const tokenReuse = 10 * time.Minute
+
+type mintedToken struct {
+	token string
+	at    time.Time
 }
 
 // Token implements upstream.TokenSource.
@@ -139,11 +153,27 @@ func (t *Tokens) Token(_ context.Context, p flowdeck.Principal, audience string)
 	}
 	t.mu.Lock()
 	scopes, set := t.scopes[audience]
+	key := p.TenantID + "/" + p.UserID + "/" + audience
+	m, ok := t.minted[key]
 	t.mu.Unlock()
 	if !set {
 		scopes = a.Scopes
 	}
-	return t.entra.MintAccessToken(p.TenantID, p.UserID, demo.ClientID, a.Resource, scopes...)
+	now := t.now()
+	if ok && !now.Before(m.at) && now.Sub(m.at) < tokenReuse {
+		return m.token, nil
+	}
+	tok, err := t.entra.MintAccessToken(p.TenantID, p.UserID, demo.ClientID, a.Resource, scopes...)
+	if err != nil {
+		return "", err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.minted == nil {
+		t.minted = map[string]mintedToken{}
+	}
+	t.minted[key] = mintedToken{token: tok, at: now}
+	return tok, nil
 }
 
 // SetScopes makes later tokens for audience carry only these scopes.
@@ -154,4 +184,9 @@ func (t *Tokens) SetScopes(audience string, scopes ...string) {
 		t.scopes = map[string][]string{}
 	}
 	t.scopes[audience] = scopes
+	for k := range t.minted { // the next token carries the new scopes
+		if strings.HasSuffix(k, "/"+audience) {
+			delete(t.minted, k)
+		}
+	}
 }
