@@ -20,6 +20,11 @@ type Fault struct {
 	// status 0.
 	Latency    time.Duration
 	LatencyMax time.Duration
+	// Hold, when set, holds every answer (after its Latency) until Hold is
+	// closed, so that a test decides when the answers come rather than a
+	// clock; like Latency's, the wait ends early, with no answer, when the
+	// request's context is cancelled.
+	Hold <-chan struct{}
 	// Status injects an error status: for the next Times calls, else at Rate
 	// (0..1), else on every call. 429 carries Retry-After and the throttling
 	// body, 500 the bare {"code":"UnexpectedError"} body, 502 an HTML page,

@@ -113,7 +113,7 @@ func (s *Server) audiences(api string) []string {
 	return s.accepted.bap
 }
 
-// serve runs the pipeline: count, latency, auth, faults, throttle,
+// serve runs the pipeline: count, latency, hold, auth, faults, throttle,
 // api-version, HTML trap, handler, truncation, log.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, api, route string, h handlerFunc) {
 	rec := &statusRecorder{ResponseWriter: w}
@@ -142,6 +142,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, api, route string
 			// records the request with status 0.
 			t.Stop()
 			panic(http.ErrAbortHandler)
+		}
+	}
+	if f.Hold != nil {
+		select {
+		case <-f.Hold:
+		case <-r.Context().Done():
+			panic(http.ErrAbortHandler) // as for Latency
 		}
 	}
 	c := &call{s: s, r: r, route: route, api: api}
