@@ -39,6 +39,15 @@ type FlowQuery struct {
 	Desc bool
 	// Offset and Limit page the answer (Limit 0 → 50, at most MaxPageSize).
 	Offset, Limit int
+	// Refresh asks the failures of the window live even when the user's
+	// dashboard snapshot is fresh, at most once per Options.RefreshEvery (as
+	// the dashboard's Refresh does).
+	Refresh bool
+	// Snapshot answers only from what is kept, asking Power Automate
+	// nothing: the failures from the user's dashboard snapshot of the window
+	// (at any age), the flows from the overview's cache or the user's flows
+	// snapshot. Without them the answer is empty and not FromSnapshot.
+	Snapshot bool
 }
 
 // The values of FlowQuery.Whose.
@@ -62,6 +71,15 @@ type FlowList struct {
 	Items   []FlowRow `json:"items"`
 	Total   int       `json:"total"`
 	Partial []Partial `json:"partial,omitempty"`
+	// AsOf is when the failures of the listing were gathered and
+	// FromSnapshot says they were kept from an earlier query rather than
+	// asked now: the AsOf and FromSnapshot of the user's dashboard of the
+	// window, whose failures these are. For a Snapshot listing without
+	// failures, AsOf is the flows snapshot's time (absent when the flows came
+	// from the overview's short-lived cache). Both are absent when the
+	// listing came from neither.
+	AsOf         time.Time `json:"asOf,omitzero"`
+	FromSnapshot bool      `json:"fromSnapshot,omitempty"`
 }
 
 func (q FlowQuery) validate() error {
@@ -118,6 +136,9 @@ func (s *Service) flowPage(ctx context.Context, q FlowQuery) (FlowList, error) {
 		}
 		me = p.UserID
 	}
+	if q.Snapshot {
+		return s.keptPage(ctx, q, me)
+	}
 	rep, err := s.allFlows(ctx)
 	if err != nil {
 		return FlowList{}, err
@@ -130,28 +151,26 @@ func (s *Service) flowPage(ctx context.Context, q FlowQuery) (FlowList, error) {
 	for _, e := range envs {
 		names[e.ID] = e.DisplayName
 	}
-	var failures map[string]int
-	if q.Failing || q.Sort == "failures" {
-		since := q.FailingSince
-		if since.IsZero() {
-			length, ok := Windows[q.Window]
-			if !ok {
-				length = Windows["24h"]
-			}
-			since = s.now().Add(-length)
-		}
-		fr, err := s.overview.Failures(ctx, since)
-		if err != nil {
+	var (
+		failures map[string]int
+		d        Dashboard
+	)
+	if q.wantsFailures() {
+		if failures, d, err = s.liveFailures(ctx, q); err != nil {
 			return FlowList{}, err
 		}
-		failures = map[string]int{}
-		for _, ff := range fr.Flows {
-			failures[ff.Flow.EnvironmentID+"/"+ff.Flow.ID] = ff.Count
-		}
-		for _, f := range fr.Failing {
-			failures[f.EnvironmentID+"/"+f.ID] = max(failures[f.EnvironmentID+"/"+f.ID], 1)
-		}
 	}
+	out := s.page(ctx, q, me, rep, names, failures)
+	out.AsOf, out.FromSnapshot = d.AsOf, d.FromSnapshot
+	return out, nil
+}
+
+// wantsFailures reports whether q needs each flow's failures.
+func (q FlowQuery) wantsFailures() bool { return q.Failing || q.Sort == "failures" }
+
+// page filters, sorts and pages the flows of rep by q; names are the
+// environments' display names, failures the failures by env/flow id.
+func (s *Service) page(ctx context.Context, q FlowQuery, me string, rep flowdeck.FlowsReport, names map[string]string, failures map[string]int) FlowList {
 	text := strings.ToLower(strings.TrimSpace(q.Text))
 	state := strings.ToLower(q.State)
 	var rows []FlowRow
@@ -188,7 +207,7 @@ func (s *Service) flowPage(ctx context.Context, q FlowQuery) (FlowList, error) {
 	if out.Items == nil {
 		out.Items = []FlowRow{}
 	}
-	return out, nil
+	return out
 }
 
 // byPerson keeps the rows whose owner's display name contains person

@@ -55,15 +55,26 @@ func (s *Service) readFlows(ctx context.Context, always bool) (flowdeck.FlowsRep
 // cache when warm, else from a snapshot younger than searchSnapshotMaxAge
 // (refreshed in the background), else live.
 func (s *Service) searchFlows(ctx context.Context) (flowdeck.FlowsReport, error) {
-	if rep, ok := s.overview.CachedFlows(ctx); ok {
-		return rep, nil
+	rep, asOf, ok := s.keptFlows(ctx)
+	if !ok {
+		return s.allFlows(ctx)
 	}
-	var rep flowdeck.FlowsReport
-	if _, ok := s.snapshot(ctx, flowsSnapshotKind, &rep); ok {
+	if !asOf.IsZero() {
 		s.refreshInBackground(ctx, flowsSnapshotKind, func(ctx context.Context) { _, _ = s.readFlows(ctx, true) })
-		return rep, nil
 	}
-	return s.allFlows(ctx)
+	return rep, nil
+}
+
+// keptFlows is every flow of the user as kept, asking nothing upstream:
+// from the overview's cache when warm (asOf zero), else from the user's
+// flows snapshot younger than searchSnapshotMaxAge (asOf its time); ok is
+// false when neither is at hand.
+func (s *Service) keptFlows(ctx context.Context) (rep flowdeck.FlowsReport, asOf time.Time, ok bool) {
+	if rep, ok := s.overview.CachedFlows(ctx); ok {
+		return rep, time.Time{}, true
+	}
+	asOf, ok = s.snapshot(ctx, flowsSnapshotKind, &rep)
+	return rep, asOf, ok
 }
 
 // searchFailures is the user's failing flows of the last 7 days for a

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,13 +22,15 @@ import (
 )
 
 // gate holds every upstream request of the replica it serves until opened;
-// a request whose context ends first fails.
+// a request whose context ends first fails. asked counts the requests it saw.
 type gate struct {
-	base http.RoundTripper
-	open chan struct{}
+	base  http.RoundTripper
+	open  chan struct{}
+	asked atomic.Int64
 }
 
 func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
+	g.asked.Add(1)
 	select {
 	case <-g.open:
 		return g.base.RoundTrip(r)

@@ -50,6 +50,9 @@ func TestTabContract(t *testing.T) {
 		{"/api/environments", "/api/environments", "EnvironmentList"},
 		{"/api/flows", "/api/flows?limit=200", "FlowList"},
 		{"/api/flows", "/api/flows?failing=true&window=7d&sort=failures", "FlowList"},
+		// After the 7-day dashboard above: its snapshot answers, with asOf and fromSnapshot.
+		{"/api/flows", "/api/flows?failing=true&window=7d&snapshot=true", "FlowList"},
+		{"/api/flows", "/api/flows?failing=true&refresh=true", "FlowList"},
 		{"/api/flows", "/api/flows?whose=mine", "FlowList"},
 		{"/api/flows", "/api/flows?whose=shared&person=e", "FlowList"},
 		{"/api/flows/:env/:flow", flow, "Flow"},

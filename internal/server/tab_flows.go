@@ -13,7 +13,11 @@ const maxOffset = 1_000_000
 
 // flowRoutes:
 //
-//	GET  /api/flows?env&q&state&owner&whose&person&failing&window&sort&desc&offset&limit → ops.FlowList
+//	GET  /api/flows?env&q&state&owner&whose&person&failing&window&sort&desc&offset&limit&refresh&snapshot → ops.FlowList
+//	     (failures from the user's dashboard of the window: a fresh snapshot
+//	     answers; refresh=true asks live, at most once a minute;
+//	     snapshot=true answers only from what is kept, at any age, asking
+//	     Power Automate nothing — the tab shows it while the live list loads)
 //	GET  /api/flows/:env/:flow                                       → flowdeck.Flow
 //	POST /api/flows/:env/:flow/state {"on":bool}                     → flowdeck.Flow as it is now
 func (t *tab) flowRoutes(g *echo.Group) {
@@ -37,7 +41,8 @@ func (t *tab) listFlows(c echo.Context) error {
 // flowQueryOf reads GET /api/flows's query; window (24h or 7d) is how far
 // back failing and the failures column look; whose (mine or shared) keeps
 // the flows the user created or those shared with them; person searches the
-// owners' display names.
+// owners' display names; refresh asks the failures live and snapshot only
+// from what is kept (ops.FlowQuery).
 func flowQueryOf(q *query) (ops.FlowQuery, error) {
 	fq := ops.FlowQuery{
 		Environment: q.text("env", 128),
@@ -52,6 +57,8 @@ func flowQueryOf(q *query) (ops.FlowQuery, error) {
 		Offset:      q.integer("offset", 0, 0, maxOffset),
 		Limit:       q.integer("limit", 50, 1, ops.MaxPageSize),
 		Window:      q.enum("window", "24h", "24h", "7d"),
+		Refresh:     q.boolean("refresh", false),
+		Snapshot:    q.boolean("snapshot", false),
 	}
 	return fq, q.err
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -174,6 +175,8 @@ func FuzzFlowsQuery(f *testing.F) {
 		"person=megan", "person=Megan%20Bowen", "person=%00", "person=%ff", "person=" + strings.Repeat("é", 101),
 		"person=a&whose=shared&state=off&failing=true&window=7d&sort=failures&desc=true&offset=50&limit=200",
 		"owner=0b8e6c4e-4f0e-4a39-9b8a-0c1d2e3f4a5b&whose=mine", "%zz", "person=%E2%80%AE",
+		"failing=true&snapshot=true", "failing=true&refresh=true&window=7d", "snapshot=yes", "refresh=1",
+		"snapshot=true&snapshot=false", "refresh=TRUE", "snapshot=", "failing=true&snapshot=true&refresh=true&sort=failures",
 	} {
 		f.Add(seed)
 	}
@@ -218,6 +221,11 @@ func FuzzFlowsQuery(f *testing.F) {
 		}
 		if v, ok := vals["person"]; ok && (len(v) != 1 || v[0] != fq.Person) {
 			t.Errorf("person %q read as %q", v, fq.Person)
+		}
+		for name, got := range map[string]bool{"snapshot": fq.Snapshot, "refresh": fq.Refresh} {
+			if v, ok := vals[name]; ok && (len(v) != 1 || v[0] != strconv.FormatBool(got)) || !ok && got {
+				t.Errorf("%s %q read as %v", name, v, got)
+			}
 		}
 	})
 }

@@ -176,6 +176,10 @@ export interface FlowList {
   items: FlowRow[];
   total: number;
   partial?: Partial[];
+  /** When the failures were gathered (RFC 3339): the dashboard of the window's asOf. */
+  asOf?: string;
+  /** The failures (or, with snapshot=true, the flows) were kept from an earlier query rather than asked now. */
+  fromSnapshot?: boolean;
 }
 
 export interface RunPage {

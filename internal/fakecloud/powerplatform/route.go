@@ -113,7 +113,7 @@ func (s *Server) audiences(api string) []string {
 	return s.accepted.bap
 }
 
-// serve runs the pipeline: count, latency, auth, faults, throttle,
+// serve runs the pipeline: count, hold, latency, auth, faults, throttle,
 // api-version, HTML trap, handler, truncation, log.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, api, route string, h handlerFunc) {
 	rec := &statusRecorder{ResponseWriter: w}

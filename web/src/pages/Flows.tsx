@@ -9,6 +9,7 @@ import { Pager } from "../components/Pager";
 import { PartialNotice } from "../components/PartialNotice";
 import { Problem } from "../components/Problem";
 import { useApi } from "../components/useApi";
+import { useSnapshotFirst } from "../components/useSnapshotFirst";
 import { stateLabel } from "../format";
 import { personLabel, shortId } from "../people";
 import { defaultFilter, filterParams, hrefOf, sortKeys, windowLabel, type FlowFilter, type SortKey, type Whose } from "../route";
@@ -37,7 +38,10 @@ export default function FlowsPage(props: { filter: FlowFilter }) {
   const s = useStyles();
   const f = props.filter;
   const envs = useApi<EnvironmentList>("/environments");
-  const list = useApi<FlowList>("/flows?" + filterParams(f).toString());
+  // The failures list shows the user's snapshot (with its age) while the live list loads.
+  const path = "/flows?" + filterParams(f).toString();
+  const list = useSnapshotFirst<FlowList>(path, f.failing);
+  const current = list.loadedFor === path;
   const [text, setText] = useState(f.q);
   const [person, setPerson] = useState(f.person);
   useEffect(() => setText(f.q), [f.q]);
@@ -96,49 +100,53 @@ export default function FlowsPage(props: { filter: FlowFilter }) {
         <Checkbox label="Descending" checked={f.desc} onChange={(_, d) => set({ desc: !!d.checked })} />
       </form>
       <Freshness fetchedAt={list.fetchedAt} loading={list.loading} onRefresh={list.reload} what="flows" />
-      {list.error ? <Problem error={list.error} onRetry={list.reload} /> : !list.data ? <Spinner label="Loading flows…" /> : list.data.total === 0 ? (
-        <>
-          <PartialNotice partial={list.data.partial} />
-          <FlowsEmpty filter={f} />
-        </>
-      ) : (
-        <>
-          <PartialNotice partial={list.data.partial} />
-          <div className={`fd-scroll-x ${s.wrap}`}>
-            <Table className={s.table} aria-label="Flows" size="small">
-              <TableHeader>
-                <TableRow>
-                  <TableHeaderCell scope="col">Name</TableHeaderCell>
-                  <TableHeaderCell scope="col">Environment</TableHeaderCell>
-                  <TableHeaderCell scope="col">Owner</TableHeaderCell>
-                  <TableHeaderCell scope="col">State</TableHeaderCell>
-                  <TableHeaderCell scope="col">Failures</TableHeaderCell>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {list.data.items.map((row) => (
-                  <TableRow key={row.environmentId + "/" + row.id}>
-                    <TableCell>
-                      {/* Long names end in an ellipsis (the full name is the
-                          link's title): fd-ellipsis in base.css. */}
-                      <div className="fd-ellipsis">
-                        <Link title={row.displayName} data-testid="flow-name"
-                          href={hrefOf({ page: "flow", env: row.environmentId, flow: row.id, status: "" })}>{row.displayName}</Link>
-                        {row.shared && <> <Badge appearance="tint" size="small" data-testid="flow-shared">Shared</Badge></>}
-                      </div>
-                    </TableCell>
-                    <TableCell>{row.environmentName}</TableCell>
-                    <TableCell data-testid="flow-owner"><span title={shortId(row.ownerId)}>{personLabel(row.ownerName)}</span></TableCell>
-                    <TableCell><Badge appearance="outline" color={row.state === "Started" ? "success" : row.state === "Suspended" ? "danger" : "informative"}>{stateLabel(row.state)}</Badge></TableCell>
-                    <TableCell>{row.failures ?? ""}</TableCell>
+      {/* data-live: "snapshot" while kept rows are shown and the live ones load, "loading", then "done". */}
+      <div data-testid="flows-list" data-live={list.phase} data-snapshot={current && list.data?.fromSnapshot ? "true" : "false"}>
+        {list.error !== undefined && <Problem error={list.error} onRetry={list.reload} />}
+        {list.error !== undefined && !current ? null : !list.data ? <Spinner label="Loading flows…" /> : list.data.total === 0 ? (
+          <>
+            <PartialNotice partial={list.data.partial} />
+            <FlowsEmpty filter={f} />
+          </>
+        ) : (
+          <>
+            <PartialNotice partial={list.data.partial} />
+            <div className={`fd-scroll-x ${s.wrap}`}>
+              <Table className={s.table} aria-label="Flows" size="small">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell scope="col">Name</TableHeaderCell>
+                    <TableHeaderCell scope="col">Environment</TableHeaderCell>
+                    <TableHeaderCell scope="col">Owner</TableHeaderCell>
+                    <TableHeaderCell scope="col">State</TableHeaderCell>
+                    <TableHeaderCell scope="col">Failures</TableHeaderCell>
                   </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </div>
-          <Pager offset={f.offset} limit={f.limit} total={list.data.total} onOffset={(o) => go({ ...f, offset: o })} />
-        </>
-      )}
+                </TableHeader>
+                <TableBody>
+                  {list.data.items.map((row) => (
+                    <TableRow key={row.environmentId + "/" + row.id}>
+                      <TableCell>
+                        {/* Long names end in an ellipsis (the full name is the
+                            link's title): fd-ellipsis in base.css. */}
+                        <div className="fd-ellipsis">
+                          <Link title={row.displayName} data-testid="flow-name"
+                            href={hrefOf({ page: "flow", env: row.environmentId, flow: row.id, status: "" })}>{row.displayName}</Link>
+                          {row.shared && <> <Badge appearance="tint" size="small" data-testid="flow-shared">Shared</Badge></>}
+                        </div>
+                      </TableCell>
+                      <TableCell>{row.environmentName}</TableCell>
+                      <TableCell data-testid="flow-owner"><span title={shortId(row.ownerId)}>{personLabel(row.ownerName)}</span></TableCell>
+                      <TableCell><Badge appearance="outline" color={row.state === "Started" ? "success" : row.state === "Suspended" ? "danger" : "informative"}>{stateLabel(row.state)}</Badge></TableCell>
+                      <TableCell>{row.failures ?? ""}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </div>
+            <Pager offset={f.offset} limit={f.limit} total={list.data.total} onOffset={(o) => go({ ...f, offset: o })} />
+          </>
+        )}
+      </div>
       {!isDefault(f) && <p><Link href="#/flows">Clear the filter</Link></p>}
     </>
   );
