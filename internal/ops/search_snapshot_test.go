@@ -65,7 +65,8 @@ type snapshotWorld struct {
 
 func newSnapshotWorld(t *testing.T) *snapshotWorld {
 	t.Helper()
-	w := &snapshotWorld{cloud: cloudtest.New(t, cloudtest.Options{}), clock: &clock{t: time.Now()}}
+	w := &snapshotWorld{clock: &clock{t: time.Now()}}
+	w.cloud = cloudtest.New(t, cloudtest.Options{Now: w.clock.now}) // one clock: ops compares the overview's times with its own
 	k, err := sqlstore.NewKeyring(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +83,7 @@ func newSnapshotWorld(t *testing.T) *snapshotWorld {
 		t.Fatal(err)
 	}
 	flows := powerautomate.New(powerautomate.Options{BaseURL: base, HTTP: &http.Client{Transport: w.g}})
-	w.cold = ops.New(ops.Options{Flows: flows, Overview: powerautomate.NewOverview(flows, powerautomate.OverviewOptions{}),
+	w.cold = ops.New(ops.Options{Flows: flows, Overview: powerautomate.NewOverview(flows, powerautomate.OverviewOptions{Now: w.clock.now}),
 		Apps: w.cloud.Apps, Subscriptions: w.store, Snapshots: w.store, Now: w.clock.now})
 	t.Cleanup(w.cold.WaitRefreshes)
 	t.Cleanup(w.warm.WaitRefreshes)
