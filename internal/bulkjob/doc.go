@@ -13,4 +13,14 @@
 // of the job's lease marks it unknown and never calls for it again, so no
 // run is ever resubmitted twice, and the job's results tell the user which
 // runs to check.
+//
+// A sign-in that died pauses the job: a run whose call fails because the
+// user must sign in (or consent) again was not acted on — the failure comes
+// from the token broker before the request is sent, or is Power Platform's
+// 401, which means not applied — so it goes back to pending, no more runs
+// are claimed, and the job is paused with a message that says so. The user
+// signs in and resumes it (ops.Service.ResumeJob); a job not resumed within
+// Options.PauseLimit (7 days) ends, its waiting runs failed. Finished jobs
+// are deleted Options.Keep (30 days) after they finished, by the worker's
+// sweep (once a tick at most, a bounded batch).
 package bulkjob

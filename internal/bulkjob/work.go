@@ -3,8 +3,10 @@ package bulkjob
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
@@ -54,6 +56,11 @@ func (w *Worker) work(stop context.Context, j flowdeck.BulkJob) {
 		w.fail(ctx, "list a job's runs", err)
 		return
 	}
+	// claims ends with the session, or when a run finds that the user must
+	// sign in again: then no more runs are claimed and the job pauses.
+	claims, signIn := context.WithCancel(ctx)
+	defer signIn()
+	var paused atomic.Bool
 	sem := make(chan struct{}, w.o.Workers)
 	var calls sync.WaitGroup
 	for _, it := range items {
@@ -62,9 +69,9 @@ func (w *Worker) work(stop context.Context, j flowdeck.BulkJob) {
 		}
 		select {
 		case sem <- struct{}{}:
-		case <-ctx.Done():
+		case <-claims.Done():
 		}
-		if ctx.Err() != nil {
+		if claims.Err() != nil {
 			break
 		}
 		// The claim is not cut off by a stop: a claim the database made
@@ -81,11 +88,18 @@ func (w *Worker) work(stop context.Context, j flowdeck.BulkJob) {
 		}
 		calls.Go(func() {
 			defer func() { <-sem }()
-			w.do(ctx, j, it.RunID)
+			if !w.do(ctx, j, it.RunID) {
+				paused.Store(true)
+				signIn()
+			}
 		})
 	}
 	calls.Wait()
 	if ctx.Err() != nil {
+		return
+	}
+	if paused.Load() {
+		w.pause(ctx, j, "")
 		return
 	}
 	if err := w.o.Store.SetBulkJobState(ctx, j.ID, flowdeck.JobDone, j.Capped, j.Message); err != nil {
@@ -102,17 +116,69 @@ func (w *Worker) claim(ctx context.Context, jobID, runID string) (bool, error) {
 
 // do makes one claimed run's call and records its answer. The call and the
 // record go on when ctx ends (Close, a lost lease): a call is never cut
-// off, and its answer is never lost.
-func (w *Worker) do(ctx context.Context, j flowdeck.BulkJob, runID string) {
+// off, and its answer is never lost. It reports false when the run was put
+// back to pending because the user must sign in again (the job pauses).
+func (w *Worker) do(ctx context.Context, j flowdeck.BulkJob, runID string) bool {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
 	defer cancel()
 	state, code, msg := flowdeck.ItemOK, "", ""
 	if err := w.o.Runs.RunAction(cctx, j.Kind, j.Env, j.FlowID, runID); err != nil {
+		if signInNeeded(err) {
+			// Not acted on, so the run may be tried again (at most once per
+			// run still holds): these kinds come only from the upstream
+			// transport's authorization, before the request is sent (the
+			// token broker has no usable token: a revoked or expired
+			// refresh token, consent withdrawn), or from Power Platform's
+			// second 401 with a fresh token, and a 401 means the request
+			// was not applied (RFC 9110 §15.5.2; upstream's refused). A
+			// write whose outcome is unclear (a 5xx, a timeout) is
+			// ErrUnavailable even when its re-read needs a sign-in
+			// (powerautomate's Resubmit and settle), so it is never here.
+			if err := w.o.Store.ReleaseBulkItem(cctx, j.ID, runID); err != nil {
+				// Left working: the next session marks it unknown, never
+				// calls for it twice.
+				w.fail(cctx, "put a run back to pending", err)
+			}
+			return false
+		}
 		state, code, msg = flowdeck.ItemFailed, flowdeck.Code(err), flowdeck.Message(err)
 	}
 	if err := w.o.Store.FinishBulkItem(cctx, j.ID, runID, state, code, msg); err != nil {
 		w.fail(cctx, "record a run's result", err)
 	}
+	return true
+}
+
+// signInNeeded reports whether err means that the user must sign in (or
+// consent) again before FlowDeck can act for them (as the monitor's
+// tokenDead).
+func signInNeeded(err error) bool {
+	switch flowdeck.KindOf(err) {
+	case flowdeck.ErrUnauthenticated, flowdeck.ErrInteractionRequired, flowdeck.ErrConsentRequired:
+		return true
+	}
+	return false
+}
+
+// pause pauses job j until its user signs in again and resumes it; why
+// tells the user what waits ("" counts the runs not done yet).
+func (w *Worker) pause(ctx context.Context, j flowdeck.BulkJob, why string) {
+	if why == "" {
+		why = "the runs not done yet are waiting"
+		if got, err := w.o.Store.GetBulkJob(ctx, j.TenantID, j.UserID, j.ID); err == nil {
+			n := got.Total - got.Done
+			why = fmt.Sprintf("%d runs are waiting", n)
+			if n == 1 {
+				why = "1 run is waiting"
+			}
+		}
+	}
+	msg := "FlowDeck needs you to sign in again to finish this job: " + why + ". Sign in, then press Resume."
+	if err := w.o.Store.PauseBulkJob(ctx, j.ID, msg); err != nil {
+		w.fail(ctx, "pause a job", err)
+		return
+	}
+	w.log.LogAttrs(ctx, slog.LevelInfo, "bulkjob: the job's user must sign in again; the job is paused")
 }
 
 // resolve finds the failed runs of a ScopeFailed job, page by page, newest
@@ -130,6 +196,10 @@ func (w *Worker) resolve(ctx context.Context, j flowdeck.BulkJob) bool {
 			case ctx.Err() != nil:
 			case flowdeck.KindOf(err) == flowdeck.ErrThrottled || flowdeck.KindOf(err) == flowdeck.ErrUnavailable:
 				w.log.LogAttrs(ctx, slog.LevelWarn, "bulkjob: list a job's runs; trying again later", slog.String("code", flowdeck.Code(err)))
+			case signInNeeded(err):
+				// Resumed, the job resolves again from the first page (the
+				// runs found so far are kept once each).
+				w.pause(ctx, j, "it has not found all the failed runs yet")
 			default:
 				if err := w.o.Store.SetBulkJobState(ctx, j.ID, flowdeck.JobDone, false, flowdeck.Message(err)); err != nil {
 					w.fail(ctx, "end a job", err)

@@ -34,6 +34,11 @@ const (
 	DefaultJobs    = 4
 	// DefaultMaxRuns is the most runs a job of every failed run takes.
 	DefaultMaxRuns = 1000
+	// DefaultPauseLimit is how long a paused job waits for its user to sign
+	// in again and resume it; then it ends, its waiting runs failed.
+	DefaultPauseLimit = 7 * 24 * time.Hour
+	// DefaultKeep is how long a finished job and its runs are kept.
+	DefaultKeep = 30 * 24 * time.Hour
 	// callTimeout bounds one run's upstream call, which goes on after Close
 	// (a call is never cut off half way: its answer is recorded).
 	callTimeout = 2 * time.Minute
@@ -55,6 +60,12 @@ type Options struct {
 	Jobs    int
 	// MaxRuns is the most runs a job of every failed run takes (default 1000).
 	MaxRuns int
+	// PauseLimit is how long a paused job waits to be resumed (default 7
+	// days) and Keep how long a finished job is kept (default 30 days), both
+	// by the store's clock; the worker's sweep, once a tick at most, ends
+	// and deletes the jobs past them.
+	PauseLimit time.Duration
+	Keep       time.Duration
 	// Logger receives one line per failure; default discards.
 	Logger *slog.Logger
 }
@@ -98,6 +109,12 @@ func New(o Options) (*Worker, error) {
 	}
 	if o.MaxRuns <= 0 {
 		o.MaxRuns = DefaultMaxRuns
+	}
+	if o.PauseLimit <= 0 {
+		o.PauseLimit = DefaultPauseLimit
+	}
+	if o.Keep <= 0 {
+		o.Keep = DefaultKeep
 	}
 	w := &Worker{o: o, log: o.Logger, wake: make(chan struct{}, 1), running: map[string]bool{}}
 	if w.log == nil {
@@ -163,7 +180,12 @@ func (w *Worker) loop(ctx context.Context) {
 	defer close(w.done)
 	t := time.NewTicker(w.o.Tick)
 	defer t.Stop()
+	var swept time.Time
 	for {
+		if time.Since(swept) >= w.o.Tick {
+			swept = time.Now()
+			w.sweep(ctx)
+		}
 		w.scan(ctx)
 		select {
 		case <-ctx.Done():

@@ -26,6 +26,10 @@ const (
 	JobResolving = "resolving"
 	// JobRunning: the runs are known and are being worked on.
 	JobRunning = "running"
+	// JobPaused: the user must sign in again before the job goes on; its
+	// runs not yet done wait, pending, until the user resumes it (or it
+	// ends when not resumed in time).
+	JobPaused = "paused"
 	// JobDone: every run has its result.
 	JobDone = "done"
 )
@@ -71,7 +75,8 @@ type BulkJob struct {
 	// takes and left the oldest out.
 	Capped bool `json:"capped"`
 	// Message says, in words for the user, why a job ended without its runs
-	// (a ScopeFailed job whose runs could not be listed).
+	// (a ScopeFailed job whose runs could not be listed), or why it is
+	// paused and what to do.
 	Message   string    `json:"message,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
@@ -111,15 +116,17 @@ type BulkJobStore interface {
 	GetBulkJob(ctx context.Context, tenantID, userID, id string) (BulkJob, error)
 	// ListBulkJobs returns the user's most recent jobs, newest first.
 	ListBulkJobs(ctx context.Context, tenantID, userID string, limit int) ([]BulkJob, error)
-	// UnfinishedBulkJobs returns jobs of every user not yet done, oldest first.
+	// UnfinishedBulkJobs returns jobs of every user that the worker goes on
+	// with (resolving or running: not paused, not done), oldest first.
 	UnfinishedBulkJobs(ctx context.Context, limit int) ([]BulkJob, error)
 	// BulkItems returns a job's runs, newest start first.
 	BulkItems(ctx context.Context, jobID string) ([]BulkItem, error)
 	// AddBulkItems adds pending runs to a resolving job; runs it has already
 	// are left as they are.
 	AddBulkItems(ctx context.Context, jobID string, items []BulkItem) error
-	// SetBulkJobState moves a job to state (capped tells a resolved
-	// ScopeFailed job left runs out; message why it ended without its runs).
+	// SetBulkJobState moves a job to state, resolving, running or done
+	// (capped tells a resolved ScopeFailed job left runs out; message why it
+	// ended without its runs). A job is paused with PauseBulkJob.
 	SetBulkJobState(ctx context.Context, jobID, state string, capped bool, message string) error
 	// ClaimBulkItem moves a pending run to ItemWorking and reports whether
 	// this call did; of concurrent claims exactly one wins.
@@ -131,4 +138,25 @@ type BulkJobStore interface {
 	// returns how many: a new holder of the job's lease calls it, since runs
 	// still working then were claimed by a replica that stopped.
 	AbandonBulkItems(ctx context.Context, jobID string) (int, error)
+	// ReleaseBulkItem moves a working run back to pending: its call failed
+	// before anything reached Power Platform (the user must sign in again),
+	// so it may be tried again. A run in any other state is left alone.
+	ReleaseBulkItem(ctx context.Context, jobID, runID string) error
+	// PauseBulkJob moves a resolving or running job to JobPaused with
+	// message, remembering which of the two it was; a job in another state
+	// is left alone (ErrConflict).
+	PauseBulkJob(ctx context.Context, jobID, message string) error
+	// ResumeBulkJob moves the user's paused job back to the state it was
+	// paused in and clears its message, and returns the job. Another user's
+	// job, like a missing one, is ErrNotFound; a job that is not paused is
+	// ErrConflict.
+	ResumeBulkJob(ctx context.Context, tenantID, userID, id string) (BulkJob, error)
+	// ExpirePausedBulkJobs ends (done, with jobMessage) up to limit jobs
+	// paused for longer than olderThan by the store's clock, marking each
+	// one's pending runs failed with code and itemMessage, and returns how
+	// many jobs it ended.
+	ExpirePausedBulkJobs(ctx context.Context, olderThan time.Duration, limit int, jobMessage, code, itemMessage string) (int, error)
+	// DeleteFinishedBulkJobs deletes up to limit jobs done for longer than
+	// olderThan by the store's clock, with their runs, and returns how many.
+	DeleteFinishedBulkJobs(ctx context.Context, olderThan time.Duration, limit int) (int, error)
 }

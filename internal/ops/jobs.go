@@ -244,3 +244,37 @@ func (s *Service) RunAction(ctx context.Context, kind, env, flowID, runID string
 	}
 	return flowdeck.Errorf(flowdeck.ErrInvalid, "kind is resubmit or cancel.")
 }
+
+// ResumeJob moves the user's paused job (paused because they had to sign in
+// again) back to work and returns it. The job's flow is read first, as the
+// user: a sign-in that still does not work fails here, with its sign-in or
+// consent error, and the job stays paused. Another user's job, like a
+// missing one, is ErrNotFound; a job that is not paused is ErrConflict.
+func (s *Service) ResumeJob(ctx context.Context, id string) (flowdeck.BulkJob, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return flowdeck.BulkJob{}, err
+	}
+	store, err := s.jobsStore()
+	if err != nil {
+		return flowdeck.BulkJob{}, err
+	}
+	j, err := store.GetBulkJob(ctx, p.TenantID, p.UserID, id)
+	if err != nil {
+		return flowdeck.BulkJob{}, err
+	}
+	if j.State != flowdeck.JobPaused {
+		return flowdeck.BulkJob{}, flowdeck.Errorf(flowdeck.ErrConflict, "That job is %s, not paused; there is nothing to resume.", j.State)
+	}
+	if _, err := s.flows.Flow(ctx, j.Env, j.FlowID); err != nil {
+		return flowdeck.BulkJob{}, err
+	}
+	j, err = store.ResumeBulkJob(ctx, p.TenantID, p.UserID, id)
+	if err != nil {
+		return flowdeck.BulkJob{}, err
+	}
+	if s.wakeJobs != nil {
+		s.wakeJobs()
+	}
+	return j, nil
+}

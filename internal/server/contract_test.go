@@ -41,6 +41,12 @@ func TestTabContract(t *testing.T) {
 	tc.json(t, http.MethodPost, "/api/watches", `{"target":"all"}`, http.StatusCreated, nil)
 	var job flowdeck.BulkJob
 	tc.json(t, http.MethodPost, "/api/jobs", jobBody(uuid.NewString(), ff.Flow.EnvironmentID, ff.Flow.ID, []flowdeck.Run{ff.Latest}), http.StatusOK, &job)
+	// A paused job (its user must sign in again), as the worker pauses it.
+	var paused flowdeck.BulkJob
+	tc.json(t, http.MethodPost, "/api/jobs", jobBody(uuid.NewString(), ff.Flow.EnvironmentID, ff.Flow.ID, []flowdeck.Run{ff.Latest}), http.StatusOK, &paused)
+	if err := tc.store.PauseBulkJob(t.Context(), paused.ID, "FlowDeck needs you to sign in again to finish this job: 1 run is waiting. Sign in, then press Resume."); err != nil {
+		t.Fatal(err)
+	}
 
 	routes := []struct{ route, path, tsType string }{
 		{"/api/dashboard", "/api/dashboard", "Dashboard"},
@@ -68,6 +74,7 @@ func TestTabContract(t *testing.T) {
 		{"/api/chat", "/api/chat", "ChatInvite"},
 		{"/api/jobs", "/api/jobs", "JobList"},
 		{"/api/jobs/:id", "/api/jobs/" + job.ID, "JobView"},
+		{"/api/jobs/:id", "/api/jobs/" + paused.ID, "JobView"},
 	}
 	// Every GET route the tab API registers has an entry: a new route
 	// comes with its TypeScript type.

@@ -72,6 +72,8 @@ type Operations interface {
 	Jobs(ctx context.Context) ([]flowdeck.BulkJob, error)
 	// RetryJob makes a job of the runs of a job that failed.
 	RetryJob(ctx context.Context, id, key string) (flowdeck.BulkJob, error)
+	// ResumeJob moves the user's paused job back to work.
+	ResumeJob(ctx context.Context, id string) (flowdeck.BulkJob, error)
 	// ChatInvite says whether FlowDeck reaches the user in their personal
 	// chat, and the deep link that opens it when not.
 	ChatInvite(ctx context.Context) (ops.ChatInvite, error)

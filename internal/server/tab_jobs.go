@@ -15,11 +15,13 @@ import (
 //	POST /api/jobs ops.JobRequest → flowdeck.BulkJob (the same key: the same job)
 //	GET  /api/jobs/:id            → ops.JobView (another user's job is 404)
 //	POST /api/jobs/:id/retry {"key"} → flowdeck.BulkJob of the runs that failed
+//	POST /api/jobs/:id/resume     → flowdeck.BulkJob (a paused job goes on; 409 when it is not paused)
 func (t *tab) jobRoutes(g *echo.Group) {
 	g.GET("/jobs", t.listJobs, noStore)
 	g.POST("/jobs", t.createJob, noStore)
 	g.GET("/jobs/:id", t.getJob, noStore)
 	g.POST("/jobs/:id/retry", t.retryJob, noStore)
+	g.POST("/jobs/:id/resume", t.resumeJob, noStore)
 }
 
 // jobList is the answer of GET /api/jobs.
@@ -89,6 +91,21 @@ func (t *tab) retryJob(c echo.Context) error {
 		return invalid("key is the confirmation's id: a guid.")
 	}
 	j, err := t.ops.RetryJob(ctxOf(c), id, req.Key)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, j)
+}
+
+func (t *tab) resumeJob(c echo.Context) error {
+	id, err := guidParam(c, "id", "a job")
+	if err != nil {
+		return err
+	}
+	if err := noBody(c); err != nil {
+		return err
+	}
+	j, err := t.ops.ResumeJob(ctxOf(c), id)
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,7 @@ type tabCloud struct {
 	cloud *cloudtest.Cloud
 	url   string
 	token string // Adele's Teams SSO token
+	store *sqlstore.Store
 
 	mu       sync.Mutex
 	signOuts []flowdeck.Principal
@@ -35,6 +36,13 @@ type tabCloud struct {
 
 // tabDeps builds the ops service and verifier of a tab API test or benchmark.
 func tabDeps(tb testing.TB, o cloudtest.Options) (*cloudtest.Cloud, Options, string) {
+	tb.Helper()
+	cloud, opts, tok, _ := tabDepsStore(tb, o)
+	return cloud, opts, tok
+}
+
+// tabDepsStore is tabDeps with the store under the ops service.
+func tabDepsStore(tb testing.TB, o cloudtest.Options) (*cloudtest.Cloud, Options, string, *sqlstore.Store) {
 	tb.Helper()
 	ctx := tb.Context()
 	cloud := cloudtest.New(tb, o)
@@ -60,14 +68,14 @@ func tabDeps(tb testing.TB, o cloudtest.Options) (*cloudtest.Cloud, Options, str
 		tb.Fatal(err)
 	}
 	svc := ops.New(ops.Options{Flows: cloud.Flows, Overview: cloud.Overview, Apps: cloud.Apps, Subscriptions: st, Jobs: st})
-	return cloud, Options{Verifier: v, Ops: svc}, tok
+	return cloud, Options{Verifier: v, Ops: svc}, tok, st
 }
 
 // newTabCloud serves the tab API over the demo tenant.
 func newTabCloud(t *testing.T) *tabCloud {
 	t.Helper()
-	cloud, opts, tok := tabDeps(t, cloudtest.Options{})
-	tc := &tabCloud{cloud: cloud, token: tok}
+	cloud, opts, tok, st := tabDepsStore(t, cloudtest.Options{})
+	tc := &tabCloud{cloud: cloud, token: tok, store: st}
 	opts.SignOut = func(_ context.Context, p flowdeck.Principal) error {
 		tc.mu.Lock()
 		defer tc.mu.Unlock()

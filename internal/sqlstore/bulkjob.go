@@ -140,9 +140,9 @@ func (s *Store) ListBulkJobs(ctx context.Context, tenantID, userID string, limit
 		tenantID, userID, max(limit, 0))
 }
 
-// UnfinishedBulkJobs returns up to limit jobs not done, oldest first.
+// UnfinishedBulkJobs returns up to limit jobs resolving or running, oldest first.
 func (s *Store) UnfinishedBulkJobs(ctx context.Context, limit int) ([]flowdeck.BulkJob, error) {
-	return s.listJobs(ctx, "list unfinished bulk jobs", `WHERE j.state <> 'done'`+jobGroup+`ORDER BY j.created_at, j.id LIMIT $1`, max(limit, 0))
+	return s.listJobs(ctx, "list unfinished bulk jobs", `WHERE j.state IN ('resolving', 'running')`+jobGroup+`ORDER BY j.created_at, j.id LIMIT $1`, max(limit, 0))
 }
 
 func (s *Store) listJobs(ctx context.Context, op, where string, args ...any) ([]flowdeck.BulkJob, error) {

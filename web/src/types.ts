@@ -278,10 +278,11 @@ export interface BulkJob {
   since?: string;
   until?: string;
   retryOf?: string;
-  state: "resolving" | "running" | "done";
+  /** paused: the user must sign in again, then resume it (POST /api/jobs/{id}/resume); message says so. */
+  state: "resolving" | "running" | "paused" | "done";
   /** The job found more failed runs than one job takes, and left the oldest out. */
   capped: boolean;
-  /** Why the job ended without its runs. */
+  /** Why the job ended without its runs, or why it is paused and what to do. */
   message?: string;
   createdAt: string;
   updatedAt: string;

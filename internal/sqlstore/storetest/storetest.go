@@ -49,6 +49,8 @@ func Run(t *testing.T, open Opener, dump Dumper) {
 	t.Run("ActivitiesConcurrent", func(t *testing.T) { testActivitiesConcurrent(t, open) })
 	t.Run("Snapshots", func(t *testing.T) { testSnapshots(t, open) })
 	t.Run("BulkJobs", func(t *testing.T) { testBulkJobs(t, open) })
+	t.Run("BulkJobPause", func(t *testing.T) { testBulkJobPause(t, open) })
+	t.Run("BulkJobRetention", func(t *testing.T) { testBulkJobRetention(t, open) })
 	t.Run("Ping", func(t *testing.T) {
 		s, _ := setup(t, open)
 		if err := s.Ping(t.Context()); err != nil {

@@ -7,8 +7,9 @@ import { newKey } from "../selection";
 import type { BulkItem, BulkJob, JobView } from "../types";
 import { Confirm } from "./Confirm";
 
-/** pollEvery is how often the panel asks for a running job's progress. */
+/** pollEvery is how often the panel asks for a running job's progress; pausedPollEvery for a paused one's. */
 const pollEvery = 1000;
+const pausedPollEvery = 10000;
 
 /** doneVerb is what a kind did to a run, for the summary line. */
 const doneVerb = (kind: string) => (kind === "cancel" ? "Cancelled" : "Resubmitted");
@@ -30,12 +31,14 @@ export function JobPanel(props: { jobId: string; locale: string; onDone: () => v
   const [failure, setFailure] = useState<string>();
   const [asking, setAsking] = useState<string>(); // the retry confirmation's key
   const [busy, setBusy] = useState(false);
+  const [round, setRound] = useState(0); // a resume starts polling again at once
 
   useEffect(() => {
     let stop = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ctl = new AbortController();
     const load = async () => {
+      let wait = pollEvery;
       try {
         const v = await get<JobView>(`/jobs/${seg(props.jobId)}`, ctl.signal, true);
         if (stop) return;
@@ -45,16 +48,18 @@ export function JobPanel(props: { jobId: string; locale: string; onDone: () => v
           props.onDone();
           return;
         }
+        // Nothing moves while the job waits for its user; still read now and then (it may end).
+        if (v.job.state === "paused") wait = pausedPollEvery;
       } catch (e) {
         if (stop) return;
         setFailure(describeError(e));
       }
-      timer = setTimeout(() => void load(), pollEvery);
+      timer = setTimeout(() => void load(), wait);
     };
     void load();
     return () => { stop = true; ctl.abort(); if (timer) clearTimeout(timer); };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.jobId]);
+  }, [props.jobId, round]);
 
   const retry = async (key: string) => {
     setAsking(undefined);
@@ -62,6 +67,19 @@ export function JobPanel(props: { jobId: string; locale: string; onDone: () => v
     try {
       const j = await post<BulkJob>(`/jobs/${seg(props.jobId)}/retry`, { key });
       props.onJob(j.id);
+    } catch (e) {
+      setFailure(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const resume = async () => {
+    setBusy(true);
+    try {
+      await post<BulkJob>(`/jobs/${seg(props.jobId)}/resume`);
+      setFailure(undefined);
+      setRound((r) => r + 1);
     } catch (e) {
       setFailure(describeError(e));
     } finally {
@@ -81,6 +99,7 @@ export function JobPanel(props: { jobId: string; locale: string; onDone: () => v
           {!job ? "Reading the job…"
             : job.state === "resolving" ? "Finding the failed runs…"
             : job.state === "running" ? `${job.done} of ${plural(job.total, "run")} done`
+            : job.state === "paused" ? `Paused: ${job.done} of ${plural(job.total, "run")} done`
             : job.message ? job.message
             : `Done: ${job.done} of ${plural(job.total, "run")}.`}
         </Caption1>
@@ -89,6 +108,18 @@ export function JobPanel(props: { jobId: string; locale: string; onDone: () => v
           max={1} />
       </div>
       {failure && <MessageBar intent="error"><MessageBarBody>{failure}</MessageBarBody></MessageBar>}
+      {job?.state === "paused" && (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <div data-testid="job-paused">
+              {job.message || "FlowDeck needs you to sign in again to finish this job. Sign in, then press Resume."}
+            </div>
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {job?.state === "paused" && (
+        <Button appearance="primary" disabled={busy} onClick={() => void resume()}>Resume</Button>
+      )}
       {job?.state === "done" && view && (
         <MessageBar intent={job.ok === job.total && !job.message ? "success" : "warning"} layout="multiline">
           <MessageBarBody>
