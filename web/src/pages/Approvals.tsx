@@ -1,8 +1,10 @@
 import {
   Badge, Body1, Button, Caption1, Card, CardHeader, Field, Link, Spinner, Tab, TabList, Textarea, Title2, makeStyles,
 } from "@fluentui/react-components";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { post, q, seg } from "../api";
+import { ApprovalGone } from "../components/ApprovalGone";
+import { draftKey, hasText, keepRows, useApprovalDrafts, type Row } from "../components/approvalDrafts";
 import { EmptyState } from "../components/EmptyState";
 import { Freshness } from "../components/Freshness";
 import { PartialNotice } from "../components/PartialNotice";
@@ -23,9 +25,10 @@ const useStyles = makeStyles({
   tabs: { flexWrap: "wrap" },
 });
 
-function Respond(props: { approval: Approval; onDone: (a: Approval) => void }) {
+/** Respond is a pending approval's comment box and response buttons; the comment is the page's draft. */
+function Respond(props: { approval: Approval; comments: string; onComments: (c: string) => void; onDone: (a: Approval) => void }) {
   const s = useStyles();
-  const [comments, setComments] = useState("");
+  const comments = props.comments;
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string>();
   const a = props.approval;
@@ -52,7 +55,7 @@ function Respond(props: { approval: Approval; onDone: (a: Approval) => void }) {
   return (
     <>
       <Field label="Comments">
-        <Textarea value={comments} onChange={(_, d) => setComments(d.value)} resize="vertical" />
+        <Textarea value={comments} onChange={(_, d) => props.onComments(d.value)} resize="vertical" />
       </Field>
       <div className={s.buttons}>
         {a.options.map((o) => (
@@ -93,16 +96,41 @@ function Answers(props: { approval: Approval; meId?: string }) {
   );
 }
 
-function ApprovalCard(props: { approval: Approval; canRespond: boolean; meId?: string; locale: string }) {
+/** CardDraft is a received pending approval's draft comment, kept by the page across reloads. */
+interface CardDraft {
+  comments: string;
+  set: (c: string) => void;
+  /** sent forgets the draft once the answer went through. */
+  sent: () => void;
+}
+
+function ApprovalCard(props: { approval: Approval; listedAt?: number; canRespond: boolean; meId?: string; locale: string; draft?: CardDraft }) {
   const s = useStyles();
-  const [a, setA] = useState(props.approval);
+  // The card stays mounted across reloads of the list (so that a comment
+  // being typed keeps its focus and caret): it shows the listed approval,
+  // or the answer just sent (with everyone's responses) until the list and
+  // the approval's answers are read again.
+  const [sent, setSent] = useState<{ a: Approval; listedAt?: number; at: number }>();
+  const approval = props.approval;
+  const detailPath = !props.canRespond || (approval.awaitAll && approval.status === "Pending") ?
+    `/approvals/${seg(approval.environmentId)}/${seg(approval.id)}` : null;
+  const detail = useApi<Approval>(detailPath);
+  const answeredHere = !!sent && (sent.listedAt === props.listedAt || (detail.fetchedAt ?? 0) <= sent.at);
+  const a = answeredHere ? sent.a : approval;
   const responded = a.status !== "Pending";
   // The lists carry no responses: sent approvals, and "everyone must approve"
   // ones still pending, read theirs (who answered what so far).
   const needDetail = !props.canRespond || (a.awaitAll && !responded);
-  const detail = useApi<Approval>(needDetail ? `/approvals/${seg(a.environmentId)}/${seg(a.id)}` : null);
+  // A reload of the list reads the answers again too.
+  const seen = useRef(props.listedAt);
+  const reloadDetail = detail.reload;
+  useEffect(() => {
+    if (seen.current === props.listedAt) return;
+    seen.current = props.listedAt;
+    if (detailPath !== null) reloadDetail();
+  }, [props.listedAt, detailPath, reloadDetail]);
   // Names come from the list (its approvers carry them); answers from the detail.
-  const full: Approval = detail.data ? { ...a, responses: detail.data.responses, approvers: a.approvers?.length ? a.approvers : detail.data.approvers } : a;
+  const full: Approval = detail.data && !answeredHere ? { ...a, responses: detail.data.responses, approvers: a.approvers?.length ? a.approvers : detail.data.approvers } : a;
   const mine = props.meId ? (full.responses ?? []).find((r) => r.responder.id === props.meId) : undefined;
   return (
     <Card className={s.card} data-approval={a.id}>
@@ -120,18 +148,36 @@ function ApprovalCard(props: { approval: Approval; canRespond: boolean; meId?: s
         ) : needDetail && !detail.error && (!detail.data || !props.meId) ? (
           <Spinner size="tiny" label="Checking who has answered…" />
         ) : (
-          <Respond approval={a} onDone={setA} />
+          <Respond approval={a} comments={props.draft?.comments ?? ""} onComments={(c) => props.draft?.set(c)}
+            onDone={(done) => { props.draft?.sent(); setSent({ a: done, listedAt: props.listedAt, at: Date.now() }); }} />
         )
       )}
     </Card>
   );
 }
 
-/** ApprovalsPage: received and sent approvals; respond with comments. */
+/** ApprovalList is GET /api/approvals' answer. */
+type ApprovalList = { approvals: Approval[]; partial?: [] };
+
+/** ApprovalsPage: received and sent approvals; respond with comments, kept as drafts until sent. */
 export default function ApprovalsPage(props: { role: "received" | "sent"; active: boolean; locale: string }) {
   const s = useStyles();
-  const list = useApi<{ approvals: Approval[]; partial?: [] }>("/approvals" + q({ role: props.role, active: String(props.active) }));
+  const list = useApi<ApprovalList>("/approvals" + q({ role: props.role, active: String(props.active) }));
   const me = useApi<Me>("/me");
+  const drafts = useApprovalDrafts();
+  // What the user typed outlives reloads: pending approvals that left the
+  // list with a draft stay where they were, marked answered elsewhere.
+  const keeping = props.role === "received" && props.active;
+  const [shown, setShown] = useState<{ data?: ApprovalList; keeping: boolean; rows: Row[] }>({ keeping, rows: [] });
+  if (list.data !== shown.data || keeping !== shown.keeping) {
+    const approvals = list.data?.approvals ?? [];
+    setShown({
+      data: list.data, keeping,
+      rows: keeping ? keepRows(shown.keeping ? shown.rows : [], approvals, drafts.drafts) : approvals.map((a) => ({ key: draftKey(a), approval: a, gone: false })),
+    });
+  }
+  const rows = shown.rows.filter((r) => !r.gone || hasText(drafts.drafts[r.key]));
+  const meId = me.data?.user.id;
   return (
     <>
       <Title2 as="h1">Approvals</Title2>
@@ -149,12 +195,22 @@ export default function ApprovalsPage(props: { role: "received" | "sent"; active
       {list.error ? <Problem error={list.error} onRetry={list.reload} /> : !list.data ? <Spinner label="Loading approvals…" /> : (
         <>
           <PartialNotice partial={list.data.partial} />
-          {list.data.approvals.length === 0 ? <ApprovalsEmpty role={props.role} active={props.active} /> : (
+          {rows.length === 0 ? <ApprovalsEmpty role={props.role} active={props.active} /> : (
             <ul className={s.list}>
-              {list.data.approvals.map((a) => (
-                // A Refresh renews every card (its state and answers) from the new list.
-                <li key={a.environmentId + "/" + a.id + "@" + list.fetchedAt}>
-                  <ApprovalCard approval={a} canRespond={props.role === "received"} meId={me.data?.user.id} locale={props.locale} />
+              {rows.map((r) => (
+                // Keyed by the approval alone: a Refresh updates each card in place.
+                <li key={r.key + (r.gone ? "#gone" : "")}>
+                  {r.gone || !r.approval ? (
+                    <ApprovalGone draftKey={r.key} approval={r.approval} comments={drafts.drafts[r.key]?.comments ?? ""} meId={meId}
+                      onDiscard={() => drafts.drop(r.key)} />
+                  ) : (
+                    <ApprovalCard approval={r.approval} listedAt={list.fetchedAt} canRespond={props.role === "received"} meId={meId} locale={props.locale}
+                      draft={props.role === "received" ? {
+                        comments: drafts.drafts[r.key]?.comments ?? "",
+                        set: (c) => drafts.set(r.key, c),
+                        sent: () => drafts.drop(r.key),
+                      } : undefined} />
+                  )}
                 </li>
               ))}
             </ul>
