@@ -18,6 +18,14 @@ import (
 // read answers theirs (one call, the first page, either way).
 const sharedWindow = 24 * time.Hour
 
+// sharedFresh is how old a read of the user's other queries may be to answer
+// the cycle (the overview's default Fresh); never half the period or more,
+// so that the cycle's own last read does not answer the next cycle.
+const sharedFresh = time.Minute
+
+// sharedAge is the age of the reads that may answer a cycle.
+func (m *Monitor) sharedAge() time.Duration { return min(sharedFresh, m.o.Interval/2) }
+
 // targetFlow is a flow as one target watches it: through its most specific
 // subscription (a flow's before its environment's before all flows').
 type targetFlow struct {
@@ -91,7 +99,7 @@ func (c *cycle) flow(f flowdeck.Flow, since time.Time, query bool, ts []*targetF
 	var page flowdeck.RunPage
 	if query {
 		var err error
-		page, err = c.m.o.Source.FailedRuns(c.ctx, f.EnvironmentID, f.ID, minTime(since, c.now.Add(-sharedWindow)))
+		page, err = c.m.o.Source.FailedRuns(c.ctx, f.EnvironmentID, f.ID, minTime(since, c.now.Add(-sharedWindow)), c.m.sharedAge())
 		if errors.Is(err, flowdeck.ErrNotFound) {
 			return nil // deleted, or no longer shared with the user
 		}

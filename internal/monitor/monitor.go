@@ -21,8 +21,8 @@ type Source interface {
 	AllFlows(ctx context.Context) (flowdeck.FlowsReport, error)
 	Runs(ctx context.Context, env, flowID string, f flowdeck.RunFilter, cursor string) (flowdeck.RunPage, error)
 	// FailedRuns is the first page of a flow's failed runs since a time,
-	// shared with the user's other queries of the last minute (the tab's).
-	FailedRuns(ctx context.Context, env, flowID string, since time.Time) (flowdeck.RunPage, error)
+	// shared with the user's other queries (the tab's) of the last maxAge.
+	FailedRuns(ctx context.Context, env, flowID string, since time.Time, maxAge time.Duration) (flowdeck.RunPage, error)
 	FailedAction(ctx context.Context, env, flowID, runID string) (flowdeck.Action, bool, error)
 	PendingApprovals(ctx context.Context) (flowdeck.ApprovalsReport, error)
 }

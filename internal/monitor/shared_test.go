@@ -7,6 +7,7 @@ import (
 	"github.com/flowdeck/flowdeck/internal/fakecloud/cloudtest"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/powerplatform"
 	"github.com/flowdeck/flowdeck/internal/flowdeck"
+	"github.com/flowdeck/flowdeck/internal/monitor"
 	"github.com/flowdeck/flowdeck/internal/ops"
 )
 
@@ -78,5 +79,31 @@ func TestMonitorAndTabShareReads(t *testing.T) {
 	}
 	if n := f.cloud.PP.Calls(powerplatform.RouteRunsList); n < started.Total || started.Total == 0 {
 		t.Fatalf("Refresh 70 s after the cycle asked for runs %d times; want every started flow again (%d)", n, started.Total)
+	}
+}
+
+// A monitor whose period is shorter than the minute a read is shared never
+// takes its own last read for the next cycle: a failure after one cycle is
+// posted by the next.
+func TestShortPeriodReadsAfresh(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: monitor.Options{Interval: 40 * time.Second, Tick: 10 * time.Second}})
+	adele := cloudtest.Adele()
+	f.signIn(t, adele)
+	fl := f.startedFlows(t, adele)[0]
+	f.watch(t, adele, flowdeck.Subscription{Target: flowdeck.WatchFlow, EnvironmentID: fl.EnvironmentID, FlowID: fl.ID, FlowName: fl.DisplayName})
+	chat := f.personal(adele).ConversationID
+	f.cloud.PP.ResetRequests()
+	for range 4 { // the first cycle
+		f.tick(t, 10*time.Second)
+	}
+	if f.cloud.PP.Calls(powerplatform.RouteRunsList) == 0 {
+		t.Fatal("the first cycle read no runs")
+	}
+	run := f.fail(t, fl, 0)
+	for range 4 { // the next cycle, 40 s later
+		f.tick(t, 10*time.Second)
+	}
+	if s := f.sentTo(chat); len(containing(s.posts, "Flow run failed", run)) != 1 {
+		t.Fatalf("the cycle 40 s after the last did not post run %s (%d posts): it took its own last read", run, len(s.posts))
 	}
 }

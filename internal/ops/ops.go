@@ -52,8 +52,8 @@ type OverviewAPI interface {
 	// queries read less than maxAge ago (the report's AsOf says how long).
 	FailuresWithin(ctx context.Context, since time.Time, maxAge time.Duration, each func(flowdeck.FlowFailures)) (flowdeck.FailureReport, error)
 	// FailedRuns is the first page of a flow's failed runs since a time,
-	// shared with the user's other queries of the last minute.
-	FailedRuns(ctx context.Context, env, flowID string, since time.Time) (flowdeck.RunPage, error)
+	// shared with the user's other queries of the last maxAge (a minute at most).
+	FailedRuns(ctx context.Context, env, flowID string, since time.Time, maxAge time.Duration) (flowdeck.RunPage, error)
 	FlowsOff(ctx context.Context) (flowdeck.FlowsReport, error)
 	PendingApprovals(ctx context.Context) (flowdeck.ApprovalsReport, error)
 	Approvals(ctx context.Context, role string, active bool) (flowdeck.ApprovalsReport, error)

@@ -31,10 +31,11 @@ func (s *Service) Runs(ctx context.Context, env, flowID string, f flowdeck.RunFi
 
 // FailedRuns returns the first page of the flow's failed runs that started
 // at since or later, newest first: what the user's other queries (the tab's
-// failure pass, the bot's failed) read of the flow less than a minute ago
-// over a window covering since, else one call, kept for them in turn.
-func (s *Service) FailedRuns(ctx context.Context, env, flowID string, since time.Time) (RunPage, error) {
-	page, err := s.overview.FailedRuns(ctx, env, flowID, since)
+// failure pass, the bot's failed) read of the flow less than maxAge ago (a
+// minute at most) over a window covering since, else one call, kept for
+// them in turn.
+func (s *Service) FailedRuns(ctx context.Context, env, flowID string, since time.Time, maxAge time.Duration) (RunPage, error) {
+	page, err := s.overview.FailedRuns(ctx, env, flowID, since, maxAge)
 	page.Runs = s.linkRuns(page.Runs)
 	return page, err
 }

@@ -60,11 +60,13 @@ func (e *cacheEntry) putFailed(key string, r failedRead) {
 }
 
 // FailedRuns returns the first page of the flow's failed runs that started at
-// since or later, newest first: from a read of the user's other queries made
-// less than OverviewOptions.Fresh ago over a window that covers since, else
-// from Power Automate (one call), kept for the others.
-func (ov *Overview) FailedRuns(ctx context.Context, env, flowID string, since time.Time) (RunPage, error) {
-	p, _, err := ov.failedRuns(ctx, env, flowID, since, ov.o.Fresh)
+// since or later, newest first: from a read of the user's queries made less
+// than maxAge ago (at most OverviewOptions.Fresh) over a window that covers
+// since, else from Power Automate (one call), kept for the others. A caller
+// that asks periodically passes less than its period, so that its own last
+// read never answers it.
+func (ov *Overview) FailedRuns(ctx context.Context, env, flowID string, since time.Time, maxAge time.Duration) (RunPage, error) {
+	p, _, err := ov.failedRuns(ctx, env, flowID, since, min(maxAge, ov.o.Fresh))
 	return p, err
 }
 

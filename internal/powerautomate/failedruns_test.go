@@ -32,7 +32,7 @@ func TestFailedRunsSharedBetweenQueries(t *testing.T) {
 	now = now.Add(30 * time.Second)
 	fx.pp.ResetRequests()
 	since := now.Add(-6 * time.Hour)
-	p, err := ov.FailedRuns(fx.ctx, env, id, since)
+	p, err := ov.FailedRuns(fx.ctx, env, id, since, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestFailedRunsSharedBetweenQueries(t *testing.T) {
 	}
 
 	// A window the read does not cover is asked.
-	if _, err := ov.FailedRuns(fx.ctx, env, id, day.Add(-time.Hour)); err != nil {
+	if _, err := ov.FailedRuns(fx.ctx, env, id, day.Add(-time.Hour), time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	if n := fx.pp.Calls(powerplatform.RouteRunsList); n != 1 {
@@ -59,7 +59,7 @@ func TestFailedRunsSharedBetweenQueries(t *testing.T) {
 	// Past Fresh, the monitor asks again, and that read is kept.
 	now = now.Add(time.Minute)
 	fx.pp.ResetRequests()
-	if _, err := ov.FailedRuns(fx.ctx, env, id, now.Add(-24*time.Hour)); err != nil {
+	if _, err := ov.FailedRuns(fx.ctx, env, id, now.Add(-24*time.Hour), time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	if n := fx.pp.Calls(powerplatform.RouteRunsList); n != 1 {
