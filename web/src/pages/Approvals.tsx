@@ -10,7 +10,7 @@ import { Freshness } from "../components/Freshness";
 import { PartialNotice } from "../components/PartialNotice";
 import { Problem } from "../components/Problem";
 import { useApi } from "../components/useApi";
-import { describeError } from "../errors";
+import { ApiError, describeError } from "../errors";
 import { when } from "../format";
 import { personLabel } from "../people";
 import { SafeMarkdown } from "../markdown";
@@ -25,8 +25,13 @@ const useStyles = makeStyles({
   tabs: { flexWrap: "wrap" },
 });
 
-/** Respond is a pending approval's comment box and response buttons; the comment is the page's draft. */
-function Respond(props: { approval: Approval; comments: string; onComments: (c: string) => void; onDone: (a: Approval) => void }) {
+/**
+ * Respond is a pending approval's comment box and response buttons; the comment is the page's draft.
+ * onAnswered is called when Power Automate says the approval was already completed elsewhere.
+ */
+function Respond(props: {
+  approval: Approval; comments: string; onComments: (c: string) => void; onDone: (a: Approval) => void; onAnswered?: () => void;
+}) {
   const s = useStyles();
   const comments = props.comments;
   const [busy, setBusy] = useState(false);
@@ -48,6 +53,9 @@ function Respond(props: { approval: Approval; comments: string; onComments: (c: 
       props.onDone(await post<Approval>(`/approvals/${seg(a.environmentId)}/${seg(a.id)}/respond`, { response, comments }));
     } catch (e) {
       setFailure(describeError(e));
+      // Completed elsewhere: read the list again, so the card says what
+      // happened and keeps the comment, without waiting for a Refresh.
+      if (e instanceof ApiError && e.status === 409) props.onAnswered?.();
     } finally {
       setBusy(false);
     }
@@ -104,7 +112,11 @@ interface CardDraft {
   sent: () => void;
 }
 
-function ApprovalCard(props: { approval: Approval; listedAt?: number; canRespond: boolean; meId?: string; locale: string; draft?: CardDraft }) {
+function ApprovalCard(props: {
+  approval: Approval; listedAt?: number; canRespond: boolean; meId?: string; locale: string; draft?: CardDraft;
+  /** onAnswered reads the list again when the approval turns out to be completed elsewhere. */
+  onAnswered?: () => void;
+}) {
   const s = useStyles();
   // The card stays mounted across reloads of the list (so that a comment
   // being typed keeps its focus and caret): it shows the listed approval,
@@ -149,7 +161,8 @@ function ApprovalCard(props: { approval: Approval; listedAt?: number; canRespond
           <Spinner size="tiny" label="Checking who has answered…" />
         ) : (
           <Respond approval={a} comments={props.draft?.comments ?? ""} onComments={(c) => props.draft?.set(c)}
-            onDone={(done) => { props.draft?.sent(); setSent({ a: done, listedAt: props.listedAt, at: Date.now() }); }} />
+            onDone={(done) => { props.draft?.sent(); setSent({ a: done, listedAt: props.listedAt, at: Date.now() }); }}
+            onAnswered={props.onAnswered} />
         )
       )}
     </Card>
@@ -205,6 +218,7 @@ export default function ApprovalsPage(props: { role: "received" | "sent"; active
                       onDiscard={() => drafts.drop(r.key)} />
                   ) : (
                     <ApprovalCard approval={r.approval} listedAt={list.fetchedAt} canRespond={props.role === "received"} meId={meId} locale={props.locale}
+                      onAnswered={list.reload}
                       draft={props.role === "received" ? {
                         comments: drafts.drafts[r.key]?.comments ?? "",
                         set: (c) => drafts.set(r.key, c),
