@@ -2,6 +2,7 @@ package identity
 
 import (
 	"testing"
+	"time"
 
 	"github.com/flowdeck/flowdeck/internal/fakecloud/demo"
 	"github.com/flowdeck/flowdeck/internal/fakecloud/entra"
@@ -15,7 +16,12 @@ import (
 //
 //	go test ./internal/identity -run '^$' -fuzz FuzzVerify -fuzztime 60s
 func FuzzVerify(f *testing.F) {
-	e := newVFEnv(f, nil)
+	// A token with an unknown kid waits for the key set's refresh limit (at
+	// most RefreshWaitMax, a second by default) before it is refused: with
+	// that second, the workers spent the fuzz time waiting, and a wait that
+	// outlived the fuzz time failed the run ("context deadline exceeded").
+	// The refusal is the same after a millisecond.
+	e := newVFEnv(f, func(o *VerifierOptions) { o.RefreshWaitMax = time.Millisecond })
 	minted := map[string]bool{}
 	for _, u := range demo.UsersOf(demo.TenantID)[:2] {
 		for _, ver := range []int{1, 2} {
