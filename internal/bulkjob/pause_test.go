@@ -54,6 +54,11 @@ func TestWorkerPausesWhenSignInDies(t *testing.T) {
 	if got.Message != want {
 		t.Fatalf("paused job's message = %q, want %q", got.Message, want)
 	}
+	// The session ends (a paused job is not among the unfinished ones the
+	// worker takes: storetest's BulkJobPause) before its runs are read: a
+	// session that lost its lease when the clock jumped may still hold a
+	// run it is putting back.
+	w.waitFor(t, "the paused job's session to end", func() bool { return len(w.worker.Running()) == 0 })
 	items, err := w.st.BulkItems(ctx, j.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -76,9 +81,6 @@ func TestWorkerPausesWhenSignInDies(t *testing.T) {
 	if len(done) != 2 || len(sent) != 3 {
 		t.Fatalf("resubmissions sent %v, done %v; want 3 sent, 2 done (the third refused)", sent, done)
 	}
-	// The session ends (a paused job is not among the unfinished ones the
-	// worker takes: storetest's BulkJobPause).
-	w.waitFor(t, "the paused job's session to end", func() bool { return len(w.worker.Running()) == 0 })
 
 	w.signIn(t, adele)
 	r, err := w.svc.ResumeJob(cloudtest.As(adele), j.ID)
