@@ -2,7 +2,6 @@ package systemtest
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -20,16 +19,7 @@ import (
 // the job, each run resubmitted once.
 func TestBrowserBulkJobPaused(t *testing.T) {
 	f := newBrowserFixture(t, nil)
-	f.entra.GrantAllDemoConsent()
-	env, flow := f.openFailingFlow(t)
-	now := time.Now()
-	for i := range 40 {
-		if _, err := f.pp.AddRun(env, flow, powerplatform.RunSpec{Start: now.Add(-time.Duration(i+1) * 7 * time.Minute)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	page := fmt.Sprintf("#/flows/%s/%s?status=Failed&window=24h", url.PathEscape(env), url.PathEscape(flow))
-	rows := `return !!d.querySelector('section[data-runs-for*="status=Failed&window=24h"]') && d.querySelectorAll('table[aria-label="Runs"] tbody tr[data-run]').length === 25;`
+	page, rows := f.fortyFailedRuns(t)
 	paused := `const p = d.querySelector('[data-testid="job-panel"]'); const m = d.querySelector('[data-testid="job-paused"]'); return p && p.dataset.state === "paused" && m && m.textContent.includes("sign in again") && m.textContent.includes("25 runs are waiting");`
 
 	f.run(t, "select the runs of a page",

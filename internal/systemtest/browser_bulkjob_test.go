@@ -38,17 +38,7 @@ func resubmitsOf(pp *powerplatform.Server, since time.Time) map[string]int {
 // every theme.
 func TestBrowserBulkJob(t *testing.T) {
 	f := newBrowserFixture(t, nil)
-	f.entra.GrantAllDemoConsent()
-	env, flow := f.openFailingFlow(t)
-	now := time.Now()
-	for i := range 40 {
-		if _, err := f.pp.AddRun(env, flow, powerplatform.RunSpec{Start: now.Add(-time.Duration(i+1) * 7 * time.Minute)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	page := fmt.Sprintf("#/flows/%s/%s?status=Failed&window=24h", url.PathEscape(env), url.PathEscape(flow))
-	// The failed runs of the last 24 hours are listed (not the page before the filter).
-	rows := `return !!d.querySelector('section[data-runs-for*="status=Failed&window=24h"]') && d.querySelectorAll('table[aria-label="Runs"] tbody tr[data-run]').length === 25;`
+	page, rows := f.fortyFailedRuns(t)
 	since := time.Now()
 
 	var picked []string
@@ -143,4 +133,23 @@ func TestBrowserBulkJob(t *testing.T) {
 	if retried := resubmitsOf(f.pp, since); len(retried) != 3 {
 		t.Errorf("the retry resubmitted %d runs, want the 3 that failed", len(retried))
 	}
+}
+
+// fortyFailedRuns signs the demo user in with every consent, opens a failing
+// flow of theirs and adds 40 failed runs to it, 7 minutes apart; it returns
+// the flow's page of failed runs of the last 24 hours, and a wait for that
+// page's first 25 rows (not the page before the filter).
+func (f *browserFixture) fortyFailedRuns(t *testing.T) (page, rows string) {
+	t.Helper()
+	f.entra.GrantAllDemoConsent()
+	env, flow := f.openFailingFlow(t)
+	now := time.Now()
+	for i := range 40 {
+		if _, err := f.pp.AddRun(env, flow, powerplatform.RunSpec{Start: now.Add(-time.Duration(i+1) * 7 * time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page = fmt.Sprintf("#/flows/%s/%s?status=Failed&window=24h", url.PathEscape(env), url.PathEscape(flow))
+	rows = `return !!d.querySelector('section[data-runs-for*="status=Failed&window=24h"]') && d.querySelectorAll('table[aria-label="Runs"] tbody tr[data-run]').length === 25;`
+	return page, rows
 }
