@@ -21,20 +21,7 @@ import (
 // delegated token carries TeamsActivity.Send, which must not matter.
 func setupFeed(t *testing.T) (*graph.Client, *fakegraph.Server, *entra.Server) {
 	t.Helper()
-	e, err := entra.New(entra.Options{Demo: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	g, err := fakegraph.New(fakegraph.Options{Keyfunc: e.Keyfunc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { g.Close() })
-	reg, err := identity.NewRegistry(identity.RegistryOptions{Cloud: "public", GraphURL: g.URL()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, g, reg := fakes(t)
 	aud, _ := reg.Get(identity.Graph)
 	cred, err := identity.NewSecretCredential(demo.ClientSecret)
 	if err != nil {

@@ -31,20 +31,7 @@ func (m mintTokens) Token(_ context.Context, p flowdeck.Principal, key string) (
 
 func setup(t *testing.T, scopes ...string) (*graph.Client, *fakegraph.Server) {
 	t.Helper()
-	e, err := entra.New(entra.Options{Demo: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	g, err := fakegraph.New(fakegraph.Options{Keyfunc: e.Keyfunc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { g.Close() })
-	reg, err := identity.NewRegistry(identity.RegistryOptions{Cloud: "public", GraphURL: g.URL()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, g, reg := fakes(t)
 	hc := upstream.NewClient(upstream.Options{Tokens: mintTokens{e, reg, scopes}, Audiences: reg, Base: g.Client().Transport})
 	base, _ := url.Parse(g.URL())
 	return graph.New(graph.Options{BaseURL: base, HTTP: hc}), g
@@ -141,4 +128,25 @@ func uuidN(i int) string {
 		n /= 16
 	}
 	return string(b)
+}
+
+// fakes starts the fake Entra ID and the fake Graph that trusts its tokens,
+// and the audience registry that points at that Graph.
+func fakes(t *testing.T) (*entra.Server, *fakegraph.Server, *identity.Registry) {
+	t.Helper()
+	e, err := entra.New(entra.Options{Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	g, err := fakegraph.New(fakegraph.Options{Keyfunc: e.Keyfunc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { g.Close() })
+	reg, err := identity.NewRegistry(identity.RegistryOptions{Cloud: "public", GraphURL: g.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, g, reg
 }
